@@ -1,0 +1,123 @@
+//! The element types a [`Matrix`](crate::Matrix) can hold: `f32` and `f64`.
+//!
+//! [`Float`] is sealed: the crate implements it for exactly these two types, so
+//! every kernel can rely on IEEE-754 arithmetic and on the GEMM backend's support.
+//! `f32` is the default (fast training); `f64` makes a gradient check precise to
+//! about 1e-10.
+
+use std::fmt::{Debug, Display, LowerExp};
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f32 {}
+    impl Sealed for f64 {}
+}
+
+/// A floating-point element type: implemented for `f32` and `f64` only.
+///
+/// ```
+/// use backprop::Float;
+/// fn half<T: Float>(x: T) -> T {
+///     x * T::from_f64(0.5)
+/// }
+/// assert_eq!(half(3.0_f32), 1.5);
+/// assert_eq!(half(3.0_f64).to_f64(), 1.5);
+/// ```
+pub trait Float:
+    sealed::Sealed
+    + Copy
+    + Default
+    + PartialOrd
+    + Debug
+    + Display
+    + LowerExp
+    + Send
+    + Sync
+    + 'static
+    + Sum
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+{
+    /// 0.
+    const ZERO: Self;
+    /// 1.
+    const ONE: Self;
+    /// The type's name, `"f32"` or `"f64"`, for messages and tables.
+    const NAME: &'static str;
+    /// Converts from `f64`, rounding to nearest for `f32`.
+    fn from_f64(x: f64) -> Self;
+    /// Converts to `f64` exactly.
+    fn to_f64(self) -> f64;
+    /// eˣ.
+    fn exp(self) -> Self;
+    /// The natural logarithm.
+    fn ln(self) -> Self;
+    /// The square root.
+    fn sqrt(self) -> Self;
+    /// |x|.
+    fn abs(self) -> Self;
+    /// The larger of two values (the non-NaN one if one is NaN).
+    fn max(self, other: Self) -> Self;
+    /// Whether the value is neither infinite nor NaN.
+    fn is_finite(self) -> bool;
+    /// `a · b + c`, fused where the hardware allows.
+    fn mul_add(self, b: Self, c: Self) -> Self;
+}
+
+macro_rules! impl_float {
+    ($t:ident) => {
+        impl Float for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            const NAME: &'static str = stringify!($t);
+            #[inline]
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            #[inline]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline]
+            fn exp(self) -> Self {
+                $t::exp(self)
+            }
+            #[inline]
+            fn ln(self) -> Self {
+                $t::ln(self)
+            }
+            #[inline]
+            fn sqrt(self) -> Self {
+                $t::sqrt(self)
+            }
+            #[inline]
+            fn abs(self) -> Self {
+                $t::abs(self)
+            }
+            #[inline]
+            fn max(self, other: Self) -> Self {
+                $t::max(self, other)
+            }
+            #[inline]
+            fn is_finite(self) -> bool {
+                $t::is_finite(self)
+            }
+            #[inline]
+            fn mul_add(self, b: Self, c: Self) -> Self {
+                $t::mul_add(self, b, c)
+            }
+        }
+    };
+}
+
+impl_float!(f32);
+impl_float!(f64);

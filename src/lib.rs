@@ -1,0 +1,11 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod error;
+mod float;
+mod matrix;
+
+pub use error::Error;
+pub use float::Float;
+pub use matrix::Matrix;
