@@ -4,6 +4,7 @@
 
 mod error;
 mod float;
+pub mod graph;
 mod matrix;
 
 pub use error::Error;
