@@ -38,6 +38,14 @@ pub enum Error {
         /// The number of classes (the width of the scores).
         classes: usize,
     },
+    /// A row of a target matrix that is not a probability distribution (one-hot rows
+    /// have one 1 and zeros).
+    Target {
+        /// The offending row.
+        row: usize,
+        /// The sum of its entries (it should be 1, each entry in [0, 1]).
+        sum: f64,
+    },
     /// A loss or gradient that is NaN or infinite.
     NotFinite {
         /// Where it happened, e.g. `"loss at iteration 120"`.
@@ -66,6 +74,10 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "label {label} in row {row} is out of range: there are {classes} classes (0..{classes})"
+            ),
+            Error::Target { row, sum } => write!(
+                f,
+                "target row {row} is not one-hot: its entries must lie in [0, 1] and sum to 1 (they sum to {sum})"
             ),
             Error::NotFinite { what, value } => write!(f, "{what} is {value}, not a finite number"),
         }

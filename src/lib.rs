@@ -2,11 +2,26 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cache;
 mod error;
 mod float;
 pub mod graph;
+mod layer;
+mod layers;
+mod loss;
 mod matrix;
+mod network;
+mod optim;
+mod params;
+mod summary;
 
 pub use error::Error;
 pub use float::Float;
+pub use layer::Layer;
+pub use layers::{Affine, Relu, Sigmoid};
+pub use loss::{SoftmaxWithLoss, Targets, softmax};
 pub use matrix::Matrix;
+pub use network::Network;
+pub use optim::Sgd;
+pub use params::{Param, Params};
+pub use summary::{Summary, SummaryRow};

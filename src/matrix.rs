@@ -31,7 +31,7 @@ use crate::{Error, Float};
 /// assert_eq!(x.row(0), &[1.0, 2.0, 3.0]);
 /// assert_eq!(Matrix::<2, 3>::SHAPE, (2, 3));
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 pub struct Matrix<const R: usize, const C: usize, T = f32> {
     data: Box<[T]>,
 }
@@ -253,6 +253,27 @@ impl<const R: usize, const C: usize, T: Float> Matrix<R, C, T> {
     }
 }
 
+/// `clone_from` copies into the existing buffer: a layer caching its input this way
+/// allocates nothing after the first batch.
+///
+/// ```
+/// use backprop::Matrix;
+/// let mut cache = Matrix::<1, 2>::zeros();
+/// cache.clone_from(&Matrix::new([[1.0, 2.0]]));
+/// assert_eq!(cache.as_slice(), &[1.0, 2.0]);
+/// ```
+impl<const R: usize, const C: usize, T: Clone> Clone for Matrix<R, C, T> {
+    fn clone(&self) -> Self {
+        Self {
+            data: self.data.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.data.clone_from_slice(&source.data);
+    }
+}
+
 impl<const R: usize, const C: usize, T: Float> Default for Matrix<R, C, T> {
     fn default() -> Self {
         Self::zeros()
@@ -362,8 +383,10 @@ fn format_number(v: f64, precision: Option<usize>) -> String {
     s.to_string()
 }
 
-impl<const R: usize, const C: usize, T: Float> fmt::Debug for Matrix<R, C, T> {
+/// The shape, then the rows: `Matrix<2, 2> [[1.0, 2.0], [3.0, 4.0]]`.
+impl<const R: usize, const C: usize, T: fmt::Debug> fmt::Debug for Matrix<R, C, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Matrix<{R}, {C}, {}>\n{self}", T::NAME)
+        write!(f, "Matrix<{R}, {C}> ")?;
+        f.debug_list().entries(self.data.chunks(C.max(1))).finish()
     }
 }

@@ -56,6 +56,19 @@ impl<const R: usize, const K: usize, T: Float> Matrix<R, K, T> {
         gemm((R, K, C), rows(self), rows(b), out.as_mut_slice(), false);
     }
 
+    /// `out += A·B`: accumulates onto what `out` holds (Affine's forward writes the
+    /// bias first, then adds `X·W` onto it).
+    ///
+    /// ```
+    /// use backprop::Matrix;
+    /// let mut out = Matrix::<1, 1>::filled(1.0);
+    /// Matrix::new([[1.0, 2.0]]).matmul_acc(&Matrix::new([[3.0], [4.0]]), &mut out);
+    /// assert_eq!(out[(0, 0)], 12.0);
+    /// ```
+    pub fn matmul_acc<const C: usize>(&self, b: &Matrix<K, C, T>, out: &mut Matrix<R, C, T>) {
+        gemm((R, K, C), rows(self), rows(b), out.as_mut_slice(), true);
+    }
+
     /// `A·Bᵀ`, (R×K)·(C×K)ᵀ → R×C: the input gradient `dX = dY·Wᵀ` of an Affine layer.
     ///
     /// ```
