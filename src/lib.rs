@@ -15,12 +15,15 @@ mod optim;
 mod params;
 mod summary;
 
+#[doc = include_str!("../docs/shape_errors.md")]
+pub mod shape_errors {}
+
 pub use error::Error;
 pub use float::Float;
 pub use layer::Layer;
 pub use layers::{Affine, Relu, Sigmoid};
 pub use loss::{SoftmaxWithLoss, Targets, softmax};
-pub use matrix::Matrix;
+pub use matrix::{HasCols, HasRows, Matrix};
 pub use network::Network;
 pub use optim::Sgd;
 pub use params::{Param, Params};

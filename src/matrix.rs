@@ -14,6 +14,8 @@ mod gemm;
 mod ops;
 mod product;
 
+pub use product::{HasCols, HasRows};
+
 use std::fmt;
 use std::ops::{Index, IndexMut};
 

@@ -13,6 +13,62 @@ use super::Matrix;
 use super::gemm::{Operand, gemm};
 use crate::Float;
 
+/// A right-hand factor with `K` rows: what `A·B` needs when `A` has `K` columns, and
+/// what `Aᵀ·B` needs when `A` has `K` rows. Only [`Matrix<K, C, T>`] is one; the trait
+/// exists so that a mismatch is explained in words.
+///
+/// ```
+/// use backprop::{HasRows, Matrix};
+/// fn rows<const K: usize, const C: usize>(b: &impl HasRows<K, C, f32>) -> usize {
+///     b.matrix().as_slice().len() / C
+/// }
+/// assert_eq!(rows(&Matrix::<3, 2>::zeros()), 3);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "the right-hand matrix `{Self}` must have {K} rows",
+    label = "this matrix needs {K} rows",
+    note = "A·B pairs each column of A with a row of B: (R×K)·(K×C) gives R×C, so B needs as many rows as A has columns",
+    note = "Aᵀ·B (`t_matmul`, as in dW = Xᵀ·dY) pairs rows with rows: (K×R)ᵀ·(K×C) gives R×C; A·Bᵀ (`matmul_t`, as in dX = dY·Wᵀ) pairs rows of A with rows of B"
+)]
+pub trait HasRows<const K: usize, const C: usize, T> {
+    /// The matrix itself.
+    fn matrix(&self) -> &Matrix<K, C, T>;
+}
+
+impl<const K: usize, const C: usize, T> HasRows<K, C, T> for Matrix<K, C, T> {
+    fn matrix(&self) -> &Matrix<K, C, T> {
+        self
+    }
+}
+
+/// A right-hand factor with `K` columns: what `A·Bᵀ` needs when `A` has `K` columns.
+/// Only [`Matrix<C, K, T>`] is one; the trait exists so that a mismatch is explained
+/// in words.
+///
+/// ```
+/// use backprop::{HasCols, Matrix};
+/// fn cols<const K: usize, const C: usize>(b: &impl HasCols<K, C, f32>) -> usize {
+///     b.matrix().as_slice().len() / C
+/// }
+/// assert_eq!(cols(&Matrix::<3, 2>::zeros()), 2);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "the right-hand matrix `{Self}` must have {K} columns",
+    label = "this matrix needs {K} columns",
+    note = "A·Bᵀ (`matmul_t`, as in dX = dY·Wᵀ) pairs each row of A with a row of B: (R×K)·(C×K)ᵀ gives R×C, so B needs as many columns as A",
+    note = "A·B (`matmul`) and Aᵀ·B (`t_matmul`, as in dW = Xᵀ·dY) need B's rows to match instead"
+)]
+pub trait HasCols<const K: usize, const C: usize, T> {
+    /// The matrix itself.
+    fn matrix(&self) -> &Matrix<C, K, T>;
+}
+
+impl<const K: usize, const C: usize, T> HasCols<K, C, T> for Matrix<C, K, T> {
+    fn matrix(&self) -> &Matrix<C, K, T> {
+        self
+    }
+}
+
 fn rows<const R: usize, const C: usize, T: Float>(m: &Matrix<R, C, T>) -> Operand<'_, T> {
     Operand {
         data: m.as_slice(),
@@ -38,7 +94,7 @@ impl<const R: usize, const K: usize, T: Float> Matrix<R, K, T> {
     /// let b = Matrix::new([[5.0, 6.0, 7.0], [8.0, 9.0, 10.0]]);
     /// assert_eq!(a.matmul(&b), Matrix::new([[21.0, 24.0, 27.0], [47.0, 54.0, 61.0]]));
     /// ```
-    pub fn matmul<const C: usize>(&self, b: &Matrix<K, C, T>) -> Matrix<R, C, T> {
+    pub fn matmul<const C: usize>(&self, b: &impl HasRows<K, C, T>) -> Matrix<R, C, T> {
         let mut out = Matrix::zeros();
         self.matmul_into(b, &mut out);
         out
@@ -52,8 +108,18 @@ impl<const R: usize, const K: usize, T: Float> Matrix<R, K, T> {
     /// Matrix::new([[1.0, 2.0]]).matmul_into(&Matrix::new([[3.0], [4.0]]), &mut out);
     /// assert_eq!(out[(0, 0)], 11.0);
     /// ```
-    pub fn matmul_into<const C: usize>(&self, b: &Matrix<K, C, T>, out: &mut Matrix<R, C, T>) {
-        gemm((R, K, C), rows(self), rows(b), out.as_mut_slice(), false);
+    pub fn matmul_into<const C: usize>(
+        &self,
+        b: &impl HasRows<K, C, T>,
+        out: &mut Matrix<R, C, T>,
+    ) {
+        gemm(
+            (R, K, C),
+            rows(self),
+            rows(b.matrix()),
+            out.as_mut_slice(),
+            false,
+        );
     }
 
     /// `out += A·B`: accumulates onto what `out` holds (Affine's forward writes the
@@ -65,8 +131,14 @@ impl<const R: usize, const K: usize, T: Float> Matrix<R, K, T> {
     /// Matrix::new([[1.0, 2.0]]).matmul_acc(&Matrix::new([[3.0], [4.0]]), &mut out);
     /// assert_eq!(out[(0, 0)], 12.0);
     /// ```
-    pub fn matmul_acc<const C: usize>(&self, b: &Matrix<K, C, T>, out: &mut Matrix<R, C, T>) {
-        gemm((R, K, C), rows(self), rows(b), out.as_mut_slice(), true);
+    pub fn matmul_acc<const C: usize>(&self, b: &impl HasRows<K, C, T>, out: &mut Matrix<R, C, T>) {
+        gemm(
+            (R, K, C),
+            rows(self),
+            rows(b.matrix()),
+            out.as_mut_slice(),
+            true,
+        );
     }
 
     /// `A·Bᵀ`, (R×K)·(C×K)ᵀ → R×C: the input gradient `dX = dY·Wᵀ` of an Affine layer.
@@ -77,7 +149,7 @@ impl<const R: usize, const K: usize, T: Float> Matrix<R, K, T> {
     /// let w = Matrix::new([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]); // 3×2
     /// assert_eq!(dy.matmul_t(&w), Matrix::new([[1.0, 2.0, 3.0]])); // 1×3
     /// ```
-    pub fn matmul_t<const C: usize>(&self, b: &Matrix<C, K, T>) -> Matrix<R, C, T> {
+    pub fn matmul_t<const C: usize>(&self, b: &impl HasCols<K, C, T>) -> Matrix<R, C, T> {
         let mut out = Matrix::zeros();
         self.matmul_t_into(b, &mut out);
         out
@@ -91,11 +163,15 @@ impl<const R: usize, const K: usize, T: Float> Matrix<R, K, T> {
     /// Matrix::new([[1.0, 2.0]]).matmul_t_into(&Matrix::new([[3.0, 4.0]]), &mut out);
     /// assert_eq!(out[(0, 0)], 11.0);
     /// ```
-    pub fn matmul_t_into<const C: usize>(&self, b: &Matrix<C, K, T>, out: &mut Matrix<R, C, T>) {
+    pub fn matmul_t_into<const C: usize>(
+        &self,
+        b: &impl HasCols<K, C, T>,
+        out: &mut Matrix<R, C, T>,
+    ) {
         gemm(
             (R, K, C),
             rows(self),
-            transposed(b),
+            transposed(b.matrix()),
             out.as_mut_slice(),
             false,
         );
@@ -111,7 +187,7 @@ impl<const K: usize, const R: usize, T: Float> Matrix<K, R, T> {
     /// let dy = Matrix::new([[1.0, 10.0]]); // 1×2
     /// assert_eq!(x.t_matmul(&dy), Matrix::new([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]]));
     /// ```
-    pub fn t_matmul<const C: usize>(&self, b: &Matrix<K, C, T>) -> Matrix<R, C, T> {
+    pub fn t_matmul<const C: usize>(&self, b: &impl HasRows<K, C, T>) -> Matrix<R, C, T> {
         let mut out = Matrix::zeros();
         self.t_matmul_into(b, &mut out);
         out
@@ -125,11 +201,15 @@ impl<const K: usize, const R: usize, T: Float> Matrix<K, R, T> {
     /// Matrix::new([[1.0], [2.0]]).t_matmul_into(&Matrix::new([[3.0], [4.0]]), &mut out);
     /// assert_eq!(out[(0, 0)], 11.0);
     /// ```
-    pub fn t_matmul_into<const C: usize>(&self, b: &Matrix<K, C, T>, out: &mut Matrix<R, C, T>) {
+    pub fn t_matmul_into<const C: usize>(
+        &self,
+        b: &impl HasRows<K, C, T>,
+        out: &mut Matrix<R, C, T>,
+    ) {
         gemm(
             (R, K, C),
             transposed(self),
-            rows(b),
+            rows(b.matrix()),
             out.as_mut_slice(),
             false,
         );
