@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod cache;
+pub mod data;
 mod error;
 mod float;
 pub mod graph;

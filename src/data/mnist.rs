@@ -1,0 +1,160 @@
+//! The MNIST dataset: four IDX files in one directory, loaded into two [`Split`]s.
+
+use std::path::{Path, PathBuf};
+
+use super::idx::IdxFile;
+use super::{DataError, Split};
+use crate::Float;
+
+/// The directory of the MNIST subset shipped with the crate: the first 10,000
+/// training digits (in the official order) and the complete 10,000-digit test set.
+///
+/// ```
+/// use backprop::data::DEFAULT_DIR;
+/// assert!(DEFAULT_DIR.ends_with("data/mnist"));
+/// assert!(std::path::Path::new(DEFAULT_DIR).join("train-images-idx3-ubyte.gz").exists());
+/// ```
+pub const DEFAULT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/mnist");
+
+/// Rows of an MNIST image.
+///
+/// ```
+/// assert_eq!(backprop::data::ROWS * backprop::data::COLS, backprop::data::PIXELS);
+/// ```
+pub const ROWS: usize = 28;
+
+/// Columns of an MNIST image.
+///
+/// ```
+/// assert_eq!(backprop::data::COLS, 28);
+/// ```
+pub const COLS: usize = 28;
+
+/// Pixels of an MNIST image, `28 · 28 = 784`: the width of a batch matrix.
+///
+/// ```
+/// use backprop::{Matrix, data::PIXELS};
+/// let batch = Matrix::<100, PIXELS>::zeros();
+/// assert_eq!(batch.row(0).len(), 784);
+/// ```
+pub const PIXELS: usize = ROWS * COLS;
+
+/// Classes of MNIST: the digits 0 to 9.
+///
+/// ```
+/// assert_eq!(backprop::data::CLASSES, 10);
+/// ```
+pub const CLASSES: usize = 10;
+
+/// The file names of a directory in the MNIST layout, each raw or with `.gz`.
+const TRAIN_IMAGES: &str = "train-images-idx3-ubyte";
+const TRAIN_LABELS: &str = "train-labels-idx1-ubyte";
+const TEST_IMAGES: &str = "t10k-images-idx3-ubyte";
+const TEST_LABELS: &str = "t10k-labels-idx1-ubyte";
+
+/// MNIST (or any dataset in its layout): a training split and a test split of 28×28
+/// images scaled to `[0, 1]`, with labels 0–9.
+///
+/// `T` is the element type of the pixels and batches, `f32` unless said otherwise.
+/// Name it when loading (`let mnist: Mnist = ...` or `Mnist::<f64>::load(...)`), since
+/// Rust does not infer a default type parameter.
+///
+/// ```
+/// use backprop::data::{DEFAULT_DIR, Mnist};
+/// let mnist: Mnist = Mnist::load(DEFAULT_DIR)?;
+/// assert_eq!((mnist.train.len(), mnist.test.len()), (10_000, 10_000));
+/// assert_eq!(mnist.train.label(0), 5);
+/// # Ok::<(), backprop::data::DataError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Mnist<T = f32> {
+    /// The training images and labels (`train-*` files).
+    pub train: Split<T>,
+    /// The test images and labels (`t10k-*` files).
+    pub test: Split<T>,
+}
+
+impl<T: Float> Mnist<T> {
+    /// Loads the four standard files from `dir`: `train-images-idx3-ubyte`,
+    /// `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte` and
+    /// `t10k-labels-idx1-ubyte`, each either raw or gzip-compressed with `.gz`
+    /// appended (the raw one is read when both exist). Each pixel byte `p` becomes
+    /// `p / 255`.
+    ///
+    /// # Errors
+    /// [`DataError::Missing`] (with a hint where to get data) when a file exists in
+    /// neither form; [`DataError::Magic`], [`DataError::Dims`] (images not 28×28, or
+    /// none), [`DataError::Label`] (a label above 9), [`DataError::CountMismatch`]
+    /// (images and labels of a split differ in number), and every error of
+    /// [`IdxFile::read`].
+    ///
+    /// ```
+    /// use backprop::data::{DEFAULT_DIR, Mnist};
+    /// let mnist = Mnist::<f64>::load(DEFAULT_DIR)?;
+    /// let first = mnist.test.image(0);
+    /// assert_eq!(first.len(), 784);
+    /// assert!(first.iter().all(|&p| (0.0..=1.0).contains(&p)));
+    /// # Ok::<(), backprop::data::DataError>(())
+    /// ```
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self, DataError> {
+        let dir = dir.as_ref();
+        Ok(Self {
+            train: load_split(dir, TRAIN_IMAGES, TRAIN_LABELS)?,
+            test: load_split(dir, TEST_IMAGES, TEST_LABELS)?,
+        })
+    }
+
+    /// Loads the subset shipped with the crate, from [`DEFAULT_DIR`].
+    ///
+    /// # Errors
+    /// As [`Mnist::load`]; the shipped files are tested, so an error here means the
+    /// crate's `data/mnist` directory is missing or damaged.
+    ///
+    /// ```
+    /// use backprop::data::Mnist;
+    /// let mnist = Mnist::<f32>::load_default()?;
+    /// assert_eq!(mnist.train.labels()[..5], [5, 0, 4, 1, 9]);
+    /// # Ok::<(), backprop::data::DataError>(())
+    /// ```
+    pub fn load_default() -> Result<Self, DataError> {
+        Self::load(DEFAULT_DIR)
+    }
+}
+
+fn load_split<T: Float>(dir: &Path, images: &str, labels: &str) -> Result<Split<T>, DataError> {
+    let images_path = find(dir, images)?;
+    let labels_path = find(dir, labels)?;
+    let pixels = IdxFile::read(&images_path)?.into_images(ROWS, COLS)?;
+    let labels = IdxFile::read(&labels_path)?.into_labels(CLASSES)?;
+    let image_count = pixels.len() / PIXELS;
+    if image_count != labels.len() {
+        return Err(DataError::CountMismatch {
+            images: images_path,
+            image_count,
+            labels: labels_path,
+            label_count: labels.len(),
+        });
+    }
+    // One conversion per possible byte, then a table look-up per pixel.
+    let scale: Vec<T> = (0..=255u8)
+        .map(|p| T::from_f64(f64::from(p) / 255.0))
+        .collect();
+    let pixels = pixels.iter().map(|&p| scale[usize::from(p)]).collect();
+    Ok(Split::from_checked(pixels, labels))
+}
+
+/// `dir/name` if it exists, else `dir/name.gz` if that does.
+fn find(dir: &Path, name: &str) -> Result<PathBuf, DataError> {
+    let raw = dir.join(name);
+    let gz = dir.join(format!("{name}.gz"));
+    if raw.is_file() {
+        Ok(raw)
+    } else if gz.is_file() {
+        Ok(gz)
+    } else {
+        Err(DataError::Missing {
+            path: raw,
+            also_tried: Some(gz),
+        })
+    }
+}
