@@ -1,0 +1,70 @@
+//! A training step allocates nothing once the first batch has gone through: every layer
+//! keeps its buffers, the loss keeps its own, and SGD updates in place.
+
+use backprop::{Affine, Matrix, Network, Relu, Sgd, Sigmoid, SoftmaxWithLoss};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+#[test]
+fn a_training_step_allocates_nothing_after_the_first() {
+    let mut rng = StdRng::seed_from_u64(0);
+    let mut net = (
+        Affine::<784, 50>::random(0.01, &mut rng),
+        Relu::new(),
+        Affine::<50, 10>::random(0.01, &mut rng),
+    );
+    let x = Matrix::<100, 784>::from_fn(|_, _| rng.random());
+    let labels: [usize; 100] = std::array::from_fn(|i| i % 10);
+    let mut loss = SoftmaxWithLoss::new();
+    let sgd = Sgd::new(0.1);
+    let mut step = || {
+        net.gradient(&mut loss, &x, &labels).unwrap();
+        sgd.step(&mut net);
+    };
+    let first = allocation_counter::measure(&mut step);
+    assert!(first.count_total > 0, "the first step creates the layers' buffers");
+    let later = allocation_counter::measure(|| {
+        for _ in 0..10 {
+            step();
+        }
+    });
+    assert_eq!(later.count_total, 0, "allocations in 10 steps after the first: {later:?}");
+}
+
+#[test]
+fn backward_through_every_layer_kind_allocates_nothing_after_the_first() {
+    let mut rng = StdRng::seed_from_u64(1);
+    let mut net = (
+        Affine::<8, 16, f64>::random(0.1, &mut rng),
+        Sigmoid::new(),
+        Affine::<16, 16, f64>::random(0.1, &mut rng),
+        Relu::new(),
+        Affine::<16, 4, f64>::random(0.1, &mut rng),
+    );
+    let x = Matrix::<5, 8, f64>::from_fn(|_, _| rng.random());
+    let labels = [0, 1, 2, 3, 0];
+    let mut loss = SoftmaxWithLoss::new();
+    let mut step = || {
+        use backprop::Layer;
+        net.loss(&mut loss, &x, &labels).unwrap();
+        // The full backward, input gradient included.
+        net.backward(loss.backward());
+        Sgd::new(0.1).step(&mut net);
+    };
+    step();
+    let later = allocation_counter::measure(|| {
+        for _ in 0..10 {
+            step();
+        }
+    });
+    assert_eq!(later.count_total, 0, "{later:?}");
+    // Switching batch size makes new buffers once, then none again.
+    let one = Matrix::<1, 8, f64>::zeros();
+    let first = allocation_counter::measure(|| {
+        net.predict(&one);
+    });
+    assert!(first.count_total > 0);
+    let again = allocation_counter::measure(|| {
+        net.predict(&one);
+    });
+    assert_eq!(again.count_total, 0, "{again:?}");
+}
