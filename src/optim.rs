@@ -6,7 +6,7 @@ use crate::{Float, Params};
 ///
 /// ```
 /// use backprop::{Affine, Layer, Matrix, Sgd};
-/// let mut layer = Affine::new(Matrix::new([[1.0]]), Matrix::new([[0.0]]));
+/// let mut layer = Affine::new(Matrix::new([[1.0_f32]]), Matrix::new([[0.0]]));
 /// layer.forward(&Matrix::new([[2.0]]));
 /// layer.backward(&Matrix::new([[1.0]])); // dW = 2, db = 1
 /// Sgd::new(0.1).step(&mut layer);
