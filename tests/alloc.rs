@@ -21,13 +21,19 @@ fn a_training_step_allocates_nothing_after_the_first() {
         sgd.step(&mut net);
     };
     let first = allocation_counter::measure(&mut step);
-    assert!(first.count_total > 0, "the first step creates the layers' buffers");
+    assert!(
+        first.count_total > 0,
+        "the first step creates the layers' buffers"
+    );
     let later = allocation_counter::measure(|| {
         for _ in 0..10 {
             step();
         }
     });
-    assert_eq!(later.count_total, 0, "allocations in 10 steps after the first: {later:?}");
+    assert_eq!(
+        later.count_total, 0,
+        "allocations in 10 steps after the first: {later:?}"
+    );
 }
 
 #[test]
