@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Run the crate's training step and its peers alternately; print a markdown table.
+
+Step mode (default): each round runs, one after the other,
+    rust step_bench (f32), NumPy f32, NumPy f64, PyTorch f32, PyTorch f32 with the
+    input's gradient, rust step_bench --f64
+and parses the `median_us_per_step=` line of each. Running them alternately,
+round after round, spreads the noise of a shared machine over all of them. The
+table gives the median over rounds and its ratio to NumPy's time (lower is faster).
+
+Train mode (`--train`): each round runs the whole training, the crate's `train`
+example and train_numpy.py, and compares the `seconds=` of their `final:` lines.
+
+The Rust examples are built once, before any timing (`cargo build --release
+--example NAME`), and the built binary is then run directly, which is what
+`cargo run --release --example NAME -- ARGS` runs, without cargo waiting on a
+build-directory lock held by someone else. A missing example gives a row
+saying "not built".
+
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS
+builds) slow a current NumPy: they are removed from the environment of the NumPy
+runs only.
+
+    python3 benches/peers/compare.py [--rounds 3] [--threads 1] [--train]
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+NUMPY_ONLY_UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+MEDIAN = re.compile(r"^median_us_per_step=([0-9.eE+-]+)\s*$", re.MULTILINE)
+FINAL = re.compile(r"^final:.*$", re.MULTILINE)
+
+
+@dataclass
+class Runner:
+    """One implementation: how to run it and what it gave in each round."""
+
+    name: str
+    dtype: str
+    threads: int
+    command: list = None
+    env: dict = None
+    status: str = "ok"
+    values: list = field(default_factory=list)
+    details: list = field(default_factory=list)
+
+    def median(self):
+        return statistics.median(self.values) if self.values else None
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_rust_example(name):
+    """Build examples/NAME in release mode; return (executable, None) or (None, why not)."""
+    try:
+        done = subprocess.run(
+            ["cargo", "build", "--release", "--example", name,
+             "--message-format=json-render-diagnostics"],
+            cwd=REPO, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return None, "not built (no cargo)"
+    if done.returncode != 0:
+        if f"no example target named `{name}`" in done.stderr:
+            return None, f"not built (no example `{name}`)"
+        log(f"cargo build --release --example {name} failed:\n{done.stderr.strip()[-2000:]}")
+        return None, "not built (cargo build failed, see stderr)"
+    for line in done.stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if (message.get("reason") == "compiler-artifact"
+                and message.get("target", {}).get("name") == name
+                and message.get("executable")):
+            return message["executable"], None
+    return None, f"not built (cargo reported no executable for `{name}`)"
+
+
+def environments(threads):
+    """(the environment of every run, the NumPy runs' one without the OPENBLAS tweaks)."""
+    base = dict(os.environ)
+    for variable in THREAD_VARIABLES:
+        base[variable] = str(threads)
+    numpy_env = {k: v for k, v in base.items() if k not in NUMPY_ONLY_UNSET}
+    return base, numpy_env
+
+
+def run_once(runner, parse):
+    """Run `runner` once; record its value, or mark it failed/skipped."""
+    log(f"  {runner.name} {runner.dtype}: {' '.join(runner.command)}")
+    done = subprocess.run(runner.command, cwd=REPO, env=runner.env,
+                          capture_output=True, text=True, check=False)
+    out = done.stdout
+    if done.returncode != 0:
+        err = (done.stderr.strip().splitlines() or ["?"])[-1]
+        runner.status = f"failed (exit {done.returncode}: {err[:80]})"
+        return out
+    skipped = re.search(r"^skipped:?\s*(.*)$", out, re.MULTILINE)
+    if skipped:
+        runner.status = f"skipped ({skipped.group(1)[:70]})"
+        return out
+    parsed = parse(out)
+    if parsed is None:
+        runner.status = "failed (no result line in its output)"
+        return out
+    value, detail = parsed
+    runner.values.append(value)
+    runner.details.append(detail)
+    log(f"    -> {value:.2f}")
+    return out
+
+
+def parse_step(out):
+    found = MEDIAN.findall(out)
+    return (float(found[-1]), None) if found else None
+
+
+def parse_train(out):
+    lines = FINAL.findall(out)
+    if not lines:
+        return None
+    fields = dict(re.findall(r"(\w+)=([0-9.eE+-]+)", lines[-1]))
+    if "seconds" not in fields:
+        return None
+    return float(fields["seconds"]), fields
+
+
+def fmt(value, digits=1):
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def ratio(runner, reference):
+    if reference is None or runner.median() is None or reference.median() is None:
+        return "—"
+    return f"{runner.median() / reference.median():.2f}"
+
+
+def step_runners(args, env, numpy_env):
+    py = [args.python]
+    threads = ["--threads", str(args.threads)]
+    runners = []
+    rust_exe, why = (None, "skipped (--no-rust)") if args.no_rust else build_rust_example("step_bench")
+
+    def rust(dtype, extra):
+        r = Runner("rust step_bench", dtype, args.threads, env=env)
+        if rust_exe is None:
+            r.status = why
+        else:
+            r.command = [rust_exe, *extra, *threads, *args.rust_arg]
+        return r
+
+    runners.append(rust("f32", []))
+    runners.append(Runner("numpy (book layers)", "f32", args.threads, env=numpy_env,
+                          command=py + [str(HERE / "step_numpy.py"), "--dtype", "float32"] + threads))
+    if not args.no_f64:
+        runners.append(Runner("numpy (book layers)", "f64", args.threads, env=numpy_env,
+                              command=py + [str(HERE / "step_numpy.py"), "--dtype", "float64"]
+                              + threads))
+    if not args.no_torch:
+        torch = py + [str(HERE / "step_torch.py")] + threads
+        runners.append(Runner("torch autograd (no input dX)", "f32", args.threads, env=env,
+                              command=torch))
+        runners.append(Runner("torch autograd (+ input dX)", "f32", args.threads, env=env,
+                              command=torch + ["--input-grad"]))
+    if not args.no_f64:
+        runners.append(rust("f64", ["--f64"]))
+    return runners
+
+
+def train_runners(args, env, numpy_env):
+    data = ["--data", args.train_data] if args.train_data else []
+    rust_exe, why = (None, "skipped (--no-rust)") if args.no_rust else build_rust_example("train")
+    rust = Runner("rust train", "f32", args.threads, env=env)
+    if rust_exe is None:
+        rust.status = why
+    else:
+        rust.command = [rust_exe, *data, *args.rust_arg]
+    numpy = Runner("numpy train_numpy.py", "f32", args.threads, env=numpy_env,
+                   command=[args.python, str(HERE / "train_numpy.py"), "--dtype", "float32",
+                            "--threads", str(args.threads), *data])
+    return [rust, numpy]
+
+
+def numpy_blas(numpy_env):
+    """The BLAS NumPy loads in the NumPy runs' environment, as threadpoolctl reports it."""
+    code = ("import numpy\n"
+            "try:\n"
+            "    from threadpoolctl import threadpool_info\n"
+            "except ImportError:\n"
+            "    print('unknown (pip install threadpoolctl)'); raise SystemExit\n"
+            "print('; '.join(f\"{p['internal_api']} {p['version']} kernel={p.get('architecture')}"
+            " threads={p['num_threads']}\" for p in threadpool_info() if p['user_api'] == 'blas')"
+            " + f' (numpy {numpy.__version__})')\n")
+    done = subprocess.run([sys.executable, "-c", code], env=numpy_env,
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or f"numpy not importable: {done.stderr.strip()[-100:]}"
+
+
+def print_header(args, numpy_env):
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    tweaks = ", ".join(f"{k}={os.environ[k]}" for k in NUMPY_ONLY_UNSET if k in os.environ)
+    print(f"CPU: {cpu}, {os.cpu_count()} logical cores; load average before: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"NumPy BLAS: {numpy_blas(numpy_env)}")
+    print(f"OpenBLAS tweaks in the environment: {tweaks or 'none'}"
+          + (" (removed for the NumPy runs only)" if tweaks else ""))
+    print(f"{args.rounds} round(s), alternating; threads {args.threads}")
+    print()
+
+
+def step_table(runners):
+    ref32 = next((r for r in runners if r.name.startswith("numpy") and r.dtype == "f32"), None)
+    ref64 = next((r for r in runners if r.name.startswith("numpy") and r.dtype == "f64"), None)
+    print("| implementation | dtype | threads | median µs/step | each round | "
+          "× NumPy f32 time | × NumPy f64 time |")
+    print("|---|---|---|---:|---|---:|---:|")
+    for r in runners:
+        if not r.values:
+            print(f"| {r.name} | {r.dtype} | {r.threads} | {r.status} | | | |")
+            continue
+        each = ", ".join(fmt(v) for v in r.values)
+        vs64 = ratio(r, ref64) if r.dtype == "f64" else ""
+        print(f"| {r.name} | {r.dtype} | {r.threads} | {fmt(r.median())} | {each} | "
+              f"{ratio(r, ref32)} | {vs64} |")
+    print()
+    print("Ratios are time / NumPy's time: below 1 is faster than NumPy.")
+
+
+def train_table(runners):
+    ref = next((r for r in runners if r.name.startswith("numpy")), None)
+    print("| implementation | dtype | threads | median seconds | each round | "
+          "train_acc | test_acc | × NumPy time |")
+    print("|---|---|---|---:|---|---:|---:|---:|")
+    for r in runners:
+        if not r.values:
+            print(f"| {r.name} | {r.dtype} | {r.threads} | {r.status} | | | | |")
+            continue
+        last = r.details[-1]
+        print(f"| {r.name} | {r.dtype} | {r.threads} | {fmt(r.median(), 2)} | "
+              f"{', '.join(fmt(v, 2) for v in r.values)} | {last.get('train_acc', '?')} | "
+              f"{last.get('test_acc', '?')} | {ratio(r, ref)} |")
+    print()
+    print("Seconds: the whole training loop with its per-epoch evaluations, as printed "
+          "on each program's `final:` line. Ratio below 1 is faster than NumPy.")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--train", action="store_true", help="time the whole training instead")
+    p.add_argument("--train-data", help="pass --data DIR to both trainings (default: each "
+                   "program's own default, data/mnist)")
+    p.add_argument("--no-rust", action="store_true")
+    p.add_argument("--no-torch", action="store_true")
+    p.add_argument("--no-f64", action="store_true")
+    p.add_argument("--rust-arg", action="append", default=[],
+                   help="extra argument for the Rust example (repeatable)")
+    p.add_argument("--python", default=sys.executable, help="interpreter of the Python peers")
+    args = p.parse_args()
+    if args.rounds < 1 or args.threads < 1:
+        sys.exit("--rounds and --threads must be at least 1")
+
+    env, numpy_env = environments(args.threads)
+    runners = (train_runners if args.train else step_runners)(args, env, numpy_env)
+    parse = parse_train if args.train else parse_step
+    print_header(args, numpy_env)
+    for round_number in range(1, args.rounds + 1):
+        log(f"round {round_number}/{args.rounds}")
+        for runner in runners:
+            if runner.status == "ok":
+                run_once(runner, parse)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print()
+    (train_table if args.train else step_table)(runners)
+
+
+if __name__ == "__main__":
+    main()
