@@ -6,6 +6,7 @@ mod cache;
 pub mod data;
 mod error;
 mod float;
+pub mod gradcheck;
 pub mod graph;
 mod layer;
 mod layers;
@@ -21,6 +22,7 @@ pub mod shape_errors {}
 
 pub use error::Error;
 pub use float::Float;
+pub use gradcheck::{CentralDifference, GradientCheck, gradient_check, numerical_gradient};
 pub use layer::Layer;
 pub use layers::{Affine, Relu, Sigmoid};
 pub use loss::{SoftmaxWithLoss, Targets, softmax};
