@@ -1,0 +1,82 @@
+//! The command line of the `train` example.
+
+use std::path::PathBuf;
+
+use backprop::data::DEFAULT_DIR;
+use backprop::train::TrainConfig;
+
+/// What `--help` prints (and, with an error line first, what a bad flag prints).
+pub const USAGE: &str = "\
+usage: cargo run --release --example train -- [--data DIR] [--iters N] [--lr X] [--seed N] [--plot PATH]
+
+Trains the book's two-layer net (784-50-10, ReLU, init std 0.01) with minibatch SGD,
+prints train/test accuracy and mean loss after every epoch, and plots them.
+
+  --data DIR    a directory with the four MNIST files (train-images-idx3-ubyte,
+                train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte,
+                raw or .gz); default: the shipped subset in data/mnist. For
+                Fashion-MNIST: apt-get install dataset-fashion-mnist, then
+                --data /usr/share/datasets/fashion-mnist
+  --iters N     SGD updates (default 10000, the book's iters_num)
+  --lr X        learning rate (default 0.1, the book's learning_rate)
+  --seed N      seed of the weight initialization and of the minibatch draws (default 0)
+  --plot PATH   where to write the SVG plot of loss and accuracy per epoch
+                (default out/train.svg, or $BACKPROP_OUT/train.svg)
+  -h, --help    this text
+
+The batch size (100) and the hidden width (50) are compile-time shapes, not flags:
+change them on the `const BATCH` and `const HIDDEN` lines of examples/train/main.rs
+(or the `type Net` line, for other layers) and run again.";
+
+/// The parsed command line.
+#[derive(Debug)]
+pub struct Args {
+    /// The data directory.
+    pub data: PathBuf,
+    /// Iterations, learning rate and seed.
+    pub config: TrainConfig,
+    /// The SVG file to write.
+    pub plot: PathBuf,
+}
+
+/// What the command line asks for.
+pub enum Command {
+    /// Train with these arguments.
+    Train(Args),
+    /// Print the usage and stop.
+    Help,
+}
+
+/// Parses the process's arguments.
+pub fn parse() -> Result<Command, lexopt::Error> {
+    use lexopt::prelude::*;
+    let out = std::env::var_os("BACKPROP_OUT").map_or_else(|| PathBuf::from("out"), PathBuf::from);
+    let mut args = Args {
+        data: PathBuf::from(DEFAULT_DIR),
+        config: TrainConfig::default(),
+        plot: out.join("train.svg"),
+    };
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("data") => args.data = parser.value()?.into(),
+            Long("iters") => {
+                args.config.iters = parser.value()?.parse()?;
+                if args.config.iters == 0 {
+                    return Err("--iters must be at least 1".into());
+                }
+            }
+            Long("lr") => {
+                args.config.lr = parser.value()?.parse()?;
+                if !(args.config.lr > 0.0 && args.config.lr.is_finite()) {
+                    return Err("--lr must be a positive finite number".into());
+                }
+            }
+            Long("seed") => args.config.seed = parser.value()?.parse()?,
+            Long("plot") => args.plot = parser.value()?.into(),
+            Short('h') | Long("help") => return Ok(Command::Help),
+            _ => return Err(arg.unexpected()),
+        }
+    }
+    Ok(Command::Train(args))
+}

@@ -1,0 +1,384 @@
+//! The training loop on the shipped MNIST subset, and the `train` example's command
+//! line: its exit codes, its one-line errors and its plot.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use backprop::data::{DEFAULT_DIR, Mnist};
+use backprop::train::{EpochStats, History, TrainConfig, accuracy, train};
+use backprop::{Affine, Error, Network, Relu};
+use rand::{SeedableRng, rngs::StdRng};
+
+type Net = (Affine<784, 50>, Relu, Affine<50, 10>);
+
+/// The shipped data, loaded once for all tests of this file.
+fn mnist() -> &'static Mnist {
+    static MNIST: OnceLock<Mnist> = OnceLock::new();
+    MNIST.get_or_init(|| Mnist::load_default().expect("the shipped data/mnist loads"))
+}
+
+/// The book's initialization: weights from N(0, 0.01²), zero biases.
+fn book_net(seed: u64) -> Net {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (
+        Affine::random(0.01, &mut rng),
+        Relu::new(),
+        Affine::random(0.01, &mut rng),
+    )
+}
+
+fn quiet_train(net: &mut Net, data: &Mnist, config: &TrainConfig) -> Result<History, Error> {
+    train::<100, _>(net, data, config, |_| {}, |_| {})
+}
+
+#[test]
+fn three_hundred_iterations_climb_far_above_chance() {
+    let mut net = book_net(0);
+    let config = TrainConfig {
+        iters: 300,
+        ..TrainConfig::default()
+    };
+    let history = quiet_train(&mut net, mnist(), &config).unwrap();
+    let last = history.last().unwrap();
+    // Chance is 0.1; three epochs of the book's recipe reach about 0.88.
+    assert!(last.test_acc > 0.85, "{last:?}");
+    assert!(last.train_acc > 0.85, "{last:?}");
+    // The mean loss falls from epoch to epoch, from about ln 10 ≈ 2.3 at the start.
+    let losses: Vec<f64> = history.epochs.iter().map(|e| e.mean_loss).collect();
+    assert!(losses.windows(2).all(|w| w[1] < w[0]), "{losses:?}");
+    assert!(losses[0] < 10f64.ln(), "{losses:?}");
+}
+
+#[test]
+fn epochs_are_train_len_over_batch_iterations_and_the_last_may_be_partial() {
+    let data = Mnist {
+        train: mnist().train.take(1_000),
+        test: mnist().test.take(300),
+    };
+    let mut net = book_net(1);
+    let config = TrainConfig {
+        iters: 25,
+        ..TrainConfig::default()
+    };
+    let mut seen_epochs = Vec::new();
+    let mut seen_iterations = Vec::new();
+    let history = train::<100, _>(
+        &mut net,
+        &data,
+        &config,
+        |e| seen_epochs.push(*e),
+        |i| seen_iterations.push(i),
+    )
+    .unwrap();
+    assert_eq!(history.iters_per_epoch, 10); // 1,000 / 100
+    let marks: Vec<(usize, usize)> = history
+        .epochs
+        .iter()
+        .map(|e| (e.epoch, e.iteration))
+        .collect();
+    assert_eq!(marks, [(1, 10), (2, 20), (3, 25)]);
+    assert_eq!(seen_epochs, history.epochs);
+    assert_eq!(seen_iterations, (1..=25).collect::<Vec<_>>());
+    // The last stats are those of the final network.
+    let last = history.last().unwrap();
+    assert_eq!(last.test_acc, accuracy::<100, _>(&mut net, &data.test));
+    assert_eq!(last.train_acc, accuracy::<100, _>(&mut net, &data.train));
+    let times: Vec<_> = history.epochs.iter().map(|e| e.elapsed).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    assert!(history.elapsed >= *times.last().unwrap());
+}
+
+#[test]
+fn a_training_set_smaller_than_a_batch_still_makes_one_iteration_an_epoch() {
+    let data = Mnist {
+        train: mnist().train.take(30),
+        test: mnist().test.take(30),
+    };
+    let config = TrainConfig {
+        iters: 3,
+        ..TrainConfig::default()
+    };
+    let history = quiet_train(&mut book_net(2), &data, &config).unwrap();
+    assert_eq!(history.iters_per_epoch, 1);
+    assert_eq!(history.epochs.len(), 3);
+}
+
+#[test]
+fn accuracy_does_not_depend_on_the_evaluation_batch_size() {
+    let mut net = book_net(3);
+    let config = TrainConfig {
+        iters: 100,
+        ..TrainConfig::default()
+    };
+    quiet_train(&mut net, mnist(), &config).unwrap();
+    // 1,234 samples: 12 full batches of 100 and a partial one of 34.
+    let split = mnist().test.take(1_234);
+    let by_100 = accuracy::<100, _>(&mut net, &split);
+    let by_1 = accuracy::<1, _>(&mut net, &split);
+    let whole = accuracy::<1_234, _>(&mut net, &split);
+    assert_eq!(by_100, by_1);
+    assert_eq!(by_100, whole);
+    // And one by one through the network's own `correct`.
+    let correct: usize = (0..split.len())
+        .map(|i| {
+            let (x, label) = split.sample(i);
+            net.correct(&x, &[label])
+        })
+        .sum();
+    assert_eq!(by_100, correct as f64 / 1_234.0);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_run_and_another_seed_another() {
+    let data = Mnist {
+        train: mnist().train.take(2_000),
+        test: mnist().test.take(500),
+    };
+    let run = |net_seed, seed| {
+        let config = TrainConfig {
+            iters: 40,
+            seed,
+            ..TrainConfig::default()
+        };
+        let history = quiet_train(&mut book_net(net_seed), &data, &config).unwrap();
+        let strip = |e: &EpochStats| (e.iteration, e.train_acc, e.test_acc, e.mean_loss);
+        history.epochs.iter().map(strip).collect::<Vec<_>>()
+    };
+    assert_eq!(run(5, 7), run(5, 7));
+    assert_ne!(run(5, 7), run(5, 8));
+}
+
+#[test]
+fn a_loss_that_overflows_stops_training_with_the_iteration_named() {
+    let mut net = book_net(0);
+    // The weights grow by 10¹⁰ times their gradient each step until the scores
+    // overflow f32 (lr 10⁶ is not enough: its loss stays finite, if huge).
+    let config = TrainConfig {
+        iters: 100,
+        lr: 1e10,
+        ..TrainConfig::default()
+    };
+    let mut completed = 0;
+    let err = train::<100, _>(&mut net, mnist(), &config, |_| {}, |i| completed = i).unwrap_err();
+    let Error::NotFinite { what, value } = &err else {
+        panic!("expected NotFinite, got {err:?}");
+    };
+    assert!(!value.is_finite(), "{value}");
+    // The failing iteration is the one after the last completed one.
+    assert_eq!(*what, format!("loss at iteration {}", completed + 1));
+    assert!(
+        err.to_string()
+            .starts_with(&format!("loss at iteration {} is ", completed + 1)),
+        "{err}"
+    );
+}
+
+#[test]
+fn allocations_do_not_grow_with_iterations_or_epochs() {
+    let data = Mnist {
+        train: mnist().train.take(200),
+        test: mnist().test.take(150), // a partial last evaluation batch
+    };
+    let mut net = book_net(4);
+    let mut run = |iters| {
+        let config = TrainConfig {
+            iters,
+            ..TrainConfig::default()
+        };
+        allocation_counter::measure(|| {
+            quiet_train(&mut net, &data, &config).unwrap();
+        })
+        .count_total
+    };
+    run(1); // the first run creates the layers' buffers for batches of 100
+    let one = run(1);
+    let many = run(60); // 60 iterations, 30 epochs, 60 evaluations
+    assert_eq!(one, many, "allocations of 1 iteration vs 60");
+}
+
+/// Runs the example with `args`, built in release like the tests.
+fn example(args: &[&str]) -> Output {
+    Command::new(env!("CARGO"))
+        .args(["run", "--release", "--quiet", "--example", "train", "--"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh directory under the system's temporary directory.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("backprop-train-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_bad_flag_prints_the_usage_and_exits_2() {
+    for args in [
+        &["--bogus"][..],
+        &["--iters", "many"],
+        &["--lr", "-1"],
+        &["--iters"],
+    ] {
+        let out = example(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("usage: "), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let help = example(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    let usage = text(&help.stdout);
+    for flag in [
+        "--data",
+        "--iters",
+        "--lr",
+        "--seed",
+        "--plot",
+        "const BATCH",
+        "const HIDDEN",
+    ] {
+        assert!(usage.contains(flag), "--help lacks {flag}: {usage}");
+    }
+}
+
+#[test]
+fn a_missing_data_directory_is_one_line_naming_the_file_and_where_to_get_data() {
+    let dir = temp_dir("missing").join("nothing-here");
+    let out = example(&["--data", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("train-images-idx3-ubyte"), "{stderr}");
+    assert!(stderr.contains(dir.to_str().unwrap()), "{stderr}");
+    assert!(
+        stderr.contains("apt-get install dataset-fashion-mnist"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_malformed_data_file_is_one_line_naming_the_file_and_where_to_get_data() {
+    // The shipped files, except that a raw training-image file (read before the .gz
+    // one) holds no IDX header.
+    let dir = temp_dir("malformed");
+    for name in [
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ] {
+        std::fs::copy(Path::new(DEFAULT_DIR).join(name), dir.join(name)).unwrap();
+    }
+    let file = dir.join("train-images-idx3-ubyte");
+    std::fs::write(&file, b"not an IDX file").unwrap();
+    let out = example(&["--data", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(file.to_str().unwrap()), "{stderr}");
+    assert!(
+        stderr.contains("apt-get install dataset-fashion-mnist"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_diverging_run_ends_with_the_iteration_named_and_exit_1() {
+    let dir = temp_dir("nan");
+    let plot = dir.join("nan.svg");
+    let out = example(&["--lr", "1e10", "--plot", plot.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: loss at iteration "), "{stderr}");
+    assert!(!text(&out.stdout).contains("final:"));
+    assert!(!plot.exists());
+}
+
+#[test]
+fn the_example_prints_epochs_a_final_line_and_writes_both_curves() {
+    let dir = temp_dir("svg");
+    let plot = dir.join("sub").join("curves.svg");
+    let out = example(&[
+        "--iters",
+        "250",
+        "--seed",
+        "3",
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // Not a terminal: plain lines, no progress bar.
+    assert!(
+        !stdout.contains('\r') && !stdout.contains('\u{1b}'),
+        "{stdout}"
+    );
+    let epochs: Vec<&str> = stdout.lines().filter(|l| l.starts_with("epoch ")).collect();
+    assert_eq!(epochs.len(), 3, "{stdout}"); // 100, 200 and the partial 250
+    assert!(epochs[2].contains("iter    250"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("plot: {}", plot.display())),
+        "{stdout}"
+    );
+
+    let last = stdout.lines().last().unwrap();
+    let fields: Vec<(&str, &str)> = last
+        .strip_prefix("final: ")
+        .unwrap_or_else(|| panic!("last line: {last}"))
+        .split(' ')
+        .map(|kv| kv.split_once('=').unwrap())
+        .collect();
+    let names: Vec<&str> = fields.iter().map(|f| f.0).collect();
+    assert_eq!(names, ["train_acc", "test_acc", "seconds"]);
+    assert_eq!(fields[0].1.len(), 6, "4 decimals: {last}");
+    let test_acc: f64 = fields[1].1.parse().unwrap();
+    assert!(test_acc > 0.85, "{last}");
+
+    let svg = std::fs::read_to_string(&plot).unwrap();
+    assert!(svg.starts_with("<svg"));
+    // Three curves of one point per epoch (loss, train accuracy, test accuracy), each a
+    // polyline, the two accuracies in different colours, and their legends.
+    let curves: Vec<&str> = svg
+        .lines()
+        .filter(|l| l.starts_with("<polyline"))
+        .filter(|l| {
+            let points = l
+                .split("points=\"")
+                .nth(1)
+                .and_then(|p| p.split('"').next());
+            let points = points.unwrap_or_else(|| panic!("a polyline without points: {l}"));
+            points.split_whitespace().count() == epochs.len()
+        })
+        .collect();
+    assert_eq!(curves.len(), 3, "{svg}");
+    let stroke = |l: &str| {
+        l.split("stroke=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_ne!(
+        stroke(curves[1]),
+        stroke(curves[2]),
+        "train and test share a colour"
+    );
+    for label in ["mean minibatch loss", "train", "test", "epoch", "accuracy"] {
+        assert!(
+            svg.contains(&format!(">\n{label}\n<")),
+            "the plot lacks the text {label:?}"
+        );
+    }
+}
