@@ -211,12 +211,27 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A fresh directory under the system's temporary directory.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("backprop-train-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory under the system's temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("backprop-train-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[test]
@@ -252,7 +267,8 @@ fn a_bad_flag_prints_the_usage_and_exits_2() {
 
 #[test]
 fn a_missing_data_directory_is_one_line_naming_the_file_and_where_to_get_data() {
-    let dir = temp_dir("missing").join("nothing-here");
+    let tmp = TempDir::new("missing");
+    let dir = tmp.join("nothing-here");
     let out = example(&["--data", dir.to_str().unwrap()]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -270,7 +286,7 @@ fn a_missing_data_directory_is_one_line_naming_the_file_and_where_to_get_data() 
 fn a_malformed_data_file_is_one_line_naming_the_file_and_where_to_get_data() {
     // The shipped files, except that a raw training-image file (read before the .gz
     // one) holds no IDX header.
-    let dir = temp_dir("malformed");
+    let dir = TempDir::new("malformed");
     for name in [
         "train-labels-idx1-ubyte.gz",
         "t10k-images-idx3-ubyte.gz",
@@ -280,7 +296,7 @@ fn a_malformed_data_file_is_one_line_naming_the_file_and_where_to_get_data() {
     }
     let file = dir.join("train-images-idx3-ubyte");
     std::fs::write(&file, b"not an IDX file").unwrap();
-    let out = example(&["--data", dir.to_str().unwrap()]);
+    let out = example(&["--data", dir.0.to_str().unwrap()]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
@@ -293,7 +309,7 @@ fn a_malformed_data_file_is_one_line_naming_the_file_and_where_to_get_data() {
 
 #[test]
 fn a_diverging_run_ends_with_the_iteration_named_and_exit_1() {
-    let dir = temp_dir("nan");
+    let dir = TempDir::new("nan");
     let plot = dir.join("nan.svg");
     let out = example(&["--lr", "1e10", "--plot", plot.to_str().unwrap()]);
     let stderr = text(&out.stderr);
@@ -306,7 +322,7 @@ fn a_diverging_run_ends_with_the_iteration_named_and_exit_1() {
 
 #[test]
 fn the_example_prints_epochs_a_final_line_and_writes_both_curves() {
-    let dir = temp_dir("svg");
+    let dir = TempDir::new("svg");
     let plot = dir.join("sub").join("curves.svg");
     let out = example(&[
         "--iters",
