@@ -33,7 +33,7 @@
 //!
 //! Each element is restored to its saved bits after its two evaluations (never by
 //! adding `h` back), so a check leaves the network exactly as
-//! [`Network::gradient`](crate::Network::gradient) leaves it.
+//! [`Network::gradient`] leaves it.
 //!
 //! ```
 //! use backprop::{Affine, Matrix, Relu, SoftmaxWithLoss, gradient_check};
