@@ -185,6 +185,9 @@ fn layout(test: &str, gz: bool, file: &str, edit: impl Fn(&mut Vec<u8>)) -> Path
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("mnist")
         .join(test);
+    // Start empty: a file left by an earlier run (say raw where this run writes .gz)
+    // would be loaded instead of the one this test writes.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for name in [
         "train-images-idx3-ubyte",
