@@ -2,7 +2,26 @@
 //!
 //! `C = A·B` (or `C += A·B`) where `A` and `B` are read through strides, so that the
 //! transposed products `A·Bᵀ` and `Aᵀ·B` are the same call with the strides swapped
-//! and no transposed copy is ever made.
+//! and no transposed copy of an operand is ever made.
+//!
+//! Two kernels, chosen by size:
+//!
+//! - below [`SMALL`] multiply-adds, a plain triple loop: nothing to set up, which is
+//!   what the book's 2×3 examples want;
+//! - above it, the classic packed scheme. For each block of [`KC`] steps along `k`,
+//!   `B` is copied into panels of `NR` columns and `A` into panels of `MR` rows (both
+//!   contiguous and zero-padded at the edges), and a register-blocked micro-kernel
+//!   computes each `MR × NR` tile of `C` with `MR·NR` accumulators. The panels live in
+//!   thread-local buffers that only grow, so a training loop allocates nothing after
+//!   its first step.
+//!
+//! The packed kernel is safe Rust compiled twice: once for the baseline target and once
+//! with AVX2 and FMA enabled; the second runs when the CPU reports both features at run
+//! time. Calling it is the crate's only `unsafe` (see [`packed`]).
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::mem::size_of;
 
 use crate::Float;
 
@@ -14,6 +33,46 @@ pub(crate) struct Operand<'a, T> {
     pub col_stride: usize,
 }
 
+impl<T: Copy> Operand<'_, T> {
+    /// Element `(i, j)`.
+    #[inline(always)]
+    fn at(&self, i: usize, j: usize) -> T {
+        self.data[i * self.row_stride + j * self.col_stride]
+    }
+
+    /// Panics unless every element of a `rows × cols` view lies inside `data`.
+    fn check(&self, rows: usize, cols: usize, name: &str) {
+        if rows == 0 || cols == 0 {
+            return;
+        }
+        let last = (rows - 1)
+            .checked_mul(self.row_stride)
+            .zip((cols - 1).checked_mul(self.col_stride))
+            .and_then(|(r, c)| r.checked_add(c));
+        assert!(
+            last.is_some_and(|last| last < self.data.len()),
+            "gemm: operand {name} ({rows}×{cols}, strides {}, {}) reaches past its {} elements",
+            self.row_stride,
+            self.col_stride,
+            self.data.len()
+        );
+    }
+}
+
+/// Products with fewer multiply-adds than this use the plain loop. Measured: at
+/// 4×4·4×4 the loop takes 0.07 µs and packing 0.11 µs; at 8×8·8×8, 0.38 against 0.19.
+const SMALL: usize = 256;
+/// Depth of one packed block: a `KC × NR` panel of `B` stays in L1 while the
+/// micro-kernel sweeps the panels of `A`.
+const KC: usize = 256;
+/// Tile of the `f32` micro-kernel: 4 rows × two 8-lane vectors (8 accumulators).
+const MR32: usize = 4;
+const NR32: usize = 16;
+/// Tile of the `f64` micro-kernel: 6 rows × two 4-lane vectors (12 accumulators).
+/// Both chosen by measurement on the training step's shapes (Zen 4, AVX2).
+const MR64: usize = 6;
+const NR64: usize = 8;
+
 /// `c = a·b` (`accumulate == false`) or `c += a·b`, with `a` of shape `m × k`,
 /// `b` of shape `k × n` and `c` a contiguous row-major `m × n` buffer.
 pub(crate) fn gemm<T: Float>(
@@ -23,43 +82,252 @@ pub(crate) fn gemm<T: Float>(
     c: &mut [T],
     accumulate: bool,
 ) {
-    assert_eq!(c.len(), m * n, "gemm: output buffer has the wrong length");
-    if !accumulate {
-        c.fill(T::ZERO);
-    }
-    if m == 0 || n == 0 || k == 0 {
+    assert_eq!(
+        Some(c.len()),
+        m.checked_mul(n),
+        "gemm: output buffer has the wrong length"
+    );
+    a.check(m, k, "A");
+    b.check(k, n, "B");
+    if m == 0 || n == 0 {
         return;
     }
-    if b.col_stride == 1 {
-        // Rows of B are contiguous: broadcast a(i, p) over row p of B (vectorizes).
-        for (i, c_row) in c.chunks_exact_mut(n).enumerate() {
-            for p in 0..k {
-                let a_ip = a.data[i * a.row_stride + p * a.col_stride];
-                let b_row = &b.data[p * b.row_stride..p * b.row_stride + n];
-                for (c_ij, &b_pj) in c_row.iter_mut().zip(b_row) {
-                    *c_ij += a_ip * b_pj;
-                }
-            }
+    if k == 0 {
+        if !accumulate {
+            c.fill(T::ZERO);
         }
-    } else if a.col_stride == 1 && b.row_stride == 1 {
-        // A·Bᵀ: row i of A and column j of B are both contiguous: dot products.
-        for (i, c_row) in c.chunks_exact_mut(n).enumerate() {
-            let a_row = &a.data[i * a.row_stride..i * a.row_stride + k];
-            for (j, c_ij) in c_row.iter_mut().enumerate() {
-                let b_col = &b.data[j * b.col_stride..j * b.col_stride + k];
-                *c_ij += a_row.iter().zip(b_col).map(|(&x, &y)| x * y).sum();
-            }
-        }
+        return;
+    }
+    if m.saturating_mul(k).saturating_mul(n) < SMALL {
+        plain((m, k, n), a, b, c, accumulate);
     } else {
-        for (i, c_row) in c.chunks_exact_mut(n).enumerate() {
-            for (j, c_ij) in c_row.iter_mut().enumerate() {
-                let mut acc = T::ZERO;
-                for p in 0..k {
-                    acc += a.data[i * a.row_stride + p * a.col_stride]
-                        * b.data[p * b.row_stride + j * b.col_stride];
+        with_packs(|packs: &mut Packs<T>| packed((m, k, n), a, b, c, accumulate, packs));
+    }
+}
+
+/// The textbook triple loop, for products too small to be worth packing.
+fn plain<T: Float>(
+    (_, k, n): (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+) {
+    for (i, c_row) in c.chunks_exact_mut(n).enumerate() {
+        for (j, c_ij) in c_row.iter_mut().enumerate() {
+            let dot = (0..k).fold(T::ZERO, |acc, p| acc + a.at(i, p) * b.at(p, j));
+            *c_ij = if accumulate { *c_ij + dot } else { dot };
+        }
+    }
+}
+
+/// The packing buffers of one element type.
+struct Packs<T> {
+    a: Vec<T>,
+    b: Vec<T>,
+}
+
+impl<T> Packs<T> {
+    const fn new() -> Self {
+        Packs {
+            a: Vec::new(),
+            b: Vec::new(),
+        }
+    }
+}
+
+thread_local! {
+    static PACKS: RefCell<(Packs<f32>, Packs<f64>)> =
+        const { RefCell::new((Packs::new(), Packs::new())) };
+}
+
+/// Runs `f` with this thread's packing buffers for `T`.
+fn with_packs<T: Float, R>(f: impl FnOnce(&mut Packs<T>) -> R) -> R {
+    PACKS.with_borrow_mut(|(p32, p64)| {
+        let packs = match (p32 as &mut dyn Any).downcast_mut::<Packs<T>>() {
+            Some(packs) => packs,
+            None => (p64 as &mut dyn Any)
+                .downcast_mut::<Packs<T>>()
+                .expect("gemm: Float is sealed to f32 and f64"),
+        };
+        f(packs)
+    })
+}
+
+/// The packed product, on the fastest code path this CPU runs.
+#[allow(unsafe_code)]
+fn packed<T: Float>(
+    shape: (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+    packs: &mut Packs<T>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: `packed_avx2_fma` is a safe function (every memory access in it and
+        // in what it inlines is a bounds-checked slice access) whose one extra
+        // precondition, from `#[target_feature(enable = "avx2,fma")]`, is that the CPU
+        // executes AVX2 and FMA instructions. The two run-time checks just above
+        // established exactly that.
+        unsafe { packed_avx2_fma(shape, a, b, c, accumulate, packs) };
+        return;
+    }
+    packed_body::<T, false>(shape, a, b, c, accumulate, packs);
+}
+
+/// [`packed_body`] compiled with AVX2 and FMA: 256-bit vectors and fused multiply-adds.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn packed_avx2_fma<T: Float>(
+    shape: (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+    packs: &mut Packs<T>,
+) {
+    packed_body::<T, true>(shape, a, b, c, accumulate, packs);
+}
+
+/// The packed product with the tile of `T`. `FMA` selects fused multiply-adds, for the
+/// AVX2+FMA build only: without the instruction they are a slow library call.
+#[inline(always)]
+fn packed_body<T: Float, const FMA: bool>(
+    shape: (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+    packs: &mut Packs<T>,
+) {
+    if size_of::<T>() == 4 {
+        blocked::<T, MR32, NR32, FMA>(shape, a, b, c, accumulate, packs);
+    } else {
+        blocked::<T, MR64, NR64, FMA>(shape, a, b, c, accumulate, packs);
+    }
+}
+
+/// For each block of depth: pack `B` and `A`, then compute every `MR × NR` tile of `C`
+/// from one panel of each, storing it (first block, unless accumulating) or adding it.
+#[inline(always)]
+fn blocked<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
+    (m, k, n): (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+    packs: &mut Packs<T>,
+) {
+    for p0 in (0..k).step_by(KC) {
+        let kc = KC.min(k - p0);
+        let b_block = Block {
+            data: b.data,
+            origin: p0 * b.row_stride,
+            w_stride: b.col_stride,
+            p_stride: b.row_stride,
+            len: n,
+            kc,
+        };
+        let a_block = Block {
+            data: a.data,
+            origin: p0 * a.col_stride,
+            w_stride: a.row_stride,
+            p_stride: a.col_stride,
+            len: m,
+            kc,
+        };
+        let b_pack = pack(&mut packs.b, &b_block, NR);
+        let a_pack = pack(&mut packs.a, &a_block, MR);
+        // After the first block, C already holds a partial sum to add to.
+        let add = accumulate || p0 > 0;
+        for (jp, b_panel) in b_pack.chunks_exact(kc * NR).enumerate() {
+            for (ip, a_panel) in a_pack.chunks_exact(kc * MR).enumerate() {
+                let tile = tile::<T, MR, NR, FMA>(a_panel, b_panel);
+                let (i0, j0) = (ip * MR, jp * NR);
+                let cols = NR.min(n - j0);
+                for (r, acc_row) in tile.iter().enumerate().take(m - i0) {
+                    let c_row = &mut c[(i0 + r) * n + j0..][..cols];
+                    for (c_ij, &x) in c_row.iter_mut().zip(acc_row) {
+                        *c_ij = if add { *c_ij + x } else { x };
+                    }
                 }
-                *c_ij += acc;
             }
         }
     }
 }
+
+/// A block of an operand to pack: element `(w, p)`, for `w < len` and `p < kc`, is
+/// `data[origin + w·w_stride + p·p_stride]`; `w` runs across panels, `p` along depth.
+struct Block<'a, T> {
+    data: &'a [T],
+    origin: usize,
+    w_stride: usize,
+    p_stride: usize,
+    len: usize,
+    kc: usize,
+}
+
+/// Copies `block` into contiguous panels of `kc × width` (element `(w, p)` at
+/// `[w / width][p][w % width]`), zero past `block.len`. Grows `buf` if needed.
+#[inline(always)]
+fn pack<'b, T: Float>(buf: &'b mut Vec<T>, block: &Block<'_, T>, width: usize) -> &'b [T] {
+    let kc = block.kc;
+    let len = block.len.div_ceil(width) * kc * width;
+    if buf.len() < len {
+        buf.resize(len, T::ZERO);
+    }
+    for (q, panel) in buf[..len].chunks_exact_mut(kc * width).enumerate() {
+        let w0 = q * width;
+        let valid = width.min(block.len - w0);
+        let start = block.origin + w0 * block.w_stride;
+        if block.w_stride == 1 {
+            // Each line is a contiguous run of the source.
+            for (p, line) in panel.chunks_exact_mut(width).enumerate() {
+                let from = start + p * block.p_stride;
+                line[..valid].copy_from_slice(&block.data[from..from + valid]);
+                line[valid..].fill(T::ZERO);
+            }
+        } else {
+            // Walk the source along depth, one `w` at a time: `kc` elements each.
+            for w in 0..width {
+                let lines = panel.chunks_exact_mut(width);
+                if w < valid {
+                    let from = start + w * block.w_stride;
+                    let last = from + (kc - 1) * block.p_stride;
+                    let src = block.data[from..=last].iter().step_by(block.p_stride);
+                    lines.zip(src).for_each(|(line, &x)| line[w] = x);
+                } else {
+                    lines.for_each(|line| line[w] = T::ZERO);
+                }
+            }
+        }
+    }
+    &buf[..len]
+}
+
+/// The micro-kernel: the `MR × NR` tile `A_panel · B_panel` over one block of depth.
+#[inline(always)]
+fn tile<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
+    a_panel: &[T],
+    b_panel: &[T],
+) -> [[T; NR]; MR] {
+    let mut acc = [[T::ZERO; NR]; MR];
+    for (a_p, b_p) in a_panel.chunks_exact(MR).zip(b_panel.chunks_exact(NR)) {
+        let b_p: &[T; NR] = b_p.try_into().expect("gemm: B panel line of NR");
+        for (acc_row, &a_ip) in acc.iter_mut().zip(a_p) {
+            for (x, &b_pj) in acc_row.iter_mut().zip(b_p) {
+                *x = if FMA {
+                    a_ip.mul_add(b_pj, *x)
+                } else {
+                    a_ip * b_pj + *x
+                };
+            }
+        }
+    }
+    acc
+}
+
+#[cfg(test)]
+mod tests;
