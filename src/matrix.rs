@@ -14,6 +14,7 @@ mod gemm;
 mod ops;
 mod product;
 
+pub(crate) use ops::argmax;
 pub use product::{HasCols, HasRows};
 
 use std::fmt;

@@ -5,6 +5,7 @@
 //! input width does not fit the data is reported as "layer `…` cannot take `Matrix<…>`
 //! as its input", naming the layer and both widths.
 
+use crate::matrix::argmax;
 use crate::{Error, Float, Layer, Matrix, SoftmaxWithLoss, Summary, Targets};
 
 /// The network-level methods, available on every [`Layer`] (a tuple network included).
@@ -131,13 +132,7 @@ pub trait Network {
         scores
             .rows()
             .zip(labels)
-            .filter(|(row, label)| {
-                let best = row
-                    .iter()
-                    .enumerate()
-                    .fold(0, |b, (j, &v)| if v > row[b] { j } else { b });
-                best == **label
-            })
+            .filter(|(row, label)| argmax(row) == **label)
             .count()
     }
 

@@ -45,6 +45,7 @@ use std::time::{Duration, Instant};
 use rand::{SeedableRng, rngs::StdRng};
 
 use crate::data::{CLASSES, Mnist, PIXELS, Split};
+use crate::matrix::argmax;
 use crate::{Error, Float, Layer, Matrix, Network, Params, Sgd, SoftmaxWithLoss};
 
 /// The settings of a training run; the batch size `N` and the layer widths are not
@@ -290,9 +291,4 @@ fn accuracy_into<const N: usize, T: Float>(
             .count();
     }
     correct as f64 / split.len() as f64
-}
-
-/// The index of the largest value (the first of equals; NaN never wins).
-fn argmax<T: Float>(row: &[T]) -> usize {
-    (1..row.len()).fold(0, |best, j| if row[j] > row[best] { j } else { best })
 }

@@ -145,17 +145,7 @@ impl<const R: usize, const C: usize, T: Float> Matrix<R, C, T> {
     /// assert_eq!(scores.argmax_rows(), vec![1, 0]);
     /// ```
     pub fn argmax_rows(&self) -> Vec<usize> {
-        self.rows()
-            .map(|row| {
-                let mut best = 0;
-                for (j, &v) in row.iter().enumerate() {
-                    if v > row[best] {
-                        best = j;
-                    }
-                }
-                best
-            })
-            .collect()
+        self.rows().map(argmax).collect()
     }
 
     /// The sum of all elements.
@@ -178,6 +168,11 @@ impl<const R: usize, const C: usize, T: Float> Matrix<R, C, T> {
     pub fn all_finite(&self) -> bool {
         self.as_slice().iter().all(|v| v.is_finite())
     }
+}
+
+/// The index of the largest value of a row: the first of equals, and NaN never wins.
+pub(crate) fn argmax<T: Float>(row: &[T]) -> usize {
+    (1..row.len()).fold(0, |best, j| if row[j] > row[best] { j } else { best })
 }
 
 macro_rules! elementwise {
