@@ -89,7 +89,7 @@ pub trait Network {
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
-        let value = loss.forward(self.forward(x), targets)?;
+        let value = self.loss(loss, x, targets)?;
         self.backward_params(loss.backward());
         Ok(value)
     }
