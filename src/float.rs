@@ -24,6 +24,7 @@ mod sealed {
 /// }
 /// assert_eq!(half(3.0_f32), 1.5);
 /// assert_eq!(half(3.0_f64).to_f64(), 1.5);
+/// assert_eq!(<f32 as Float>::EPSILON, 2f32.powi(-23));
 /// ```
 pub trait Float:
     sealed::Sealed
@@ -51,6 +52,9 @@ pub trait Float:
     const ZERO: Self;
     /// 1.
     const ONE: Self;
+    /// The machine epsilon, the gap between 1 and the next number up: 2⁻²³ for `f32`,
+    /// 2⁻⁵² for `f64`.
+    const EPSILON: Self;
     /// The type's name, `"f32"` or `"f64"`, for messages and tables.
     const NAME: &'static str;
     /// Converts from `f64`, rounding to nearest for `f32`.
@@ -78,6 +82,7 @@ macro_rules! impl_float {
         impl Float for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
+            const EPSILON: Self = $t::EPSILON;
             const NAME: &'static str = stringify!($t);
             #[inline]
             fn from_f64(x: f64) -> Self {

@@ -268,7 +268,7 @@ impl CentralDifference {
     /// `η = 4·ε·max(1, |L|, max |score|)/h`: see [`GradientCheck::noise`].
     fn noise<T: Float>(&self, loss: T, max_score: f64) -> f64 {
         let scale = loss.to_f64().abs().max(max_score).max(1.0);
-        4.0 * epsilon::<T>() * scale / self.h
+        4.0 * T::EPSILON.to_f64() * scale / self.h
     }
 
     fn report<T: Float>(&self, noise: f64, params: Vec<ParamCheck>) -> GradientCheck {
@@ -284,17 +284,6 @@ impl CentralDifference {
 /// The largest `|v|` (0 for none).
 fn max_abs<T: Float>(values: &[T]) -> f64 {
     values.iter().fold(0.0, |m, v| m.max(v.to_f64().abs()))
-}
-
-/// The machine epsilon of `T`, the gap between 1 and the next number up: halve until
-/// adding half of it to 1 rounds back to 1 (2⁻²³ for `f32`, 2⁻⁵² for `f64`).
-fn epsilon<T: Float>() -> f64 {
-    let two = T::from_f64(2.0);
-    let mut e = T::ONE;
-    while T::ONE + e / two != T::ONE {
-        e /= two;
-    }
-    e.to_f64()
 }
 
 /// The gradient check with the book's `h = 1e-4`:
