@@ -66,13 +66,15 @@ const SMALL: usize = 256;
 /// Depth of one packed block: a `KC × NR` panel of `B` stays in L1 while the
 /// micro-kernel sweeps the panels of `A`.
 const KC: usize = 256;
-/// Tile of the `f32` micro-kernel: 4 rows × two 8-lane vectors (8 accumulators).
+/// Tile of the `f32` micro-kernel: 6 rows × two 8-lane vectors (12 accumulators).
 const MR32: usize = 6;
 const NR32: usize = 16;
 /// Tile of the `f64` micro-kernel: 6 rows × two 4-lane vectors (12 accumulators).
 /// Both chosen by measurement on the training step's shapes (Zen 4, AVX2).
 const MR64: usize = 6;
 const NR64: usize = 8;
+// A last panel of `B` with at most half a tile's width of columns left is packed and
+// computed half as wide: the book's 50 columns are 3 × 16 + 8, not 4 × 16.
 
 /// `c = a·b` (`accumulate == false`) or `c += a·b`, with `a` of shape `m × k`,
 /// `b` of shape `k × n` and `c` a contiguous row-major `m × n` buffer.
@@ -126,6 +128,7 @@ fn plain<T: Float>(
 struct Packs<T> {
     a: Vec<T>,
     b: Vec<T>,
+    b_edge: Vec<T>,
 }
 
 impl<T> Packs<T> {
@@ -133,6 +136,7 @@ impl<T> Packs<T> {
         Packs {
             a: Vec::new(),
             b: Vec::new(),
+            b_edge: Vec::new(),
         }
     }
 }
@@ -204,17 +208,18 @@ fn packed_body<T: Float, const FMA: bool>(
     packs: &mut Packs<T>,
 ) {
     if size_of::<T>() == 4 {
-        blocked::<T, MR32, NR32, FMA>(shape, a, b, c, accumulate, packs);
+        blocked::<T, MR32, NR32, { NR32 / 2 }, FMA>(shape, a, b, c, accumulate, packs);
     } else {
-        blocked::<T, MR64, NR64, FMA>(shape, a, b, c, accumulate, packs);
+        blocked::<T, MR64, NR64, { NR64 / 2 }, FMA>(shape, a, b, c, accumulate, packs);
     }
 }
 
 /// For each block of depth: pack `B` (and `A` unless its rows can be read in place),
 /// then compute every `MR × NR` tile of `C` from one panel of each, storing it (first
-/// block, unless accumulating) or adding it.
+/// block, unless accumulating) or adding it. A last panel of at most `NH` columns is
+/// computed `NH` wide.
 #[inline(always)]
-fn blocked<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
+fn blocked<T: Float, const MR: usize, const NR: usize, const NH: usize, const FMA: bool>(
     (m, k, n): (usize, usize, usize),
     a: Operand<'_, T>,
     b: Operand<'_, T>,
@@ -222,60 +227,108 @@ fn blocked<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
     accumulate: bool,
     packs: &mut Packs<T>,
 ) {
+    // Columns in full-width panels; the rest, if any, go in one NH-wide panel.
+    let n_wide = match n % NR {
+        rest @ 1.. if rest <= NH => n - rest,
+        _ => n,
+    };
     // Equal blocks no deeper than KC: 784 is 4 × 196, not 3 × 256 + 16.
     let kc_max = k.div_ceil(k.div_ceil(KC));
     for p0 in (0..k).step_by(kc_max) {
         let kc = kc_max.min(k - p0);
-        let b_block = Block {
+        let b_block = |j0: usize, len: usize| Block {
             data: b.data,
-            origin: p0 * b.row_stride,
+            origin: p0 * b.row_stride + j0 * b.col_stride,
             w_stride: b.col_stride,
             p_stride: b.row_stride,
-            len: n,
+            len,
             kc,
         };
-        let b_pack = pack::<T, NR>(&mut packs.b, &b_block);
+        let b_wide = pack::<T, NR>(&mut packs.b, &b_block(0, n_wide));
+        let b_edge = pack::<T, NH>(&mut packs.b_edge, &b_block(n_wide, n - n_wide));
         // Rows of `A` that run along depth (`A` not transposed, like the batch `X` in
         // `X·W`) are read in place: packing them costs a strided gather per element.
-        let a_pack = (a.col_stride != 1).then(|| {
-            let a_block = Block {
-                data: a.data,
-                origin: p0 * a.col_stride,
-                w_stride: a.row_stride,
-                p_stride: a.col_stride,
-                len: m,
-                kc,
-            };
-            pack::<T, MR>(&mut packs.a, &a_block)
-        });
-        // After the first block, C already holds a partial sum to add to.
-        let add = accumulate || p0 > 0;
-        for (jp, b_panel) in b_pack.chunks_exact(kc * NR).enumerate() {
-            for i0 in (0..m).step_by(MR) {
-                let tile = match a_pack {
-                    Some(a_pack) => {
-                        let a_panel = &a_pack[i0 * kc..][..kc * MR];
-                        tile::<T, MR, NR, FMA>(a_panel.chunks_exact(MR), b_panel)
-                    }
-                    None => {
-                        // Rows past the edge read the last row again; their results
-                        // are never stored.
-                        let rows: [&[T]; MR] = std::array::from_fn(|r| {
-                            let i = (i0 + r).min(m - 1);
-                            &a.data[i * a.row_stride + p0..][..kc]
-                        });
-                        let lines = (0..kc).map(|p| rows.map(|row| row[p]));
-                        tile::<T, MR, NR, FMA>(lines, b_panel)
-                    }
+        let a_panels = if a.col_stride == 1 {
+            APanels::InPlace { a, p0 }
+        } else {
+            APanels::Packed(pack::<T, MR>(
+                &mut packs.a,
+                &Block {
+                    data: a.data,
+                    origin: p0 * a.col_stride,
+                    w_stride: a.row_stride,
+                    p_stride: a.col_stride,
+                    len: m,
+                    kc,
+                },
+            ))
+        };
+        let mut out = Out {
+            c: &mut *c,
+            m,
+            n,
+            kc,
+            // After the first block, C already holds a partial sum to add to.
+            add: accumulate || p0 > 0,
+        };
+        for (jp, b_panel) in b_wide.chunks_exact(kc * NR).enumerate() {
+            column::<T, MR, NR, FMA>(&a_panels, b_panel, jp * NR, &mut out);
+        }
+        if n_wide < n {
+            column::<T, MR, NH, FMA>(&a_panels, b_edge, n_wide, &mut out);
+        }
+    }
+}
+
+/// Where the tiles of `A` come from in one block of depth.
+enum APanels<'a, T> {
+    /// Packed into `MR`-row panels.
+    Packed(&'a [T]),
+    /// Read in place: `A`'s rows are contiguous along depth, from column `p0`.
+    InPlace { a: Operand<'a, T>, p0: usize },
+}
+
+/// The output of one block of depth: `C` (`m × n`), the block's depth, and whether
+/// tiles add to `C` or overwrite it.
+struct Out<'c, T> {
+    c: &'c mut [T],
+    m: usize,
+    n: usize,
+    kc: usize,
+    add: bool,
+}
+
+/// Every tile in one column of `W`-wide tiles, starting at column `j0` of `C`.
+#[inline(always)]
+fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
+    a_panels: &APanels<'_, T>,
+    b_panel: &[T],
+    j0: usize,
+    out: &mut Out<'_, T>,
+) {
+    let (m, n, kc) = (out.m, out.n, out.kc);
+    for i0 in (0..m).step_by(MR) {
+        let tile = match *a_panels {
+            APanels::Packed(a_pack) => {
+                let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
+                tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel)
+            }
+            APanels::InPlace { a, p0 } => {
+                // Rows past the edge read the last row again; their results are
+                // never stored.
+                let row = |r: usize| {
+                    let i = (i0 + r).min(m - 1);
+                    &a.data[i * a.row_stride + p0..][..kc]
                 };
-                let j0 = jp * NR;
-                let cols = NR.min(n - j0);
-                for (r, acc_row) in tile.iter().enumerate().take(m - i0) {
-                    let c_row = &mut c[(i0 + r) * n + j0..][..cols];
-                    for (c_ij, &x) in c_row.iter_mut().zip(acc_row) {
-                        *c_ij = if add { *c_ij + x } else { x };
-                    }
-                }
+                let rows: [&[T]; MR] = std::array::from_fn(row);
+                tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel)
+            }
+        };
+        let cols = W.min(n - j0);
+        for (r, acc_row) in tile.iter().enumerate().take(m - i0) {
+            let c_row = &mut out.c[(i0 + r) * n + j0..][..cols];
+            for (c_ij, &x) in c_row.iter_mut().zip(acc_row) {
+                *c_ij = if out.add { *c_ij + x } else { x };
             }
         }
     }
@@ -339,26 +392,26 @@ fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>)
     &buf[..len]
 }
 
-/// The micro-kernel: the `MR × NR` tile `A_panel · B_panel` over one block of depth,
-/// with `A_panel` given as its `MR`-element lines along depth.
+/// The micro-kernel: the `MR × NR` tile `A_panel · B_panel` over `kc` steps of depth,
+/// with element `(r, p)` of `A_panel` read as `a(p, r)`.
 ///
 /// The rows are written out one by one (up to [`MAX_MR`]) rather than looped over:
 /// with a loop, the compiler keeps a tile of more than 64 accumulators in memory
 /// instead of registers (measured: 6 × 16 ran 15 times slower than 4 × 16).
 #[inline(always)]
 fn tile<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
-    a_lines: impl Iterator<Item: AsRef<[T]>>,
+    a: impl Fn(usize, usize) -> T,
+    kc: usize,
     b_panel: &[T],
 ) -> [[T; NR]; MR] {
     const { assert!(MR <= MAX_MR, "gemm: tile taller than MAX_MR") };
     let mut acc = [[T::ZERO; NR]; MR];
-    for (a_p, b_p) in a_lines.zip(b_panel.chunks_exact(NR)) {
-        let a_p: &[T; MR] = a_p.as_ref().try_into().expect("gemm: A panel line of MR");
+    for (p, b_p) in b_panel.chunks_exact(NR).take(kc).enumerate() {
         let b_p: &[T; NR] = b_p.try_into().expect("gemm: B panel line of NR");
         macro_rules! rows {
             ($($r:literal)*) => {$(
                 if $r < MR {
-                    row::<T, NR, FMA>(&mut acc[$r], a_p[$r], b_p);
+                    row::<T, NR, FMA>(&mut acc[$r], a(p, $r), b_p);
                 }
             )*};
         }
