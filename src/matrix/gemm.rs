@@ -246,10 +246,15 @@ fn blocked<T: Float, const MR: usize, const NR: usize, const NH: usize, const FM
         };
         let b_wide = pack::<T, NR>(&mut packs.b, &b_block(0, n_wide));
         let b_edge = pack::<T, NH>(&mut packs.b_edge, &b_block(n_wide, n - n_wide));
-        // Rows of `A` that run along depth (`A` not transposed, like the batch `X` in
-        // `X·W`) are read in place: packing them costs a strided gather per element.
+        // `A` stored by rows (the batch `X` in `X·W`) is read in place: packing it
+        // would gather each element with a strided load. `A` stored by columns (`Hᵀ`
+        // in `Hᵀ·dY`) is read in place when one column of panels covers `C`, so each
+        // line is read once; packing it pays when the lines are read again for more
+        // columns (measured: `Xᵀ·dY` with its 50 columns, 134 µs packed against 162).
         let a_panels = if a.col_stride == 1 {
-            APanels::InPlace { a, p0 }
+            APanels::Rows { a, p0 }
+        } else if a.row_stride == 1 && n <= NR {
+            APanels::Columns { a, p0 }
         } else {
             APanels::Packed(pack::<T, MR>(
                 &mut packs.a,
@@ -285,7 +290,10 @@ enum APanels<'a, T> {
     /// Packed into `MR`-row panels.
     Packed(&'a [T]),
     /// Read in place: `A`'s rows are contiguous along depth, from column `p0`.
-    InPlace { a: Operand<'a, T>, p0: usize },
+    Rows { a: Operand<'a, T>, p0: usize },
+    /// Read in place: `A`'s columns are contiguous, so each step of depth from `p0`
+    /// reads `MR` neighbours.
+    Columns { a: Operand<'a, T>, p0: usize },
 }
 
 /// The output of one block of depth: `C` (`m × n`), the block's depth, and whether
@@ -313,7 +321,7 @@ fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
                 let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
                 tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel)
             }
-            APanels::InPlace { a, p0 } => {
+            APanels::Rows { a, p0 } => {
                 // Rows past the edge read the last row again; their results are
                 // never stored.
                 let row = |r: usize| {
@@ -322,6 +330,12 @@ fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
                 };
                 let rows: [&[T]; MR] = std::array::from_fn(row);
                 tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel)
+            }
+            APanels::Columns { a, p0 } => {
+                // Past the edge, the last row again (never stored).
+                let valid = MR.min(m - i0);
+                let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
+                tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel)
             }
         };
         let cols = W.min(n - j0);
