@@ -53,6 +53,35 @@ pub trait Layer<In> {
         self.backward(dout);
     }
 
+    /// Like [`forward`](Layer::forward), but a layer that would copy its input for
+    /// `backward` (`Affine`, for `dW = Xᵀ·dY`) does not: the caller keeps `x` and
+    /// hands it back to [`backward_params_borrowed`](Layer::backward_params_borrowed).
+    /// In a network only the first layer borrows; the others keep what they need as
+    /// in `forward`. Prediction and training use it: it saves copying the batch
+    /// (in the book's net 100×784 numbers a step).
+    ///
+    /// ```
+    /// use backprop::{Affine, Layer, Matrix};
+    /// let mut affine = Affine::new(Matrix::new([[2.0], [3.0]]), Matrix::new([[1.0]]));
+    /// let x = Matrix::new([[1.0, 1.0]]);
+    /// assert_eq!(affine.forward_borrowed(&x).as_slice(), &[6.0]); // 1·2 + 1·3 + 1
+    /// affine.backward_params_borrowed(&x, &Matrix::new([[1.0]]));
+    /// assert_eq!(affine.dw().as_slice(), &[1.0, 1.0]); // dW = Xᵀ·dY
+    /// ```
+    fn forward_borrowed(&mut self, x: &In) -> &Self::Out {
+        self.forward(x)
+    }
+
+    /// [`backward_params`](Layer::backward_params) after
+    /// [`forward_borrowed`](Layer::forward_borrowed), given the same input `x` again.
+    ///
+    /// # Panics
+    /// If no forward pass of the same batch size came before it.
+    fn backward_params_borrowed(&mut self, x: &In, dout: &Self::Out) {
+        let _ = x;
+        self.backward_params(dout);
+    }
+
     /// Appends one row per layer (its name, output shape for this input, parameter
     /// count) to a network summary.
     fn summarize(&self, rows: &mut Vec<SummaryRow>);
@@ -87,6 +116,14 @@ macro_rules! tuple_layer {
                 tuple_layer!(@backward_params self, dout; $($idx)+)
             }
 
+            fn forward_borrowed(&mut self, x: &X) -> &Self::Out {
+                tuple_layer!(@forward_borrowed self, x; $($idx)+)
+            }
+
+            fn backward_params_borrowed(&mut self, x: &X, dout: &Self::Out) {
+                tuple_layer!(@backward_params_borrowed self, x, dout; $($idx)+)
+            }
+
             fn summarize(&self, rows: &mut Vec<SummaryRow>) {
                 $(self.$idx.summarize(rows);)+
             }
@@ -99,6 +136,15 @@ macro_rules! tuple_layer {
     (@backward $s:ident, $d:expr; $idx:tt $($rest:tt)+) => {{
         let d = tuple_layer!(@backward $s, $d; $($rest)+);
         $s.$idx.backward(d)
+    }};
+    (@forward_borrowed $s:ident, $x:expr; $first:tt $($rest:tt)*) => {{
+        let x = $s.$first.forward_borrowed($x);
+        $(let x = $s.$rest.forward(x);)*
+        x
+    }};
+    (@backward_params_borrowed $s:ident, $x:expr, $d:expr; $idx:tt $($rest:tt)+) => {{
+        let d = tuple_layer!(@backward $s, $d; $($rest)+);
+        $s.$idx.backward_params_borrowed($x, d)
     }};
     (@backward_params $s:ident, $d:expr; $idx:tt) => { $s.$idx.backward_params($d) };
     (@backward_params $s:ident, $d:expr; $idx:tt $($rest:tt)+) => {{
@@ -121,6 +167,14 @@ impl<X, A: Layer<X>> Layer<X> for (A,) {
 
     fn backward_params(&mut self, dout: &Self::Out) {
         self.0.backward_params(dout)
+    }
+
+    fn forward_borrowed(&mut self, x: &X) -> &Self::Out {
+        self.0.forward_borrowed(x)
+    }
+
+    fn backward_params_borrowed(&mut self, x: &X, dout: &Self::Out) {
+        self.0.backward_params_borrowed(x, dout)
     }
 
     fn summarize(&self, rows: &mut Vec<SummaryRow>) {

@@ -29,7 +29,8 @@ use crate::{Error, Float, Layer, Matrix, SoftmaxWithLoss, Summary, Targets};
 /// assert_eq!(net.predict(&x).row(0).len(), 3);
 /// ```
 pub trait Network {
-    /// The network's output for a batch: the forward pass.
+    /// The network's output for a batch: the forward pass, through
+    /// [`Layer::forward_borrowed`] (inference needs no copy of the input).
     ///
     /// ```
     /// use backprop::{Affine, Matrix, Network};
@@ -40,10 +41,11 @@ pub trait Network {
     where
         Self: Layer<X>,
     {
-        self.forward(x)
+        self.forward_borrowed(x)
     }
 
-    /// The mean loss of a batch against its targets (forward pass only).
+    /// The mean loss of a batch against its targets (forward pass only; every layer
+    /// keeps what its `backward` needs, so a backward pass by hand may follow).
     ///
     /// # Errors
     /// A label out of range or a target row that is not one-hot.
@@ -68,7 +70,8 @@ pub trait Network {
 
     /// Forward, loss, then backward through every layer: afterwards each parameter's
     /// gradient is stored beside it (section 5.7, step 2). Returns the loss. The
-    /// input's own gradient is not computed: the data needs none.
+    /// input's own gradient is not computed: the data needs none; nor is the input
+    /// copied ([`Layer::forward_borrowed`]).
     ///
     /// # Errors
     /// A label out of range or a target row that is not one-hot; the network is then
@@ -89,8 +92,8 @@ pub trait Network {
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
-        let value = self.loss(loss, x, targets)?;
-        self.backward_params(loss.backward());
+        let value = loss.forward(self.forward_borrowed(x), targets)?;
+        self.backward_params_borrowed(x, loss.backward());
         Ok(value)
     }
 
@@ -128,7 +131,7 @@ pub trait Network {
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
-        let scores = self.forward(x);
+        let scores = self.forward_borrowed(x);
         scores
             .rows()
             .zip(labels)

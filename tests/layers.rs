@@ -185,6 +185,41 @@ fn bad_targets_are_errors_not_panics() {
     assert!(err.to_string().contains("row 1"), "{err}");
 }
 
+/// A network run with the borrowed input (no copy of `x` in the first layer) gives
+/// the same output and the same gradients as with the kept copy, bit for bit.
+#[test]
+fn borrowed_forward_and_backward_match_the_copying_ones() {
+    let mut rng = StdRng::seed_from_u64(2);
+    let mut kept = (
+        Affine::<6, 5, f64>::random(1.0, &mut rng),
+        Relu::new(),
+        Affine::<5, 3, f64>::random(1.0, &mut rng),
+    );
+    let mut lent = kept.clone();
+    let x = Matrix::<4, 6, f64>::random_normal(1.0, &mut rng);
+    let dy = Matrix::<4, 3, f64>::random_normal(1.0, &mut rng);
+    assert_eq!(kept.forward(&x), lent.forward_borrowed(&x));
+    kept.backward_params(&dy);
+    lent.backward_params_borrowed(&x, &dy);
+    let grads = |net: &mut (Affine<6, 5, f64>, Relu, Affine<5, 3, f64>)| {
+        let mut all = Vec::new();
+        Params::<f64>::visit_params(net, &mut |p| all.push(p.grad.to_vec()));
+        all
+    };
+    let (kept_grads, lent_grads) = (grads(&mut kept), grads(&mut lent));
+    assert_eq!(kept_grads.len(), 4);
+    assert!(kept_grads.iter().all(|g| g.iter().any(|&v| v != 0.0)));
+    assert_eq!(kept_grads, lent_grads);
+}
+
+#[test]
+#[should_panic(expected = "Affine<2, 3>: backward after forward_borrowed")]
+fn backward_without_the_borrowed_input_is_refused() {
+    let mut layer = Affine::<2, 3>::zeros();
+    layer.forward_borrowed(&Matrix::<4, 2>::zeros());
+    layer.backward(&Matrix::<4, 3>::zeros());
+}
+
 #[test]
 #[should_panic(expected = "Affine<2, 3>: backward for a batch of another size")]
 fn backward_with_another_batch_size_names_the_layer() {

@@ -15,7 +15,8 @@ use crate::{Float, Layer, Matrix, Param, Params};
 ///           ∂L/∂b = Σ_rows ∂L/∂Y                  1×O    column_sums
 /// ```
 ///
-/// Forward keeps a copy of `X` (backward needs it for ∂L/∂W); backward stores the
+/// Forward keeps a copy of `X` (backward needs it for ∂L/∂W; `forward_borrowed` does
+/// not, and `backward_params_borrowed` is given `X` again); backward stores the
 /// parameter gradients in [`dw`](Affine::dw) and [`db`](Affine::db). Each product's
 /// shape is checked by the compiler: written the wrong way round, the backward does
 /// not compile.
@@ -43,6 +44,8 @@ pub struct Affine<const I: usize, const O: usize, T = f32> {
 
 struct Buffers<const N: usize, const I: usize, const O: usize, T> {
     x: Matrix<N, I, T>,
+    /// Whether `x` holds the last forward's input (not after `forward_borrowed`).
+    x_kept: bool,
     out: Matrix<N, O, T>,
     dx: Matrix<N, I, T>,
 }
@@ -110,18 +113,54 @@ impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
     }
 }
 
-/// The parameter half of backward, shared by `backward` and `backward_params`:
-/// dW = Xᵀ·dY and db = Σ_rows dY. Returns the buffers, where `backward` puts dX.
+/// The parameter half of backward, shared by the three backward methods:
+/// dW = Xᵀ·dY and db = Σ_rows dY, with `X` the kept copy unless the caller lends it.
+/// Returns the buffers, where `backward` puts dX.
 fn param_grads<'a, const N: usize, const I: usize, const O: usize, T: Float>(
     cache: &'a mut Cache,
     dw: &mut Matrix<I, O, T>,
     db: &mut Matrix<1, O, T>,
+    lent: Option<&Matrix<N, I, T>>,
     dout: &Matrix<N, O, T>,
 ) -> &'a mut Buffers<N, I, O, T> {
     let buf: &mut Buffers<N, I, O, T> = cache.for_backward(&format_args!("Affine<{}, {}>", I, O));
-    buf.x.t_matmul_into(dout, dw);
+    let x = lent.unwrap_or_else(|| {
+        assert!(
+            buf.x_kept,
+            "Affine<{I}, {O}>: backward after forward_borrowed, which kept no copy of the \
+             input; call backward_params_borrowed with that input instead"
+        );
+        &buf.x
+    });
+    x.t_matmul_into(dout, dw);
     dout.column_sums_into(db);
     buf
+}
+
+impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
+    /// Y = X·W + b into the layer's output buffer; keeps a copy of `X` when `keep`.
+    fn forward_into<const N: usize>(
+        &mut self,
+        x: &Matrix<N, I, T>,
+        keep: bool,
+    ) -> &Matrix<N, O, T> {
+        let buf = self.cache.for_forward(|| Buffers {
+            x: Matrix::zeros(),
+            x_kept: false,
+            out: Matrix::zeros(),
+            dx: Matrix::zeros(),
+        });
+        if keep {
+            buf.x.clone_from(x);
+        }
+        buf.x_kept = keep;
+        // Y = X·W + b, with b written first and the product accumulated onto it.
+        for row in buf.out.rows_mut() {
+            row.copy_from_slice(self.b.as_slice());
+        }
+        x.matmul_acc(&self.w, &mut buf.out);
+        &buf.out
+    }
 }
 
 impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I, T>>
@@ -130,28 +169,25 @@ impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I
     type Out = Matrix<N, O, T>;
 
     fn forward(&mut self, x: &Matrix<N, I, T>) -> &Matrix<N, O, T> {
-        let buf = self.cache.for_forward(|| Buffers {
-            x: Matrix::zeros(),
-            out: Matrix::zeros(),
-            dx: Matrix::zeros(),
-        });
-        buf.x.clone_from(x);
-        // Y = X·W + b, with b written first and the product accumulated onto it.
-        for row in buf.out.rows_mut() {
-            row.copy_from_slice(self.b.as_slice());
-        }
-        x.matmul_acc(&self.w, &mut buf.out);
-        &buf.out
+        self.forward_into(x, true)
     }
 
     fn backward(&mut self, dout: &Matrix<N, O, T>) -> &Matrix<N, I, T> {
-        let buf = param_grads(&mut self.cache, &mut self.dw, &mut self.db, dout);
+        let buf = param_grads(&mut self.cache, &mut self.dw, &mut self.db, None, dout);
         dout.matmul_t_into(&self.w, &mut buf.dx);
         &buf.dx
     }
 
     fn backward_params(&mut self, dout: &Matrix<N, O, T>) {
-        param_grads(&mut self.cache, &mut self.dw, &mut self.db, dout);
+        param_grads(&mut self.cache, &mut self.dw, &mut self.db, None, dout);
+    }
+
+    fn forward_borrowed(&mut self, x: &Matrix<N, I, T>) -> &Matrix<N, O, T> {
+        self.forward_into(x, false)
+    }
+
+    fn backward_params_borrowed(&mut self, x: &Matrix<N, I, T>, dout: &Matrix<N, O, T>) {
+        param_grads(&mut self.cache, &mut self.dw, &mut self.db, Some(x), dout);
     }
 
     fn summarize(&self, rows: &mut Vec<SummaryRow>) {
