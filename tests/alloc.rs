@@ -36,30 +36,38 @@ fn a_training_step_allocates_nothing_after_the_first() {
     );
 }
 
+type Net = (
+    Affine<8, 16, f64>,
+    Sigmoid,
+    Affine<16, 16, f64>,
+    Relu,
+    Affine<16, 4, f64>,
+);
+
+/// Forward, loss, the full backward (input gradient included) and an SGD update.
+fn full_step(net: &mut Net, loss: &mut SoftmaxWithLoss<5, 4, f64>, x: &Matrix<5, 8, f64>) {
+    use backprop::Layer;
+    net.loss(loss, x, &[0, 1, 2, 3, 0]).unwrap();
+    net.backward(loss.backward());
+    Sgd::new(0.1).step(net);
+}
+
 #[test]
 fn backward_through_every_layer_kind_allocates_nothing_after_the_first() {
     let mut rng = StdRng::seed_from_u64(1);
-    let mut net = (
-        Affine::<8, 16, f64>::random(0.1, &mut rng),
+    let mut net: Net = (
+        Affine::random(0.1, &mut rng),
         Sigmoid::new(),
-        Affine::<16, 16, f64>::random(0.1, &mut rng),
+        Affine::random(0.1, &mut rng),
         Relu::new(),
-        Affine::<16, 4, f64>::random(0.1, &mut rng),
+        Affine::random(0.1, &mut rng),
     );
     let x = Matrix::<5, 8, f64>::from_fn(|_, _| rng.random());
-    let labels = [0, 1, 2, 3, 0];
     let mut loss = SoftmaxWithLoss::new();
-    let mut step = || {
-        use backprop::Layer;
-        net.loss(&mut loss, &x, &labels).unwrap();
-        // The full backward, input gradient included.
-        net.backward(loss.backward());
-        Sgd::new(0.1).step(&mut net);
-    };
-    step();
+    full_step(&mut net, &mut loss, &x);
     let later = allocation_counter::measure(|| {
         for _ in 0..10 {
-            step();
+            full_step(&mut net, &mut loss, &x);
         }
     });
     assert_eq!(later.count_total, 0, "{later:?}");
@@ -73,4 +81,13 @@ fn backward_through_every_layer_kind_allocates_nothing_after_the_first() {
         net.predict(&one);
     });
     assert_eq!(again.count_total, 0, "{again:?}");
+    // Each layer keeps the buffers of its last two batch sizes: alternating training
+    // steps on 5 rows with predictions on 1 (an epoch's evaluation) allocates nothing.
+    let alternating = allocation_counter::measure(|| {
+        for _ in 0..3 {
+            full_step(&mut net, &mut loss, &x);
+            net.predict(&one);
+        }
+    });
+    assert_eq!(alternating.count_total, 0, "{alternating:?}");
 }

@@ -228,6 +228,17 @@ fn backward_with_another_batch_size_names_the_layer() {
     layer.backward(&Matrix::<5, 3>::zeros());
 }
 
+/// A forward pass on another batch size in between leaves the older buffers in the
+/// cache, but backward must follow the last forward pass, not the older one.
+#[test]
+#[should_panic(expected = "Relu: backward for a batch of another size than the last forward")]
+fn backward_follows_the_last_forward_even_with_older_buffers_kept() {
+    let mut relu = Relu::new();
+    relu.forward(&Matrix::<4, 2>::zeros());
+    relu.forward(&Matrix::<1, 2>::zeros());
+    relu.backward(&Matrix::<4, 2>::zeros());
+}
+
 #[test]
 #[should_panic(expected = "Relu: backward called before any forward pass")]
 fn backward_before_forward_names_the_layer() {
