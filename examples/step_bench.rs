@@ -2,7 +2,7 @@
 //! the same protocol as the peer scripts in `benches/peers/`: 200 warm-up steps, then
 //! 5 repetitions of 2,000 steps on one fixed random batch.
 //!
-//!     cargo run --release --example step_bench -- [--f64]
+//!     cargo run --release --example step_bench -- [--f64] [--threads N]
 //!
 //! Prints µs per step for each repetition and ends with `median_us_per_step=<value>`.
 
@@ -16,10 +16,10 @@ const WARMUP: usize = 200;
 const REPS: usize = 5;
 const STEPS: usize = 2_000;
 
-const USAGE: &str = "usage: step_bench [--f64] [--threads 1]
+const USAGE: &str = "usage: step_bench [--f64] [--threads N]
   --f64        run the step in f64 instead of f32
-  --threads 1  the peers' protocol runs on one thread; the GEMM kernel is single-threaded,
-               so 1 is the only value accepted";
+  --threads N  split the step's two large products across N threads
+               (backprop::threads::with_threads); 1, the default, is the peers' protocol";
 
 fn run<T: Float>() -> Vec<f64> {
     let mut rng = StdRng::seed_from_u64(0);
@@ -61,11 +61,9 @@ fn main() -> ExitCode {
         match arg.as_str() {
             "--f64" => f64_mode = true,
             "--threads" => match args.next().and_then(|n| n.parse().ok()) {
-                Some(1) => threads = 1,
+                Some(n @ 1..) => threads = n,
                 _ => {
-                    eprintln!(
-                        "--threads: the GEMM kernel runs on one thread; only 1 is accepted\n{USAGE}"
-                    );
+                    eprintln!("--threads: expected a number of threads, 1 or more\n{USAGE}");
                     return ExitCode::from(2);
                 }
             },
@@ -81,7 +79,18 @@ fn main() -> ExitCode {
     }
     let dtype = if f64_mode { "f64" } else { "f32" };
     println!("step_bench: 784-50-10, batch 100, {dtype}, {threads} thread(s)");
-    let mut times = if f64_mode { run::<f64>() } else { run::<f32>() };
+    let run = || if f64_mode { run::<f64>() } else { run::<f32>() };
+    let mut times = if threads == 1 {
+        run()
+    } else {
+        match backprop::threads::with_threads(threads, run) {
+            Ok(times) => times,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
     times.sort_by(f64::total_cmp);
     println!("median_us_per_step={:.1}", times[REPS / 2]);
     ExitCode::SUCCESS

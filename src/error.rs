@@ -53,6 +53,14 @@ pub enum Error {
         /// The offending value.
         value: f64,
     },
+    /// The operating system would not start the threads asked for
+    /// ([`with_threads`](crate::threads::with_threads)).
+    Threads {
+        /// The number of threads asked for.
+        threads: usize,
+        /// What the thread pool reported.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -80,6 +88,9 @@ impl fmt::Display for Error {
                 "target row {row} is not one-hot: its entries must lie in [0, 1] and sum to 1 (they sum to {sum})"
             ),
             Error::NotFinite { what, value } => write!(f, "{what} is {value}, not a finite number"),
+            Error::Threads { threads, reason } => {
+                write!(f, "could not start a pool of {threads} threads: {reason}")
+            }
         }
     }
 }

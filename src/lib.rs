@@ -16,6 +16,7 @@ mod network;
 mod optim;
 mod params;
 mod summary;
+pub mod threads;
 pub mod train;
 
 #[doc = include_str!("../docs/shape_errors.md")]

@@ -91,3 +91,36 @@ fn backward_through_every_layer_kind_allocates_nothing_after_the_first() {
     });
     assert_eq!(alternating.count_total, 0, "{alternating:?}");
 }
+
+/// With the large products split across two threads, a step still allocates nothing
+/// on the calling thread once the first steps have sized every buffer (the workers'
+/// packing buffers are sized by their own first products).
+#[test]
+fn a_step_on_two_threads_allocates_nothing_after_the_first() {
+    let mut rng = StdRng::seed_from_u64(2);
+    let mut net = (
+        Affine::<784, 50>::random(0.01, &mut rng),
+        Relu::new(),
+        Affine::<50, 10>::random(0.01, &mut rng),
+    );
+    let x = Matrix::<100, 784>::from_fn(|_, _| rng.random());
+    let labels: [usize; 100] = std::array::from_fn(|i| i % 10);
+    let mut loss = SoftmaxWithLoss::new();
+    let sgd = Sgd::new(0.1);
+    let later = backprop::threads::with_threads(2, || {
+        let mut step = || {
+            net.gradient(&mut loss, &x, &labels).unwrap();
+            sgd.step(&mut net);
+        };
+        for _ in 0..5 {
+            step();
+        }
+        allocation_counter::measure(|| {
+            for _ in 0..10 {
+                step();
+            }
+        })
+    })
+    .unwrap();
+    assert_eq!(later.count_total, 0, "{later:?}");
+}

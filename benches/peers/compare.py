@@ -187,7 +187,7 @@ def train_runners(args, env, numpy_env):
     if rust_exe is None:
         rust.status = why
     else:
-        rust.command = [rust_exe, *data, *args.rust_arg]
+        rust.command = [rust_exe, *data, "--threads", str(args.threads), *args.rust_arg]
     numpy = Runner("numpy train_numpy.py", "f32", args.threads, env=numpy_env,
                    command=[args.python, str(HERE / "train_numpy.py"), "--dtype", "float32",
                             "--threads", str(args.threads), *data])

@@ -7,7 +7,7 @@ use backprop::train::TrainConfig;
 
 /// What `--help` prints (and, with an error line first, what a bad flag prints).
 pub const USAGE: &str = "\
-usage: cargo run --release --example train -- [--data DIR] [--iters N] [--lr X] [--seed N] [--plot PATH]
+usage: cargo run --release --example train -- [--data DIR] [--iters N] [--lr X] [--seed N] [--threads N] [--plot PATH]
 
 Trains the book's two-layer net (784-50-10, ReLU, init std 0.01) with minibatch SGD,
 prints train/test accuracy and mean loss after every epoch, and plots them.
@@ -20,6 +20,8 @@ prints train/test accuracy and mean loss after every epoch, and plots them.
   --iters N     SGD updates (default 10000, the book's iters_num)
   --lr X        learning rate (default 0.1, the book's learning_rate)
   --seed N      seed of the weight initialization and of the minibatch draws (default 0)
+  --threads N   split the large matrix products across N threads (default 1); the
+                results are the same bits as on one thread
   --plot PATH   where to write the SVG plot of loss and accuracy per epoch
                 (default out/train.svg, or $BACKPROP_OUT/train.svg)
   -h, --help    this text
@@ -37,6 +39,8 @@ pub struct Args {
     pub config: TrainConfig,
     /// The SVG file to write.
     pub plot: PathBuf,
+    /// Threads for the large matrix products.
+    pub threads: usize,
 }
 
 /// What the command line asks for.
@@ -55,6 +59,7 @@ pub fn parse() -> Result<Command, lexopt::Error> {
         data: PathBuf::from(DEFAULT_DIR),
         config: TrainConfig::default(),
         plot: out.join("train.svg"),
+        threads: 1,
     };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
@@ -73,6 +78,12 @@ pub fn parse() -> Result<Command, lexopt::Error> {
                 }
             }
             Long("seed") => args.config.seed = parser.value()?.parse()?,
+            Long("threads") => {
+                args.threads = parser.value()?.parse()?;
+                if args.threads == 0 {
+                    return Err("--threads must be at least 1".into());
+                }
+            }
             Long("plot") => args.plot = parser.value()?.into(),
             Short('h') | Long("help") => return Ok(Command::Help),
             _ => return Err(arg.unexpected()),

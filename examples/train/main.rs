@@ -97,7 +97,12 @@ fn run(args: &Args) -> Result<(), String> {
             bar.inc(1);
         }
     };
-    let result = train::<BATCH, _>(&mut net, &mnist, config, on_epoch, on_iteration);
+    let mut training = || train::<BATCH, _>(&mut net, &mnist, config, on_epoch, on_iteration);
+    let result = if args.threads == 1 {
+        training()
+    } else {
+        backprop::threads::with_threads(args.threads, training).and_then(|r| r)
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

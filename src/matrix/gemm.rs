@@ -15,6 +15,10 @@
 //!   thread-local buffers that only grow, so a training loop allocates nothing after
 //!   its first step.
 //!
+//! Inside a rayon thread pool (see [`crate::threads`]) a large product is split by
+//! rows of `C` across the pool's threads ([`split`]); the rows are split at multiples
+//! of the tile height, so every element is computed exactly as on one thread.
+//!
 //! The packed kernel is safe Rust compiled twice: once for the baseline target and once
 //! with AVX2 and FMA enabled; the second runs when the CPU reports both features at run
 //! time. Calling it is the crate's only `unsafe` (see [`packed`]).
@@ -104,8 +108,53 @@ pub(crate) fn gemm<T: Float>(
     if m.saturating_mul(k).saturating_mul(n) < SMALL {
         plain((m, k, n), a, b, c, accumulate);
     } else {
-        with_packs(|packs: &mut Packs<T>| packed((m, k, n), a, b, c, accumulate, packs));
+        // Inside a rayon pool (see `crate::threads`), as many parts as it has threads.
+        let parts = rayon::current_thread_index().map_or(1, |_| rayon::current_num_threads());
+        split((m, k, n), a, b, c, accumulate, parts);
     }
+}
+
+/// Products with fewer multiply-adds than this stay on one thread: handing half of it
+/// to another thread costs more than it saves.
+const PARALLEL: usize = 1 << 19;
+/// Rows of `C` are split in multiples of this, the height of both tiles.
+const SPLIT_ROWS: usize = 6;
+const _: () = assert!(SPLIT_ROWS.is_multiple_of(MR32) && SPLIT_ROWS.is_multiple_of(MR64));
+
+/// The packed product on up to `parts` threads of the current rayon pool: the rows of
+/// `C` (and of `A`) are halved, each half computed by [`rayon::join`] with its own
+/// thread's packing buffers, until a part would be too small.
+fn split<T: Float>(
+    (m, k, n): (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+    parts: usize,
+) {
+    let half = (m / 2).next_multiple_of(SPLIT_ROWS);
+    if parts < 2 || m.saturating_mul(k).saturating_mul(n) < PARALLEL || half >= m {
+        with_packs(|packs: &mut Packs<T>| packed((m, k, n), a, b, c, accumulate, packs));
+        return;
+    }
+    let (c_top, c_bottom) = c.split_at_mut(half * n);
+    let a_bottom = Operand {
+        data: &a.data[half * a.row_stride..],
+        ..a
+    };
+    rayon::join(
+        || split((half, k, n), a, b, c_top, accumulate, parts / 2),
+        || {
+            split(
+                (m - half, k, n),
+                a_bottom,
+                b,
+                c_bottom,
+                accumulate,
+                parts - parts / 2,
+            )
+        },
+    );
 }
 
 /// The textbook triple loop, for products too small to be worth packing.

@@ -24,8 +24,6 @@ fn operand<T>(data: &[T], rows: usize, cols: usize, t: bool) -> Operand<'_, T> {
     }
 }
 
-type Kernel<T> = fn((usize, usize, usize), Operand<'_, T>, Operand<'_, T>, &mut [T], bool);
-
 fn portable<T: Float>(
     shape: (usize, usize, usize),
     a: Operand<'_, T>,
@@ -48,13 +46,23 @@ fn dispatched<T: Float>(
 
 /// Every kernel against a naive triple loop, for every layout, with and without
 /// accumulation; without it, the output starts as NaN to show it is never read.
-fn agrees_with_naive<T: Float>((m, k, n): (usize, usize, usize)) {
-    let kernels: [(&str, Kernel<T>); 4] = [
-        ("gemm", gemm::<T>),
-        ("plain", plain::<T>),
-        ("packed portable", portable::<T>),
-        ("packed dispatched", dispatched::<T>),
+fn agrees_with_naive<T: Float>(shape: (usize, usize, usize)) {
+    let kernels: [(&str, Kernel<'_, T>); 4] = [
+        ("gemm", &gemm::<T>),
+        ("plain", &plain::<T>),
+        ("packed portable", &portable::<T>),
+        ("packed dispatched", &dispatched::<T>),
     ];
+    check_against_naive(&kernels, shape);
+}
+
+type Kernel<'k, T> =
+    &'k dyn Fn((usize, usize, usize), Operand<'_, T>, Operand<'_, T>, &mut [T], bool);
+
+fn check_against_naive<T: Float>(
+    kernels: &[(&str, Kernel<'_, T>)],
+    (m, k, n): (usize, usize, usize),
+) {
     let (a_data, b_data, c0) = (
         values::<T>(m * k, 1),
         values::<T>(k * n, 2),
@@ -76,7 +84,7 @@ fn agrees_with_naive<T: Float>((m, k, n): (usize, usize, usize)) {
                     }
                 })
                 .collect();
-            for (name, kernel) in kernels {
+            for &(name, kernel) in kernels {
                 let mut c = if accumulate {
                     c0.clone()
                 } else {
@@ -159,4 +167,58 @@ fn a_wrong_output_length_is_refused() {
         &mut [0.0; 3],
         false,
     );
+}
+
+/// A rayon pool of `threads` threads, inside which `gemm` splits large products.
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a test pool of a few threads")
+}
+
+/// Split across threads, a product gives exactly the bits it gives on one thread
+/// (values with long mantissas, so a changed summation order would show), and the
+/// naive loop's value where the sums are exact. Shapes at and above the split size,
+/// with row counts that leave partial tiles.
+fn threads_change_no_bit<T: Float>((m, k, n): (usize, usize, usize)) {
+    let long = |len: usize, seed: f64| -> Vec<T> {
+        (0..len)
+            .map(|i| T::from_f64((i as f64 * 0.7 + seed).sin()))
+            .collect()
+    };
+    let (a_data, b_data, c0) = (long(m * k, 1.0), long(k * n, 2.0), long(m * n, 3.0));
+    for threads in [2, 3] {
+        let pool = pool(threads);
+        for (at, bt) in LAYOUTS {
+            let (a, b) = (operand(&a_data, m, k, at), operand(&b_data, k, n, bt));
+            for accumulate in [false, true] {
+                let (mut one, mut many) = (c0.clone(), c0.clone());
+                gemm((m, k, n), a, b, &mut one, accumulate);
+                pool.install(|| gemm((m, k, n), a, b, &mut many, accumulate));
+                assert!(
+                    one.iter()
+                        .zip(&many)
+                        .all(|(x, y)| x.to_f64().to_bits() == y.to_f64().to_bits()),
+                    "{} {m}×{k}·{k}×{n} on {threads} threads, A transposed {at}, B transposed {bt}, accumulate {accumulate}",
+                    T::NAME
+                );
+            }
+        }
+    }
+    let pool = pool(2);
+    let in_pool = |shape, a: Operand<'_, T>, b: Operand<'_, T>, c: &mut [T], accumulate| {
+        pool.install(|| gemm(shape, a, b, c, accumulate));
+    };
+    check_against_naive::<T>(&[("gemm in a pool", &in_pool)], (m, k, n));
+}
+
+#[test]
+fn splitting_across_threads_changes_no_bit() {
+    // 100×784·784×50 is the book's X·W1; 101 rows leave a partial tile in each half;
+    // 40×128·128×100 is exactly the split size (2¹⁹ multiply-adds).
+    for shape in [(100, 784, 50), (101, 300, 23), (40, 128, 100)] {
+        threads_change_no_bit::<f32>(shape);
+        threads_change_no_bit::<f64>(shape);
+    }
 }
