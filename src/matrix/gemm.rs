@@ -8,9 +8,10 @@
 //!
 //! - below [`SMALL`] multiply-adds, a plain triple loop: nothing to set up, which is
 //!   what the book's 2×3 examples want;
-//! - above it, the classic packed scheme. For each block of [`KC`] steps along `k`,
-//!   `B` is copied into panels of `NR` columns and `A` into panels of `MR` rows (both
-//!   contiguous and zero-padded at the edges), and a register-blocked micro-kernel
+//! - above it, the classic packed scheme ([`blocked`]). For each block of at most
+//!   [`KC`] steps along `k`, `B` is copied into contiguous, zero-padded panels of `NR`
+//!   columns; `A` is read in place where its rows or columns are contiguous, and
+//!   copied into panels of `MR` rows otherwise; a register-blocked micro-kernel
 //!   computes each `MR × NR` tile of `C` with `MR·NR` accumulators. The panels live in
 //!   thread-local buffers that only grow, so a training loop allocates nothing after
 //!   its first step.
@@ -28,6 +29,9 @@ use std::cell::RefCell;
 use std::mem::size_of;
 
 use crate::Float;
+use blocked::blocked;
+
+mod blocked;
 
 /// A read-only matrix operand: element `(i, j)` is `data[i * row_stride + j * col_stride]`.
 #[derive(Clone, Copy)]
@@ -122,8 +126,9 @@ const SPLIT_ROWS: usize = 6;
 const _: () = assert!(SPLIT_ROWS.is_multiple_of(MR32) && SPLIT_ROWS.is_multiple_of(MR64));
 
 /// The packed product on up to `parts` threads of the current rayon pool: the rows of
-/// `C` (and of `A`) are halved, each half computed by [`rayon::join`] with its own
-/// thread's packing buffers, until a part would be too small.
+/// `C` (and of `A`) are cut in two, in proportion to the threads each side gets, and
+/// the sides computed by [`rayon::join`], each with its own thread's packing buffers,
+/// until a part would be too small.
 fn split<T: Float>(
     (m, k, n): (usize, usize, usize),
     a: Operand<'_, T>,
@@ -132,26 +137,28 @@ fn split<T: Float>(
     accumulate: bool,
     parts: usize,
 ) {
-    let half = (m / 2).next_multiple_of(SPLIT_ROWS);
-    if parts < 2 || m.saturating_mul(k).saturating_mul(n) < PARALLEL || half >= m {
+    let top_parts = parts / 2;
+    let top_rows = (m * top_parts / parts.max(1)).next_multiple_of(SPLIT_ROWS);
+    let too_small = m.saturating_mul(k).saturating_mul(n) < PARALLEL;
+    if parts < 2 || too_small || top_rows == 0 || top_rows >= m {
         with_packs(|packs: &mut Packs<T>| packed((m, k, n), a, b, c, accumulate, packs));
         return;
     }
-    let (c_top, c_bottom) = c.split_at_mut(half * n);
+    let (c_top, c_bottom) = c.split_at_mut(top_rows * n);
     let a_bottom = Operand {
-        data: &a.data[half * a.row_stride..],
+        data: &a.data[top_rows * a.row_stride..],
         ..a
     };
     rayon::join(
-        || split((half, k, n), a, b, c_top, accumulate, parts / 2),
+        || split((top_rows, k, n), a, b, c_top, accumulate, top_parts),
         || {
             split(
-                (m - half, k, n),
+                (m - top_rows, k, n),
                 a_bottom,
                 b,
                 c_bottom,
                 accumulate,
-                parts - parts / 2,
+                parts - top_parts,
             )
         },
     );
@@ -260,237 +267,6 @@ fn packed_body<T: Float, const FMA: bool>(
         blocked::<T, MR32, NR32, { NR32 / 2 }, FMA>(shape, a, b, c, accumulate, packs);
     } else {
         blocked::<T, MR64, NR64, { NR64 / 2 }, FMA>(shape, a, b, c, accumulate, packs);
-    }
-}
-
-/// For each block of depth: pack `B` (and `A` unless its rows can be read in place),
-/// then compute every `MR × NR` tile of `C` from one panel of each, storing it (first
-/// block, unless accumulating) or adding it. A last panel of at most `NH` columns is
-/// computed `NH` wide.
-#[inline(always)]
-fn blocked<T: Float, const MR: usize, const NR: usize, const NH: usize, const FMA: bool>(
-    (m, k, n): (usize, usize, usize),
-    a: Operand<'_, T>,
-    b: Operand<'_, T>,
-    c: &mut [T],
-    accumulate: bool,
-    packs: &mut Packs<T>,
-) {
-    // Columns in full-width panels; the rest, if any, go in one NH-wide panel.
-    let n_wide = match n % NR {
-        rest @ 1.. if rest <= NH => n - rest,
-        _ => n,
-    };
-    // Equal blocks no deeper than KC: 784 is 4 × 196, not 3 × 256 + 16.
-    let kc_max = k.div_ceil(k.div_ceil(KC));
-    for p0 in (0..k).step_by(kc_max) {
-        let kc = kc_max.min(k - p0);
-        let b_block = |j0: usize, len: usize| Block {
-            data: b.data,
-            origin: p0 * b.row_stride + j0 * b.col_stride,
-            w_stride: b.col_stride,
-            p_stride: b.row_stride,
-            len,
-            kc,
-        };
-        let b_wide = pack::<T, NR>(&mut packs.b, &b_block(0, n_wide));
-        let b_edge = pack::<T, NH>(&mut packs.b_edge, &b_block(n_wide, n - n_wide));
-        // `A` stored by rows (the batch `X` in `X·W`) is read in place: packing it
-        // would gather each element with a strided load. `A` stored by columns (`Hᵀ`
-        // in `Hᵀ·dY`) is read in place when one column of panels covers `C`, so each
-        // line is read once; packing it pays when the lines are read again for more
-        // columns (measured: `Xᵀ·dY` with its 50 columns, 134 µs packed against 162).
-        let a_panels = if a.col_stride == 1 {
-            APanels::Rows { a, p0 }
-        } else if a.row_stride == 1 && n <= NR {
-            APanels::Columns { a, p0 }
-        } else {
-            APanels::Packed(pack::<T, MR>(
-                &mut packs.a,
-                &Block {
-                    data: a.data,
-                    origin: p0 * a.col_stride,
-                    w_stride: a.row_stride,
-                    p_stride: a.col_stride,
-                    len: m,
-                    kc,
-                },
-            ))
-        };
-        let mut out = Out {
-            c: &mut *c,
-            m,
-            n,
-            kc,
-            // After the first block, C already holds a partial sum to add to.
-            add: accumulate || p0 > 0,
-        };
-        for (jp, b_panel) in b_wide.chunks_exact(kc * NR).enumerate() {
-            column::<T, MR, NR, FMA>(&a_panels, b_panel, jp * NR, &mut out);
-        }
-        if n_wide < n {
-            column::<T, MR, NH, FMA>(&a_panels, b_edge, n_wide, &mut out);
-        }
-    }
-}
-
-/// Where the tiles of `A` come from in one block of depth.
-enum APanels<'a, T> {
-    /// Packed into `MR`-row panels.
-    Packed(&'a [T]),
-    /// Read in place: `A`'s rows are contiguous along depth, from column `p0`.
-    Rows { a: Operand<'a, T>, p0: usize },
-    /// Read in place: `A`'s columns are contiguous, so each step of depth from `p0`
-    /// reads `MR` neighbours.
-    Columns { a: Operand<'a, T>, p0: usize },
-}
-
-/// The output of one block of depth: `C` (`m × n`), the block's depth, and whether
-/// tiles add to `C` or overwrite it.
-struct Out<'c, T> {
-    c: &'c mut [T],
-    m: usize,
-    n: usize,
-    kc: usize,
-    add: bool,
-}
-
-/// Every tile in one column of `W`-wide tiles, starting at column `j0` of `C`.
-#[inline(always)]
-fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
-    a_panels: &APanels<'_, T>,
-    b_panel: &[T],
-    j0: usize,
-    out: &mut Out<'_, T>,
-) {
-    let (m, n, kc) = (out.m, out.n, out.kc);
-    for i0 in (0..m).step_by(MR) {
-        let tile = match *a_panels {
-            APanels::Packed(a_pack) => {
-                let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
-                tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel)
-            }
-            APanels::Rows { a, p0 } => {
-                // Rows past the edge read the last row again; their results are
-                // never stored.
-                let row = |r: usize| {
-                    let i = (i0 + r).min(m - 1);
-                    &a.data[i * a.row_stride + p0..][..kc]
-                };
-                let rows: [&[T]; MR] = std::array::from_fn(row);
-                tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel)
-            }
-            APanels::Columns { a, p0 } => {
-                // Past the edge, the last row again (never stored).
-                let valid = MR.min(m - i0);
-                let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
-                tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel)
-            }
-        };
-        let cols = W.min(n - j0);
-        for (r, acc_row) in tile.iter().enumerate().take(m - i0) {
-            let c_row = &mut out.c[(i0 + r) * n + j0..][..cols];
-            for (c_ij, &x) in c_row.iter_mut().zip(acc_row) {
-                *c_ij = if out.add { *c_ij + x } else { x };
-            }
-        }
-    }
-}
-
-/// A block of an operand to pack: element `(w, p)`, for `w < len` and `p < kc`, is
-/// `data[origin + w·w_stride + p·p_stride]`; `w` runs across panels, `p` along depth.
-struct Block<'a, T> {
-    data: &'a [T],
-    origin: usize,
-    w_stride: usize,
-    p_stride: usize,
-    len: usize,
-    kc: usize,
-}
-
-/// Copies `block` into contiguous panels of `kc × width` (element `(w, p)` at
-/// `[w / width][p][w % width]`), zero past `block.len`. Grows `buf` if needed.
-#[inline(always)]
-fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>) -> &'b [T] {
-    let (kc, width) = (block.kc, W);
-    let len = block.len.div_ceil(width) * kc * width;
-    if buf.len() < len {
-        buf.resize(len, T::ZERO);
-    }
-    for (q, panel) in buf[..len].chunks_exact_mut(kc * width).enumerate() {
-        let w0 = q * width;
-        let valid = width.min(block.len - w0);
-        let start = block.origin + w0 * block.w_stride;
-        if block.w_stride == 1 {
-            // Each line is a contiguous run of the source.
-            for (p, line) in panel.chunks_exact_mut(width).enumerate() {
-                let src = &block.data[start + p * block.p_stride..][..valid];
-                if let (Ok(line), Ok(src)) = (
-                    <&mut [T; W]>::try_from(&mut *line),
-                    <&[T; W]>::try_from(src),
-                ) {
-                    // A whole line: a fixed-size copy the compiler keeps in registers.
-                    *line = *src;
-                } else {
-                    for (w, x) in line.iter_mut().enumerate() {
-                        *x = src.get(w).copied().unwrap_or(T::ZERO);
-                    }
-                }
-            }
-        } else {
-            // Walk the source along depth, one `w` at a time: `kc` elements each.
-            for w in 0..width {
-                let lines = panel.chunks_exact_mut(width);
-                if w < valid {
-                    let from = start + w * block.w_stride;
-                    let last = from + (kc - 1) * block.p_stride;
-                    let src = block.data[from..=last].iter().step_by(block.p_stride);
-                    lines.zip(src).for_each(|(line, &x)| line[w] = x);
-                } else {
-                    lines.for_each(|line| line[w] = T::ZERO);
-                }
-            }
-        }
-    }
-    &buf[..len]
-}
-
-/// The micro-kernel: the `MR × NR` tile `A_panel · B_panel` over `kc` steps of depth,
-/// with element `(r, p)` of `A_panel` read as `a(p, r)`.
-///
-/// The rows are written out one by one (up to [`MAX_MR`]) rather than looped over:
-/// with a loop, the compiler keeps a tile of more than 64 accumulators in memory
-/// instead of registers (measured: 6 × 16 ran 15 times slower than 4 × 16).
-#[inline(always)]
-fn tile<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
-    a: impl Fn(usize, usize) -> T,
-    kc: usize,
-    b_panel: &[T],
-) -> [[T; NR]; MR] {
-    const { assert!(MR <= MAX_MR, "gemm: tile taller than MAX_MR") };
-    let mut acc = [[T::ZERO; NR]; MR];
-    for (p, b_p) in b_panel.chunks_exact(NR).take(kc).enumerate() {
-        let b_p: &[T; NR] = b_p.try_into().expect("gemm: B panel line of NR");
-        macro_rules! rows {
-            ($($r:literal)*) => {$(
-                if $r < MR {
-                    row::<T, NR, FMA>(&mut acc[$r], a(p, $r), b_p);
-                }
-            )*};
-        }
-        rows!(0 1 2 3 4 5 6 7 8 9 10 11);
-    }
-    acc
-}
-
-/// Tallest tile [`tile`] unrolls.
-const MAX_MR: usize = 12;
-
-/// One row of the tile: `acc += a · b_p`.
-#[inline(always)]
-fn row<T: Float, const NR: usize, const FMA: bool>(acc: &mut [T; NR], a: T, b_p: &[T; NR]) {
-    for (x, &b) in acc.iter_mut().zip(b_p) {
-        *x = if FMA { a.mul_add(b, *x) } else { a * b + *x };
     }
 }
 

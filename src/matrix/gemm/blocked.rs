@@ -1,0 +1,244 @@
+//! The blocked product for one tile shape: the loop over depth blocks and panels,
+//! packing, and the register-blocked micro-kernel. Everything here is
+//! `#[inline(always)]`, so it is compiled into each of [`super::packed`]'s two builds
+//! (plain, and AVX2+FMA).
+
+use super::{KC, Operand, Packs};
+use crate::Float;
+
+/// For each block of depth: pack `B` (and `A` unless its rows can be read in place),
+/// then compute every `MR × NR` tile of `C` from one panel of each, storing it (first
+/// block, unless accumulating) or adding it. A last panel of at most `NH` columns is
+/// computed `NH` wide.
+#[inline(always)]
+pub(super) fn blocked<
+    T: Float,
+    const MR: usize,
+    const NR: usize,
+    const NH: usize,
+    const FMA: bool,
+>(
+    (m, k, n): (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+    packs: &mut Packs<T>,
+) {
+    // Columns in full-width panels; the rest, if any, go in one NH-wide panel.
+    let n_wide = match n % NR {
+        rest @ 1.. if rest <= NH => n - rest,
+        _ => n,
+    };
+    // Equal blocks no deeper than KC: 784 is 4 × 196, not 3 × 256 + 16.
+    let kc_max = k.div_ceil(k.div_ceil(KC));
+    for p0 in (0..k).step_by(kc_max) {
+        let kc = kc_max.min(k - p0);
+        let b_block = |j0: usize, len: usize| Block {
+            data: b.data,
+            origin: p0 * b.row_stride + j0 * b.col_stride,
+            w_stride: b.col_stride,
+            p_stride: b.row_stride,
+            len,
+            kc,
+        };
+        let b_wide = pack::<T, NR>(&mut packs.b, &b_block(0, n_wide));
+        let b_edge = pack::<T, NH>(&mut packs.b_edge, &b_block(n_wide, n - n_wide));
+        // `A` stored by rows (the batch `X` in `X·W`) is read in place: packing it
+        // would gather each element with a strided load. `A` stored by columns (`Hᵀ`
+        // in `Hᵀ·dY`) is read in place when one column of panels covers `C`, so each
+        // line is read once; packing it pays when the lines are read again for more
+        // columns (measured: `Xᵀ·dY` with its 50 columns, 134 µs packed against 162).
+        let a_panels = if a.col_stride == 1 {
+            APanels::Rows { a, p0 }
+        } else if a.row_stride == 1 && n <= NR {
+            APanels::Columns { a, p0 }
+        } else {
+            APanels::Packed(pack::<T, MR>(
+                &mut packs.a,
+                &Block {
+                    data: a.data,
+                    origin: p0 * a.col_stride,
+                    w_stride: a.row_stride,
+                    p_stride: a.col_stride,
+                    len: m,
+                    kc,
+                },
+            ))
+        };
+        let mut out = Out {
+            c: &mut *c,
+            m,
+            n,
+            kc,
+            // After the first block, C already holds a partial sum to add to.
+            add: accumulate || p0 > 0,
+        };
+        for (jp, b_panel) in b_wide.chunks_exact(kc * NR).enumerate() {
+            column::<T, MR, NR, FMA>(&a_panels, b_panel, jp * NR, &mut out);
+        }
+        if n_wide < n {
+            column::<T, MR, NH, FMA>(&a_panels, b_edge, n_wide, &mut out);
+        }
+    }
+}
+
+/// Where the tiles of `A` come from in one block of depth.
+enum APanels<'a, T> {
+    /// Packed into `MR`-row panels.
+    Packed(&'a [T]),
+    /// Read in place: `A`'s rows are contiguous along depth, from column `p0`.
+    Rows { a: Operand<'a, T>, p0: usize },
+    /// Read in place: `A`'s columns are contiguous, so each step of depth from `p0`
+    /// reads `MR` neighbours.
+    Columns { a: Operand<'a, T>, p0: usize },
+}
+
+/// The output of one block of depth: `C` (`m × n`), the block's depth, and whether
+/// tiles add to `C` or overwrite it.
+struct Out<'c, T> {
+    c: &'c mut [T],
+    m: usize,
+    n: usize,
+    kc: usize,
+    add: bool,
+}
+
+/// Every tile in one column of `W`-wide tiles, starting at column `j0` of `C`.
+#[inline(always)]
+fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
+    a_panels: &APanels<'_, T>,
+    b_panel: &[T],
+    j0: usize,
+    out: &mut Out<'_, T>,
+) {
+    let (m, n, kc) = (out.m, out.n, out.kc);
+    for i0 in (0..m).step_by(MR) {
+        let tile = match *a_panels {
+            APanels::Packed(a_pack) => {
+                let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
+                tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel)
+            }
+            APanels::Rows { a, p0 } => {
+                // Rows past the edge read the last row again; their results are
+                // never stored.
+                let row = |r: usize| {
+                    let i = (i0 + r).min(m - 1);
+                    &a.data[i * a.row_stride + p0..][..kc]
+                };
+                let rows: [&[T]; MR] = std::array::from_fn(row);
+                tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel)
+            }
+            APanels::Columns { a, p0 } => {
+                // Past the edge, the last row again (never stored).
+                let valid = MR.min(m - i0);
+                let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
+                tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel)
+            }
+        };
+        let cols = W.min(n - j0);
+        for (r, acc_row) in tile.iter().enumerate().take(m - i0) {
+            let c_row = &mut out.c[(i0 + r) * n + j0..][..cols];
+            for (c_ij, &x) in c_row.iter_mut().zip(acc_row) {
+                *c_ij = if out.add { *c_ij + x } else { x };
+            }
+        }
+    }
+}
+
+/// A block of an operand to pack: element `(w, p)`, for `w < len` and `p < kc`, is
+/// `data[origin + w·w_stride + p·p_stride]`; `w` runs across panels, `p` along depth.
+struct Block<'a, T> {
+    data: &'a [T],
+    origin: usize,
+    w_stride: usize,
+    p_stride: usize,
+    len: usize,
+    kc: usize,
+}
+
+/// Copies `block` into contiguous panels of `kc × width` (element `(w, p)` at
+/// `[w / width][p][w % width]`), zero past `block.len`. Grows `buf` if needed.
+#[inline(always)]
+fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>) -> &'b [T] {
+    let (kc, width) = (block.kc, W);
+    let len = block.len.div_ceil(width) * kc * width;
+    if buf.len() < len {
+        buf.resize(len, T::ZERO);
+    }
+    for (q, panel) in buf[..len].chunks_exact_mut(kc * width).enumerate() {
+        let w0 = q * width;
+        let valid = width.min(block.len - w0);
+        let start = block.origin + w0 * block.w_stride;
+        if block.w_stride == 1 {
+            // Each line is a contiguous run of the source.
+            for (p, line) in panel.chunks_exact_mut(width).enumerate() {
+                let src = &block.data[start + p * block.p_stride..][..valid];
+                if let (Ok(line), Ok(src)) = (
+                    <&mut [T; W]>::try_from(&mut *line),
+                    <&[T; W]>::try_from(src),
+                ) {
+                    // A whole line: a fixed-size copy the compiler keeps in registers.
+                    *line = *src;
+                } else {
+                    for (w, x) in line.iter_mut().enumerate() {
+                        *x = src.get(w).copied().unwrap_or(T::ZERO);
+                    }
+                }
+            }
+        } else {
+            // Walk the source along depth, one `w` at a time: `kc` elements each.
+            for w in 0..width {
+                let lines = panel.chunks_exact_mut(width);
+                if w < valid {
+                    let from = start + w * block.w_stride;
+                    let last = from + (kc - 1) * block.p_stride;
+                    let src = block.data[from..=last].iter().step_by(block.p_stride);
+                    lines.zip(src).for_each(|(line, &x)| line[w] = x);
+                } else {
+                    lines.for_each(|line| line[w] = T::ZERO);
+                }
+            }
+        }
+    }
+    &buf[..len]
+}
+
+/// The micro-kernel: the `MR × NR` tile `A_panel · B_panel` over `kc` steps of depth,
+/// with element `(r, p)` of `A_panel` read as `a(p, r)`.
+///
+/// The rows are written out one by one (up to [`MAX_MR`]) rather than looped over:
+/// with a loop, the compiler keeps a tile of more than 64 accumulators in memory
+/// instead of registers (measured: 6 × 16 ran 15 times slower than 4 × 16).
+#[inline(always)]
+fn tile<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
+    a: impl Fn(usize, usize) -> T,
+    kc: usize,
+    b_panel: &[T],
+) -> [[T; NR]; MR] {
+    const { assert!(MR <= MAX_MR, "gemm: tile taller than MAX_MR") };
+    let mut acc = [[T::ZERO; NR]; MR];
+    for (p, b_p) in b_panel.chunks_exact(NR).take(kc).enumerate() {
+        let b_p: &[T; NR] = b_p.try_into().expect("gemm: B panel line of NR");
+        macro_rules! rows {
+            ($($r:literal)*) => {$(
+                if $r < MR {
+                    row::<T, NR, FMA>(&mut acc[$r], a(p, $r), b_p);
+                }
+            )*};
+        }
+        rows!(0 1 2 3 4 5 6 7 8 9 10 11);
+    }
+    acc
+}
+
+/// Tallest tile [`tile`] unrolls.
+const MAX_MR: usize = 12;
+
+/// One row of the tile: `acc += a · b_p`.
+#[inline(always)]
+fn row<T: Float, const NR: usize, const FMA: bool>(acc: &mut [T; NR], a: T, b_p: &[T; NR]) {
+    for (x, &b) in acc.iter_mut().zip(b_p) {
+        *x = if FMA { a.mul_add(b, *x) } else { a * b + *x };
+    }
+}
