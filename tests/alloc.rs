@@ -4,22 +4,46 @@
 use backprop::{Affine, Matrix, Network, Relu, Sgd, Sigmoid, SoftmaxWithLoss};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
+/// The book's net, one random batch of 100 and its labels, and a loss; `step` runs
+/// one training step (gradient and SGD update) on them.
+struct BookStep {
+    net: (Affine<784, 50>, Relu, Affine<50, 10>),
+    x: Matrix<100, 784>,
+    labels: [usize; 100],
+    loss: SoftmaxWithLoss<100, 10>,
+}
+
+impl BookStep {
+    fn new(seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        Self {
+            net: (
+                Affine::random(0.01, &mut rng),
+                Relu::new(),
+                Affine::random(0.01, &mut rng),
+            ),
+            x: Matrix::from_fn(|_, _| rng.random()),
+            labels: std::array::from_fn(|i| i % 10),
+            loss: SoftmaxWithLoss::new(),
+        }
+    }
+
+    fn step(&mut self) {
+        let Self {
+            net,
+            x,
+            labels,
+            loss,
+        } = self;
+        net.gradient(loss, x, labels).unwrap();
+        Sgd::new(0.1).step(net);
+    }
+}
+
 #[test]
 fn a_training_step_allocates_nothing_after_the_first() {
-    let mut rng = StdRng::seed_from_u64(0);
-    let mut net = (
-        Affine::<784, 50>::random(0.01, &mut rng),
-        Relu::new(),
-        Affine::<50, 10>::random(0.01, &mut rng),
-    );
-    let x = Matrix::<100, 784>::from_fn(|_, _| rng.random());
-    let labels: [usize; 100] = std::array::from_fn(|i| i % 10);
-    let mut loss = SoftmaxWithLoss::new();
-    let sgd = Sgd::new(0.1);
-    let mut step = || {
-        net.gradient(&mut loss, &x, &labels).unwrap();
-        sgd.step(&mut net);
-    };
+    let mut book = BookStep::new(0);
+    let mut step = || book.step();
     let first = allocation_counter::measure(&mut step);
     assert!(
         first.count_total > 0,
@@ -97,27 +121,14 @@ fn backward_through_every_layer_kind_allocates_nothing_after_the_first() {
 /// packing buffers are sized by their own first products).
 #[test]
 fn a_step_on_two_threads_allocates_nothing_after_the_first() {
-    let mut rng = StdRng::seed_from_u64(2);
-    let mut net = (
-        Affine::<784, 50>::random(0.01, &mut rng),
-        Relu::new(),
-        Affine::<50, 10>::random(0.01, &mut rng),
-    );
-    let x = Matrix::<100, 784>::from_fn(|_, _| rng.random());
-    let labels: [usize; 100] = std::array::from_fn(|i| i % 10);
-    let mut loss = SoftmaxWithLoss::new();
-    let sgd = Sgd::new(0.1);
+    let mut book = BookStep::new(2);
     let later = backprop::threads::with_threads(2, || {
-        let mut step = || {
-            net.gradient(&mut loss, &x, &labels).unwrap();
-            sgd.step(&mut net);
-        };
         for _ in 0..5 {
-            step();
+            book.step();
         }
         allocation_counter::measure(|| {
             for _ in 0..10 {
-                step();
+                book.step();
             }
         })
     })
