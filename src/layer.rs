@@ -73,10 +73,24 @@ pub trait Layer<In> {
     }
 
     /// [`backward_params`](Layer::backward_params) after
-    /// [`forward_borrowed`](Layer::forward_borrowed), given the same input `x` again.
+    /// [`forward_borrowed`](Layer::forward_borrowed), given the same input `x` again:
+    /// `dW = Xᵀ·dY` is formed from this `x`, so another matrix gives another (wrong)
+    /// gradient. A layer that overrides one of the two borrowed methods must override
+    /// both; the defaults fall back to `forward` and `backward_params`.
     ///
     /// # Panics
     /// If no forward pass of the same batch size came before it.
+    ///
+    /// ```
+    /// use backprop::{Affine, Layer, Matrix, Relu};
+    /// let mut net = (Affine::new(Matrix::new([[1.0, -1.0]]), Matrix::new([[0.0, 0.0]])), Relu::new());
+    /// let x = Matrix::new([[2.0], [3.0]]);
+    /// assert_eq!(net.forward_borrowed(&x).as_slice(), &[2.0, 0.0, 3.0, 0.0]);
+    /// net.backward_params_borrowed(&x, &Matrix::new([[1.0, 1.0], [1.0, 1.0]]));
+    /// // Relu passes the gradient where the output was positive: dW = Xᵀ·dY = [[5, 0]].
+    /// assert_eq!(net.0.dw().as_slice(), &[5.0, 0.0]);
+    /// assert_eq!(net.0.db().as_slice(), &[2.0, 0.0]);
+    /// ```
     fn backward_params_borrowed(&mut self, x: &In, dout: &Self::Out) {
         let _ = x;
         self.backward_params(dout);

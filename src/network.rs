@@ -30,7 +30,10 @@ use crate::{Error, Float, Layer, Matrix, SoftmaxWithLoss, Summary, Targets};
 /// ```
 pub trait Network {
     /// The network's output for a batch: the forward pass, through
-    /// [`Layer::forward_borrowed`] (inference needs no copy of the input).
+    /// [`Layer::forward_borrowed`] (inference needs no copy of the input). For a
+    /// backward pass by hand afterwards, run [`Layer::forward`] instead: an `Affine`
+    /// first layer refuses a `backward` after a borrowed forward (it panics, naming
+    /// itself and `backward_params_borrowed`).
     ///
     /// ```
     /// use backprop::{Affine, Matrix, Network};

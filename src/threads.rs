@@ -15,8 +15,9 @@
 
 use crate::Error;
 
-/// Runs `f` inside a new pool of `threads` threads (0: one per CPU), so that the large
-/// matrix products in it are split across them; returns what `f` returns.
+/// Runs `f` inside a new pool of `threads` threads, so that the large matrix products
+/// in it are split across them; returns what `f` returns. `0` leaves the number to
+/// rayon: `RAYON_NUM_THREADS` if set, else one per CPU.
 ///
 /// Build the pool once around the work (a training run), not around each step: the
 /// threads are started here and stopped when `f` returns.

@@ -10,15 +10,18 @@
 //!   what the book's 2×3 examples want;
 //! - above it, the classic packed scheme ([`blocked`]). For each block of at most
 //!   [`KC`] steps along `k`, `B` is copied into contiguous, zero-padded panels of `NR`
-//!   columns; `A` is read in place where its rows or columns are contiguous, and
+//!   columns (a last panel of at most `NR / 2` columns half as wide); `A` is read in
+//!   place where its rows or columns are contiguous, and
 //!   copied into panels of `MR` rows otherwise; a register-blocked micro-kernel
 //!   computes each `MR × NR` tile of `C` with `MR·NR` accumulators. The panels live in
 //!   thread-local buffers that only grow, so a training loop allocates nothing after
 //!   its first step.
 //!
 //! Inside a rayon thread pool (see [`crate::threads`]) a large product is split by
-//! rows of `C` across the pool's threads ([`split`]); the rows are split at multiples
-//! of the tile height, so every element is computed exactly as on one thread.
+//! rows of `C` across the pool's threads ([`split`]). Each element of `C` is computed
+//! from its row of `A` alone, by the same code in the same order on whichever thread,
+//! so the result is exactly that of one thread; the cuts fall on multiples of the tile
+//! height only so that no thread computes a partial tile it need not.
 //!
 //! The packed kernel is safe Rust compiled twice: once for the baseline target and once
 //! with AVX2 and FMA enabled; the second runs when the CPU reports both features at run
@@ -71,7 +74,8 @@ impl<T: Copy> Operand<'_, T> {
 /// 4×4·4×4 the loop takes 0.06 µs (f32) and packing 0.10 µs; at 8×8·8×8, 0.74 against
 /// 0.30; at 100×50·50×10, 71 against 6.
 const SMALL: usize = 256;
-/// Depth of one packed block: a `KC × NR` panel of `B` stays in L1 while the
+/// Largest depth of one packed block (a product of depth `k` is cut into
+/// `⌈k / KC⌉` equal blocks): a `KC × NR` panel of `B` stays in L1 while the
 /// micro-kernel sweeps the panels of `A`.
 const KC: usize = 256;
 /// Tile of the `f32` micro-kernel: 6 rows × two 8-lane vectors (12 accumulators).
@@ -82,7 +86,8 @@ const NR32: usize = 16;
 const MR64: usize = 6;
 const NR64: usize = 8;
 // A last panel of `B` with at most half a tile's width of columns left is packed and
-// computed half as wide: the book's 50 columns are 3 × 16 + 8, not 4 × 16.
+// computed half as wide: the book's 50 columns are 3 panels of 16 and one of 8 (2 of
+// its columns used), 56 computed instead of 64.
 
 /// `c = a·b` (`accumulate == false`) or `c += a·b`, with `a` of shape `m × k`,
 /// `b` of shape `k × n` and `c` a contiguous row-major `m × n` buffer.
@@ -137,13 +142,10 @@ fn split<T: Float>(
     accumulate: bool,
     parts: usize,
 ) {
-    let top_parts = parts / 2;
-    let top_rows = (m * top_parts / parts.max(1)).next_multiple_of(SPLIT_ROWS);
-    let too_small = m.saturating_mul(k).saturating_mul(n) < PARALLEL;
-    if parts < 2 || too_small || top_rows == 0 || top_rows >= m {
+    let Some((top_rows, top_parts)) = cut((m, k, n), parts) else {
         with_packs(|packs: &mut Packs<T>| packed((m, k, n), a, b, c, accumulate, packs));
         return;
-    }
+    };
     let (c_top, c_bottom) = c.split_at_mut(top_rows * n);
     let a_bottom = Operand {
         data: &a.data[top_rows * a.row_stride..],
@@ -162,6 +164,16 @@ fn split<T: Float>(
             )
         },
     );
+}
+
+/// Where [`split`] cuts an `m × k · k × n` product for `parts` threads: the rows of `C`
+/// above the cut and the threads they get, or `None` to keep it on one thread (one
+/// part, too few multiply-adds, or too few rows for a cut at a tile boundary).
+fn cut((m, k, n): (usize, usize, usize), parts: usize) -> Option<(usize, usize)> {
+    let top_parts = parts / 2;
+    let top_rows = (m * top_parts / parts.max(1)).next_multiple_of(SPLIT_ROWS);
+    let too_small = m.saturating_mul(k).saturating_mul(n) < PARALLEL;
+    (parts >= 2 && !too_small && top_rows > 0 && top_rows < m).then_some((top_rows, top_parts))
 }
 
 /// The textbook triple loop, for products too small to be worth packing.

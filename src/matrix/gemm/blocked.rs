@@ -6,8 +6,8 @@
 use super::{KC, Operand, Packs};
 use crate::Float;
 
-/// For each block of depth: pack `B` (and `A` unless its rows can be read in place),
-/// then compute every `MR × NR` tile of `C` from one panel of each, storing it (first
+/// For each block of depth: pack `B` (and `A`, unless its rows, or its columns when
+/// one column of panels covers `C`, can be read in place), then compute every `MR × NR` tile of `C` from one panel of each, storing it (first
 /// block, unless accumulating) or adding it. A last panel of at most `NH` columns is
 /// computed `NH` wide.
 #[inline(always)]

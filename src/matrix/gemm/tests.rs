@@ -106,8 +106,17 @@ fn check_against_naive<T: Float>(
 #[test]
 fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
     // 1×1 and 3×5·5×7 are below SMALL, 17×33·33×9 above it; 37×300·300×21 has
-    // two blocks along k and partial panels on both edges.
-    for shape in [(1, 1, 1), (3, 5, 7), (17, 33, 9), (37, 300, 21)] {
+    // two blocks along k and partial panels on both edges; 37×600·600×3 and ×8 have
+    // no full-width panel (only the half-width one, or one panel in f64) and, with A
+    // transposed, read A's columns in place over three depth blocks.
+    for shape in [
+        (1, 1, 1),
+        (3, 5, 7),
+        (17, 33, 9),
+        (37, 300, 21),
+        (37, 600, 3),
+        (37, 600, 8),
+    ] {
         agrees_with_naive::<f32>(shape);
         agrees_with_naive::<f64>(shape);
     }
@@ -215,10 +224,35 @@ fn threads_change_no_bit<T: Float>((m, k, n): (usize, usize, usize)) {
 
 #[test]
 fn splitting_across_threads_changes_no_bit() {
-    // 100×784·784×50 is the book's X·W1; 101 rows leave a partial tile in each half;
-    // 40×128·128×100 is exactly the split size (2¹⁹ multiply-adds).
-    for shape in [(100, 784, 50), (101, 300, 23), (40, 128, 100)] {
+    // 100×784·784×50 is the book's X·W1; with 101 rows the lower part ends in a
+    // partial tile; 32×128·128×128 is exactly the split size (2¹⁹ multiply-adds).
+    for shape in [(100, 784, 50), (101, 300, 23), (32, 128, 128)] {
         threads_change_no_bit::<f32>(shape);
         threads_change_no_bit::<f64>(shape);
     }
+}
+
+/// The cuts the thread split makes: the book's two large products are cut on two
+/// threads, in proportion on three, at tile boundaries; small products, one thread and
+/// too few rows are not cut.
+#[test]
+fn large_products_are_cut_at_tile_boundaries_in_proportion_to_threads() {
+    assert_eq!(cut((100, 784, 50), 2), Some((54, 1)));
+    assert_eq!(cut((784, 100, 50), 2), Some((396, 1)));
+    assert_eq!(cut((100, 784, 50), 3), Some((36, 1)));
+    assert_eq!(cut((64, 784, 50), 2), Some((36, 1)));
+    assert_eq!(cut((32, 128, 128), 2), Some((18, 1)));
+    assert_eq!(
+        cut((32, 128, 127), 2),
+        None,
+        "one multiply-add short of 2¹⁹"
+    );
+    assert_eq!(cut((100, 784, 50), 1), None);
+    assert_eq!(cut((100, 50, 10), 2), None, "H·W2 stays on one thread");
+    assert_eq!(
+        cut((6, 100_000, 100), 2),
+        None,
+        "no tile boundary inside 6 rows"
+    );
+    assert_eq!(cut((1, 1 << 20, 1), 2), None, "one row cannot be cut");
 }
