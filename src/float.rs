@@ -25,6 +25,8 @@ mod sealed {
 /// assert_eq!(half(3.0_f32), 1.5);
 /// assert_eq!(half(3.0_f64).to_f64(), 1.5);
 /// assert_eq!(<f32 as Float>::EPSILON, 2f32.powi(-23));
+/// assert_eq!(Float::tanh(0.0_f64), 0.0);
+/// assert_eq!(Float::powi(0.9_f64, 2), 0.81);
 /// ```
 pub trait Float:
     sealed::Sealed
@@ -69,6 +71,10 @@ pub trait Float:
     fn sqrt(self) -> Self;
     /// |x|.
     fn abs(self) -> Self;
+    /// The hyperbolic tangent, `(eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)`, for activations.
+    fn tanh(self) -> Self;
+    /// `xⁿ` for an integer `n` (Adam's `β₁ᵗ`).
+    fn powi(self, n: i32) -> Self;
     /// The larger of two values (the non-NaN one if one is NaN).
     fn max(self, other: Self) -> Self;
     /// Whether the value is neither infinite nor NaN.
@@ -107,6 +113,14 @@ macro_rules! impl_float {
             #[inline]
             fn abs(self) -> Self {
                 $t::abs(self)
+            }
+            #[inline]
+            fn tanh(self) -> Self {
+                $t::tanh(self)
+            }
+            #[inline]
+            fn powi(self, n: i32) -> Self {
+                $t::powi(self, n)
             }
             #[inline]
             fn max(self, other: Self) -> Self {

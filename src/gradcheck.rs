@@ -54,7 +54,7 @@ mod report;
 pub use numerical::NumericalGradient;
 pub use report::{GradientCheck, ParamCheck, relative_error};
 
-use crate::{Error, Float, Layer, Matrix, Network, Params, SoftmaxWithLoss, Targets};
+use crate::{Error, Float, Layer, Loss, Matrix, Network, Params};
 
 /// The central-difference step and the checks that use it.
 ///
@@ -143,12 +143,12 @@ impl CentralDifference {
     /// assert_eq!(layer.w, before.w); // the same bits
     /// # Ok::<(), backprop::Error>(())
     /// ```
-    pub fn numerical_gradient<Net, const N: usize, const I: usize, const C: usize, T: Float>(
+    pub fn numerical_gradient<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &self,
         net: &mut Net,
-        loss: &mut SoftmaxWithLoss<N, C, T>,
+        loss: &mut impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
-        targets: &impl Targets<N, C, T>,
+        targets: &Y,
     ) -> Result<Vec<NumericalGradient>, Error>
     where
         Net: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
@@ -170,12 +170,12 @@ impl CentralDifference {
     /// assert!((dx.values[0] + 0.125).abs() < 1e-9 && (dx.values[1] - 0.125).abs() < 1e-9);
     /// # Ok::<(), backprop::Error>(())
     /// ```
-    pub fn input_gradient<L, const N: usize, const I: usize, const C: usize, T: Float>(
+    pub fn input_gradient<L, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &self,
         layer: &mut L,
-        loss: &mut SoftmaxWithLoss<N, C, T>,
+        loss: &mut impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
-        targets: &impl Targets<N, C, T>,
+        targets: &Y,
     ) -> Result<NumericalGradient, Error>
     where
         L: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + ?Sized,
@@ -197,12 +197,12 @@ impl CentralDifference {
     /// let bad = CentralDifference::default().check(&mut layer, &mut SoftmaxWithLoss::new(), &Matrix::new([[1.0, 2.0]]), &[3]);
     /// assert_eq!(bad, Err(Error::Label { row: 0, label: 3, classes: 3 }));
     /// ```
-    pub fn check<Net, const N: usize, const I: usize, const C: usize, T: Float>(
+    pub fn check<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &self,
         net: &mut Net,
-        loss: &mut SoftmaxWithLoss<N, C, T>,
+        loss: &mut impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
-        targets: &impl Targets<N, C, T>,
+        targets: &Y,
     ) -> Result<GradientCheck, Error>
     where
         Net: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
@@ -219,12 +219,12 @@ impl CentralDifference {
         let params = backprop
             .iter()
             .zip(&numerical)
-            .map(|(b, n)| {
+            .map(|((name, values), n)| {
                 assert_eq!(
-                    b.name, n.name,
+                    name, &n.name,
                     "gradient check: visit_params yielded parameters in a different order on two visits"
                 );
-                ParamCheck::compare(&b.values, n, noise)
+                ParamCheck::compare(values, n, noise)
             })
             .collect();
         Ok(self.report::<T>(noise, params))
@@ -245,12 +245,12 @@ impl CentralDifference {
     /// assert!(report.passes(1e-6));
     /// # Ok::<(), backprop::Error>(())
     /// ```
-    pub fn check_input<L, const N: usize, const I: usize, const C: usize, T: Float>(
+    pub fn check_input<L, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &self,
         layer: &mut L,
-        loss: &mut SoftmaxWithLoss<N, C, T>,
+        loss: &mut impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
-        targets: &impl Targets<N, C, T>,
+        targets: &Y,
     ) -> Result<GradientCheck, Error>
     where
         L: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + ?Sized,
@@ -259,7 +259,7 @@ impl CentralDifference {
         let scores = layer.forward(x);
         let max_score = max_abs(scores.as_slice());
         let noise = self.noise::<T>(loss.forward(scores, targets)?, max_score);
-        let dx = layer.backward(loss.backward());
+        let dx = layer.backward(x, loss.backward());
         let backprop: Vec<f64> = dx.as_slice().iter().map(|v| v.to_f64()).collect();
         let row = ParamCheck::compare(&backprop, &numerical, noise);
         Ok(self.report::<T>(noise, vec![row]))
@@ -305,11 +305,11 @@ fn max_abs<T: Float>(values: &[T]) -> f64 {
 /// # Errors
 /// A bad target, before anything is touched; see
 /// [`CentralDifference::numerical_gradient`].
-pub fn gradient_check<Net, const N: usize, const I: usize, const C: usize, T: Float>(
+pub fn gradient_check<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
     net: &mut Net,
-    loss: &mut SoftmaxWithLoss<N, C, T>,
+    loss: &mut impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
-    targets: &impl Targets<N, C, T>,
+    targets: &Y,
 ) -> Result<GradientCheck, Error>
 where
     Net: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
@@ -333,11 +333,11 @@ where
 /// assert_eq!(grads[0].values[2], 0.0); // x₁ = 0: the loss does not move at all
 /// # Ok::<(), backprop::Error>(())
 /// ```
-pub fn numerical_gradient<Net, const N: usize, const I: usize, const C: usize, T: Float>(
+pub fn numerical_gradient<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
     net: &mut Net,
-    loss: &mut SoftmaxWithLoss<N, C, T>,
+    loss: &mut impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
-    targets: &impl Targets<N, C, T>,
+    targets: &Y,
 ) -> Result<Vec<NumericalGradient>, Error>
 where
     Net: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,

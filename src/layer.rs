@@ -8,24 +8,91 @@
 //!
 //! A tuple of layers is a layer: `(Affine<784, 50>, Relu, Affine<50, 10>)` runs its
 //! members left to right in `forward` and right to left in `backward`, the chain rule
-//! of section 5.2 applied layer by layer.
+//! of section 5.2 applied layer by layer; each member's backward is handed its own
+//! input, which is the output its left neighbour kept.
 
 use crate::summary::SummaryRow;
+use crate::{Float, Matrix};
 
-/// A layer of a network: forward computes and caches, backward applies the chain rule.
+/// A type with a shape known at compile time: what a layer outputs. Implemented for
+/// [`Matrix`]; a network summary reads each layer's output shape from it.
+///
+/// ```
+/// use backprop::{Matrix, Shape};
+/// assert_eq!(<Matrix<100, 50> as Shape>::SHAPE, (100, 50));
+/// ```
+pub trait Shape {
+    /// The element type.
+    type Elem: Float;
+    /// `(rows, columns)`.
+    const SHAPE: (usize, usize);
+}
+
+impl<const R: usize, const C: usize, T: Float> Shape for Matrix<R, C, T> {
+    type Elem = T;
+    const SHAPE: (usize, usize) = (R, C);
+}
+
+/// What a layer is called in a network summary, and the mark of a layer: every layer
+/// (and every tuple of layers) implements it, usually as an empty `impl`, whose default
+/// name is the type's own without module paths (`Tanh`, `MyLayer<3>`).
+///
+/// ```
+/// use backprop::{Affine, Named, Relu};
+/// struct Tanh;
+/// impl Named for Tanh {}
+/// assert_eq!(Tanh.name(), "Tanh");
+/// assert_eq!(Relu::new().name(), "Relu");
+/// assert_eq!(Affine::<784, 50>::zeros().name(), "Affine<784, 50>");
+/// ```
+pub trait Named {
+    /// The layer's name, e.g. `Affine<784, 50>`.
+    fn name(&self) -> String {
+        short_type_name(std::any::type_name::<Self>())
+    }
+}
+
+/// `a::b::Affine<3, c::D>` → `Affine<3, D>`: every path segment dropped.
+fn short_type_name(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut word = String::new();
+    for ch in full.chars() {
+        if ch.is_alphanumeric() || ch == '_' || ch == ':' {
+            word.push(ch);
+        } else {
+            out.push_str(word.rsplit("::").next().unwrap_or(""));
+            word.clear();
+            out.push(ch);
+        }
+    }
+    out.push_str(word.rsplit("::").next().unwrap_or(""));
+    out
+}
+
+/// A layer of a network: forward computes, backward applies the chain rule.
 ///
 /// `In` is the input type, typically `Matrix<N, I, T>`; the layer's output type
 /// `Out` is fixed by the input type.
 ///
-/// The returned references point into buffers the layer owns and reuses, so a
-/// training step allocates nothing once the first batch has gone through.
+/// The contract, all of it checked by the types:
+/// - `forward(x)` computes the output into a buffer the layer owns (so a training step
+///   allocates nothing once the first batch has gone through) and keeps whatever else
+///   its backward needs (ReLU keeps nothing: its input tells where it was positive;
+///   Sigmoid reads its own output);
+/// - `output()` is that buffer again, for the layer to its right;
+/// - `backward(x, dout)` is given the same input `x` and ∂L/∂out, returns ∂L/∂in and
+///   leaves the gradients of the layer's parameters beside them (`Affine` forms
+///   `dW = Xᵀ·dY` from this `x`, so it never copies its input).
+///
+/// Backward after a forward of another batch size, or before any, is a broken
+/// invariant: the layer panics and names itself.
 ///
 /// ```
 /// use backprop::{Layer, Matrix, Relu};
 /// let mut relu = Relu::new();
-/// let y = relu.forward(&Matrix::new([[1.0, -2.0]]));
-/// assert_eq!(y.as_slice(), &[1.0, 0.0]);
-/// let dx = relu.backward(&Matrix::new([[5.0, 5.0]]));
+/// let x = Matrix::new([[1.0, -2.0]]);
+/// assert_eq!(relu.forward(&x).as_slice(), &[1.0, 0.0]);
+/// let dx = relu.backward(&x, &Matrix::new([[5.0, 5.0]]));
 /// assert_eq!(dx.as_slice(), &[5.0, 0.0]);
 /// ```
 #[diagnostic::on_unimplemented(
@@ -33,72 +100,72 @@ use crate::summary::SummaryRow;
     label = "this layer's input width differs from what the previous layer (or the data) gives",
     note = "in a network `(A, B, C)` each layer's output width must equal the next layer's input width: `Affine<I, O>` takes `Matrix<N, I>` and gives `Matrix<N, O>`"
 )]
-pub trait Layer<In> {
+pub trait Layer<In>: Named {
     /// The output type, e.g. `Matrix<N, O>` for `Affine<I, O>` on `Matrix<N, I>`.
-    type Out;
+    type Out: Shape;
 
     /// Computes the output of a batch and keeps what `backward` will need.
     fn forward(&mut self, x: &In) -> &Self::Out;
 
-    /// Turns ∂L/∂out into ∂L/∂in and stores the gradients of the layer's parameters.
+    /// The output of the last forward pass of this batch size.
     ///
     /// # Panics
-    /// If no forward pass of the same batch size came before it.
-    fn backward(&mut self, dout: &Self::Out) -> &In;
+    /// If there was none.
+    ///
+    /// ```
+    /// use backprop::{Layer, Matrix, Relu};
+    /// let mut relu = Relu::new();
+    /// relu.forward(&Matrix::<1, 2>::new([[-1.0, 2.0]]));
+    /// let y: &Matrix<1, 2> = relu.output();
+    /// assert_eq!(y.as_slice(), &[0.0, 2.0]);
+    /// ```
+    fn output(&self) -> &Self::Out;
+
+    /// Turns ∂L/∂out into ∂L/∂in for the input `x` of the last forward pass, and
+    /// stores the gradients of the layer's parameters.
+    ///
+    /// # Panics
+    /// If no forward pass of the same batch size came last.
+    fn backward(&mut self, x: &In, dout: &Self::Out) -> &In;
 
     /// Like [`backward`](Layer::backward), but skips ∂L/∂in: for the first layer of a
     /// network, whose input is data and needs no gradient (in the book's net that
     /// saves a (100×50)·(50×784) product per step).
-    fn backward_params(&mut self, dout: &Self::Out) {
-        self.backward(dout);
-    }
-
-    /// Like [`forward`](Layer::forward), but a layer that would copy its input for
-    /// `backward` (`Affine`, for `dW = Xᵀ·dY`) does not: the caller keeps `x` and
-    /// hands it back to [`backward_params_borrowed`](Layer::backward_params_borrowed).
-    /// In a network only the first layer borrows; the others keep what they need as
-    /// in `forward`. Prediction and training use it: it saves copying the batch
-    /// (in the book's net 100×784 numbers a step).
     ///
     /// ```
     /// use backprop::{Affine, Layer, Matrix};
     /// let mut affine = Affine::new(Matrix::new([[2.0], [3.0]]), Matrix::new([[1.0]]));
     /// let x = Matrix::new([[1.0, 1.0]]);
-    /// assert_eq!(affine.forward_borrowed(&x).as_slice(), &[6.0]); // 1·2 + 1·3 + 1
-    /// affine.backward_params_borrowed(&x, &Matrix::new([[1.0]]));
+    /// assert_eq!(affine.forward(&x).as_slice(), &[6.0]); // 1·2 + 1·3 + 1
+    /// affine.backward_params(&x, &Matrix::new([[1.0]]));
     /// assert_eq!(affine.dw().as_slice(), &[1.0, 1.0]); // dW = Xᵀ·dY
     /// ```
-    fn forward_borrowed(&mut self, x: &In) -> &Self::Out {
-        self.forward(x)
+    fn backward_params(&mut self, x: &In, dout: &Self::Out) {
+        self.backward(x, dout);
     }
 
-    /// [`backward_params`](Layer::backward_params) after
-    /// [`forward_borrowed`](Layer::forward_borrowed), given the same input `x` again:
-    /// `dW = Xᵀ·dY` is formed from this `x`, so another matrix gives another (wrong)
-    /// gradient. A layer that overrides one of the two borrowed methods must override
-    /// both; the defaults fall back to `forward` and `backward_params`.
-    ///
-    /// # Panics
-    /// If no forward pass of the same batch size came before it.
-    ///
-    /// ```
-    /// use backprop::{Affine, Layer, Matrix, Relu};
-    /// let mut net = (Affine::new(Matrix::new([[1.0, -1.0]]), Matrix::new([[0.0, 0.0]])), Relu::new());
-    /// let x = Matrix::new([[2.0], [3.0]]);
-    /// assert_eq!(net.forward_borrowed(&x).as_slice(), &[2.0, 0.0, 3.0, 0.0]);
-    /// net.backward_params_borrowed(&x, &Matrix::new([[1.0, 1.0], [1.0, 1.0]]));
-    /// // Relu passes the gradient where the output was positive: dW = Xᵀ·dY = [[5, 0]].
-    /// assert_eq!(net.0.dw().as_slice(), &[5.0, 0.0]);
-    /// assert_eq!(net.0.db().as_slice(), &[2.0, 0.0]);
-    /// ```
-    fn backward_params_borrowed(&mut self, x: &In, dout: &Self::Out) {
-        let _ = x;
-        self.backward_params(dout);
+    /// Appends this layer's row to a network summary: its position in the network
+    /// (`"0"`, `"2"`; `"1.0"` inside a nested tuple), its [name](Named::name) and its
+    /// output shape for this input. A tuple appends one row per member. The parameter
+    /// counts are filled in from the parameter visitor by
+    /// [`Network::summary`](crate::Network::summary); a layer does not override this.
+    fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {
+        rows.push(SummaryRow {
+            position: position.to_string(),
+            layer: self.name(),
+            output: <Self::Out as Shape>::SHAPE,
+            params: 0,
+        });
     }
+}
 
-    /// Appends one row per layer (its name, output shape for this input, parameter
-    /// count) to a network summary.
-    fn summarize(&self, rows: &mut Vec<SummaryRow>);
+/// The position of member `index` inside a tuple at `position`.
+fn member(position: &str, index: usize) -> String {
+    if position.is_empty() {
+        index.to_string()
+    } else {
+        format!("{position}.{index}")
+    }
 }
 
 // The where-clause names each layer's input as the previous layer's output,
@@ -106,11 +173,12 @@ pub trait Layer<In> {
 // on the layer that cannot take its neighbour's output.
 macro_rules! tuple_layer {
     ($($L:ident $idx:tt),+; where $($bound:tt)+) => {
-        tuple_layer!(@impl [$($L $idx),+] [$($bound)+]);
-    };
-    (@impl [$($L:ident $idx:tt),+] [$($bound:tt)+]) => {
+        /// A network is named after its layers.
+        impl<$($L: Named),+> Named for ($($L,)+) {}
+
         /// A network: its layers run left to right in `forward`, right to left in
-        /// `backward` (the chain rule).
+        /// `backward` (the chain rule), each member's backward given the output of the
+        /// member to its left as its input.
         impl<X, $($L),+> Layer<X> for ($($L,)+)
         where
             $($bound)+
@@ -122,50 +190,47 @@ macro_rules! tuple_layer {
                 x
             }
 
-            fn backward(&mut self, dout: &Self::Out) -> &X {
-                tuple_layer!(@backward self, dout; $($idx)+)
+            fn output(&self) -> &Self::Out {
+                tuple_layer!(@last_output self; $($idx)+)
             }
 
-            fn backward_params(&mut self, dout: &Self::Out) {
-                tuple_layer!(@backward_params self, dout; $($idx)+)
+            fn backward(&mut self, x: &X, dout: &Self::Out) -> &X {
+                tuple_layer!(@backward self, x, dout, backward; $($idx)+)
             }
 
-            fn forward_borrowed(&mut self, x: &X) -> &Self::Out {
-                tuple_layer!(@forward_borrowed self, x; $($idx)+)
+            fn backward_params(&mut self, x: &X, dout: &Self::Out) {
+                tuple_layer!(@backward self, x, dout, backward_params; $($idx)+)
             }
 
-            fn backward_params_borrowed(&mut self, x: &X, dout: &Self::Out) {
-                tuple_layer!(@backward_params_borrowed self, x, dout; $($idx)+)
-            }
-
-            fn summarize(&self, rows: &mut Vec<SummaryRow>) {
-                $(self.$idx.summarize(rows);)+
+            fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {
+                $(self.$idx.summarize(&member(position, $idx), rows);)+
             }
         }
     };
     (@last_out $L:ident) => { $L::Out };
     (@last_out $L:ident $($rest:ident)+) => { tuple_layer!(@last_out $($rest)+) };
-    // Backward visits the layers right to left: recurse to the last index first.
-    (@backward $s:ident, $d:expr; $idx:tt) => { $s.$idx.backward($d) };
-    (@backward $s:ident, $d:expr; $idx:tt $($rest:tt)+) => {{
-        let d = tuple_layer!(@backward $s, $d; $($rest)+);
-        $s.$idx.backward(d)
+    (@last_output $s:ident; $idx:tt) => { $s.$idx.output() };
+    (@last_output $s:ident; $idx:tt $($rest:tt)+) => { tuple_layer!(@last_output $s; $($rest)+) };
+    // Backward visits the layers right to left: member k gets the gradient of member
+    // k + 1 and, as its input, the output of member k − 1 (the network's input `x` for
+    // the first). The first member runs `$first_call` (`backward` or `backward_params`).
+    (@backward $s:ident, $x:expr, $d:expr, $first_call:ident; $first:tt $($rest:tt)+) => {{
+        let d = tuple_layer!(@inner $s, $d; $first $($rest)+);
+        $s.$first.$first_call($x, d)
     }};
-    (@forward_borrowed $s:ident, $x:expr; $first:tt $($rest:tt)*) => {{
-        let x = $s.$first.forward_borrowed($x);
-        $(let x = $s.$rest.forward(x);)*
-        x
-    }};
-    (@backward_params_borrowed $s:ident, $x:expr, $d:expr; $idx:tt $($rest:tt)+) => {{
-        let d = tuple_layer!(@backward $s, $d; $($rest)+);
-        $s.$idx.backward_params_borrowed($x, d)
-    }};
-    (@backward_params $s:ident, $d:expr; $idx:tt) => { $s.$idx.backward_params($d) };
-    (@backward_params $s:ident, $d:expr; $idx:tt $($rest:tt)+) => {{
-        let d = tuple_layer!(@backward $s, $d; $($rest)+);
-        $s.$idx.backward_params(d)
+    // `@inner $s, $d; p k rest…`: ∂L/∂(input of member k), where member p is k's left
+    // neighbour and gives k its input.
+    (@inner $s:ident, $d:expr; $prev:tt $idx:tt) => {
+        $s.$idx.backward($s.$prev.output(), $d)
+    };
+    (@inner $s:ident, $d:expr; $prev:tt $idx:tt $($rest:tt)+) => {{
+        let d = tuple_layer!(@inner $s, $d; $idx $($rest)+);
+        $s.$idx.backward($s.$prev.output(), d)
     }};
 }
+
+/// A one-layer network is named after its layer.
+impl<A: Named> Named for (A,) {}
 
 /// A one-layer network is its layer.
 impl<X, A: Layer<X>> Layer<X> for (A,) {
@@ -175,24 +240,20 @@ impl<X, A: Layer<X>> Layer<X> for (A,) {
         self.0.forward(x)
     }
 
-    fn backward(&mut self, dout: &Self::Out) -> &X {
-        self.0.backward(dout)
+    fn output(&self) -> &Self::Out {
+        self.0.output()
     }
 
-    fn backward_params(&mut self, dout: &Self::Out) {
-        self.0.backward_params(dout)
+    fn backward(&mut self, x: &X, dout: &Self::Out) -> &X {
+        self.0.backward(x, dout)
     }
 
-    fn forward_borrowed(&mut self, x: &X) -> &Self::Out {
-        self.0.forward_borrowed(x)
+    fn backward_params(&mut self, x: &X, dout: &Self::Out) {
+        self.0.backward_params(x, dout)
     }
 
-    fn backward_params_borrowed(&mut self, x: &X, dout: &Self::Out) {
-        self.0.backward_params_borrowed(x, dout)
-    }
-
-    fn summarize(&self, rows: &mut Vec<SummaryRow>) {
-        self.0.summarize(rows)
+    fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {
+        self.0.summarize(&member(position, 0), rows)
     }
 }
 
@@ -207,3 +268,20 @@ tuple_layer!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8; where A: Layer<X>, B: 
 tuple_layer!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9; where A: Layer<X>, B: Layer<A::Out>, C: Layer<B::Out>, D: Layer<C::Out>, E: Layer<D::Out>, F: Layer<E::Out>, G: Layer<F::Out>, H: Layer<G::Out>, I: Layer<H::Out>, J: Layer<I::Out>,);
 tuple_layer!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10; where A: Layer<X>, B: Layer<A::Out>, C: Layer<B::Out>, D: Layer<C::Out>, E: Layer<D::Out>, F: Layer<E::Out>, G: Layer<F::Out>, H: Layer<G::Out>, I: Layer<H::Out>, J: Layer<I::Out>, K: Layer<J::Out>,);
 tuple_layer!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11; where A: Layer<X>, B: Layer<A::Out>, C: Layer<B::Out>, D: Layer<C::Out>, E: Layer<D::Out>, F: Layer<E::Out>, G: Layer<F::Out>, H: Layer<G::Out>, I: Layer<H::Out>, J: Layer<I::Out>, K: Layer<J::Out>, L: Layer<K::Out>,);
+
+#[cfg(test)]
+mod tests {
+    use super::short_type_name;
+
+    #[test]
+    fn short_names_drop_every_path() {
+        assert_eq!(
+            short_type_name("backprop::layers::affine::Affine<784, 50, f32>"),
+            "Affine<784, 50, f32>"
+        );
+        assert_eq!(
+            short_type_name("(a::B, c::d::E<f::G>)"),
+            "(B, E<G>)"
+        );
+    }
+}

@@ -22,14 +22,15 @@ pub mod train;
 #[doc = include_str!("../docs/shape_errors.md")]
 pub mod shape_errors {}
 
+pub use cache::Cache;
 pub use error::Error;
 pub use float::Float;
 pub use gradcheck::{CentralDifference, GradientCheck, gradient_check, numerical_gradient};
-pub use layer::Layer;
-pub use layers::{Affine, Relu, Sigmoid};
-pub use loss::{SoftmaxWithLoss, Targets, softmax};
+pub use layer::{Layer, Named, Shape};
+pub use layers::{Affine, Elementwise, Relu, Sigmoid};
+pub use loss::{Loss, MeanSquaredError, SoftmaxWithLoss, Targets, softmax};
 pub use matrix::{HasCols, HasRows, Matrix};
 pub use network::Network;
 pub use optim::Sgd;
-pub use params::{Param, Params};
+pub use params::{Param, ParamRef, Params};
 pub use summary::{Summary, SummaryRow};

@@ -223,6 +223,16 @@ impl<const R: usize, const C: usize, T: Float> Matrix<R, C, T> {
         self.data.chunks_exact_mut(C.max(1))
     }
 
+    /// `(rows, columns)`, the same as [`Matrix::SHAPE`], from a value.
+    ///
+    /// ```
+    /// use backprop::Matrix;
+    /// assert_eq!(Matrix::<3, 4>::zeros().shape(), (3, 4));
+    /// ```
+    pub fn shape(&self) -> (usize, usize) {
+        (R, C)
+    }
+
     /// All elements, row-major.
     ///
     /// ```

@@ -5,15 +5,17 @@
 //! input width does not fit the data is reported as "layer `…` cannot take `Matrix<…>`
 //! as its input", naming the layer and both widths.
 
+use crate::layer::Shape;
 use crate::matrix::argmax;
-use crate::{Error, Float, Layer, Matrix, SoftmaxWithLoss, Summary, Targets};
+use crate::{Error, Float, Layer, Loss, Matrix, Named, Params, Summary};
 
-/// The network-level methods, available on every [`Layer`] (a tuple network included).
+/// The network-level methods, available on every layer and tuple of layers (every
+/// [`Named`] type).
 ///
 /// The book's `TwoLayerNet`, trained one step:
 ///
 /// ```
-/// use backprop::{Affine, Matrix, Network, Relu, Sgd, SoftmaxWithLoss};
+/// use backprop::{Affine, Matrix, Network, Optimizer, Relu, Sgd, SoftmaxWithLoss};
 /// use rand::{SeedableRng, rngs::StdRng};
 ///
 /// let mut rng = StdRng::seed_from_u64(0);
@@ -28,12 +30,8 @@ use crate::{Error, Float, Layer, Matrix, SoftmaxWithLoss, Summary, Targets};
 /// assert!(after < before);
 /// assert_eq!(net.predict(&x).row(0).len(), 3);
 /// ```
-pub trait Network {
-    /// The network's output for a batch: the forward pass, through
-    /// [`Layer::forward_borrowed`] (inference needs no copy of the input). For a
-    /// backward pass by hand afterwards, run [`Layer::forward`] instead: an `Affine`
-    /// first layer refuses a `backward` after a borrowed forward (it panics, naming
-    /// itself and `backward_params_borrowed`).
+pub trait Network: Named {
+    /// The network's output for a batch: the forward pass.
     ///
     /// ```
     /// use backprop::{Affine, Matrix, Network};
@@ -44,14 +42,15 @@ pub trait Network {
     where
         Self: Layer<X>,
     {
-        self.forward_borrowed(x)
+        self.forward(x)
     }
 
-    /// The mean loss of a batch against its targets (forward pass only; every layer
-    /// keeps what its `backward` needs, so a backward pass by hand may follow).
+    /// The mean loss of a batch against its targets, for any [`Loss`] (forward pass
+    /// only; a backward pass by hand may follow, given the same `x`).
     ///
     /// # Errors
-    /// A label out of range or a target row that is not one-hot.
+    /// Targets the loss rejects (a label out of range, a row that is not one-hot, a
+    /// value that is not a number).
     ///
     /// ```
     /// use backprop::{Affine, Matrix, Network, SoftmaxWithLoss};
@@ -59,11 +58,11 @@ pub trait Network {
     /// let l = net.loss(&mut SoftmaxWithLoss::new(), &Matrix::<1, 3, f64>::zeros(), &[1]).unwrap();
     /// assert_eq!(l, 2.0_f64.ln());
     /// ```
-    fn loss<const N: usize, const I: usize, const C: usize, T: Float>(
+    fn loss<const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &mut self,
-        loss: &mut SoftmaxWithLoss<N, C, T>,
+        loss: &mut impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
-        targets: &impl Targets<N, C, T>,
+        targets: &Y,
     ) -> Result<T, Error>
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
@@ -73,30 +72,32 @@ pub trait Network {
 
     /// Forward, loss, then backward through every layer: afterwards each parameter's
     /// gradient is stored beside it (section 5.7, step 2). Returns the loss. The
-    /// input's own gradient is not computed: the data needs none; nor is the input
-    /// copied ([`Layer::forward_borrowed`]).
+    /// input's own gradient is not computed: the data needs none
+    /// ([`Layer::backward_params`]).
     ///
     /// # Errors
-    /// A label out of range or a target row that is not one-hot; the network is then
-    /// not changed.
+    /// Targets the loss rejects; the gradients are then not changed.
     ///
     /// ```
-    /// use backprop::{Affine, Matrix, Network, SoftmaxWithLoss};
+    /// use backprop::{Affine, Matrix, MeanSquaredError, Network, SoftmaxWithLoss};
     /// let mut net = (Affine::<1, 2, f64>::zeros(),);
     /// net.gradient(&mut SoftmaxWithLoss::new(), &Matrix::new([[1.0]]), &[0]).unwrap();
     /// assert_eq!(net.0.db().as_slice(), &[-0.5, 0.5]); // (y − t)/N
+    /// // the same network, any loss: ½(y − t)², ∂L/∂y = y − t = [0 − 1, 0 − 3]
+    /// net.gradient(&mut MeanSquaredError::new(), &Matrix::new([[1.0]]), &Matrix::new([[1.0, 3.0]])).unwrap();
+    /// assert_eq!(net.0.db().as_slice(), &[-1.0, -3.0]);
     /// ```
-    fn gradient<const N: usize, const I: usize, const C: usize, T: Float>(
+    fn gradient<const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &mut self,
-        loss: &mut SoftmaxWithLoss<N, C, T>,
+        loss: &mut impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
-        targets: &impl Targets<N, C, T>,
+        targets: &Y,
     ) -> Result<T, Error>
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
-        let value = loss.forward(self.forward_borrowed(x), targets)?;
-        self.backward_params_borrowed(x, loss.backward());
+        let value = loss.forward(self.forward(x), targets)?;
+        self.backward_params(x, loss.backward());
         Ok(value)
     }
 
@@ -134,7 +135,7 @@ pub trait Network {
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
-        let scores = self.forward_borrowed(x);
+        let scores = self.forward(x);
         scores
             .rows()
             .zip(labels)
@@ -143,23 +144,41 @@ pub trait Network {
     }
 
     /// A table of the layers with their output shapes for input `X` and their
-    /// parameter counts.
+    /// parameter counts, counted by the parameter visitor.
     ///
     /// ```
     /// use backprop::{Affine, Matrix, Network, Relu};
     /// let net = (Affine::<784, 50>::zeros(), Relu::new(), Affine::<50, 10>::zeros());
     /// let s = net.summary::<Matrix<100, 784>>();
     /// assert_eq!(s.rows[1].output, (100, 50));
+    /// assert_eq!((s.rows[2].position.as_str(), s.rows[2].params), ("2", 510));
     /// assert_eq!(s.total_params(), 39760);
     /// ```
-    fn summary<X>(&self) -> Summary
+    fn summary<X: Shape>(&self) -> Summary
     where
-        Self: Layer<X>,
+        Self: Layer<X> + Params<X::Elem>,
     {
         let mut rows = Vec::new();
-        self.summarize(&mut rows);
+        self.summarize("", &mut rows);
+        self.inspect_params(&mut |p| {
+            let name = p.name.to_string();
+            // The row whose position is the longest prefix of the name: `2` for `2.w`.
+            let owner = rows
+                .iter_mut()
+                .filter(|r| {
+                    r.position.is_empty()
+                        || name
+                            .strip_prefix(r.position.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+                .max_by_key(|r| r.position.len());
+            match owner {
+                Some(row) => row.params += p.values.len(),
+                None => panic!("summary: parameter `{name}` belongs to no layer of the network"),
+            }
+        });
         Summary { rows }
     }
 }
 
-impl<L: ?Sized> Network for L {}
+impl<L: Named + ?Sized> Network for L {}

@@ -1,14 +1,17 @@
 //! The parameter visitor: every trainable number of a network, with its gradient.
 //!
-//! Optimizers, the gradient check and the summary all walk a network the same way:
-//! [`Params::visit_params`] hands each parameter to a closure as a [`Param`] — its
-//! name (`0.w`, `2.b`, ... inside a tuple network), its values and its gradient.
+//! Optimizers, the gradient check, the summary and saving all walk a network the same
+//! way: [`Params::visit_params`] hands each parameter to a closure as a [`Param`] — its
+//! name (`0.w`, `2.b`, ... inside a tuple network), its values to update and its
+//! gradient — and [`Params::inspect_params`] hands out the same parameters read-only,
+//! from a shared borrow. The [`params!`](crate::params!) macro writes both from one
+//! list of fields, so they cannot disagree.
 
 use std::fmt;
 
 use crate::Float;
 
-/// One parameter of a layer, as the visitor sees it.
+/// One parameter of a layer, as the updating visitor sees it.
 pub struct Param<'a, T> {
     /// The name: `w` or `b` in a layer, prefixed with the layer's position inside a
     /// tuple network (`0.w`). Formatting it allocates nothing until it is printed.
@@ -19,7 +22,25 @@ pub struct Param<'a, T> {
     pub grad: &'a [T],
 }
 
+/// One parameter of a layer, read-only (a summary, saving weights).
+pub struct ParamRef<'a, T> {
+    /// The name, as in [`Param::name`].
+    pub name: &'a dyn fmt::Display,
+    /// The values, row-major.
+    pub values: &'a [T],
+    /// ∂L/∂values from the last backward pass, same layout.
+    pub grad: &'a [T],
+    /// The shape as the layer sees it, `(rows, columns)`: `(I, O)` for an `Affine`'s
+    /// `w`, `(1, O)` for its `b`.
+    pub shape: (usize, usize),
+}
+
 /// Something with trainable parameters: a layer or a network.
+///
+/// A layer without parameters implements it with an empty body (both methods visit
+/// nothing by default); a layer with parameters writes both with
+/// [`params!`](crate::params!). A tuple network visits its layers in order and
+/// prefixes each name with the layer's position.
 ///
 /// ```
 /// use backprop::{Affine, Params, Relu};
@@ -27,22 +48,71 @@ pub struct Param<'a, T> {
 /// let mut names = Vec::new();
 /// net.visit_params(&mut |p| names.push(format!("{} {}", p.name, p.values.len())));
 /// assert_eq!(names, ["0.w 6", "0.b 2", "2.w 2", "2.b 1"]);
+/// let mut shapes = Vec::new();
+/// net.inspect_params(&mut |p| shapes.push(p.shape));
+/// assert_eq!(shapes, [(3, 2), (1, 2), (2, 1), (1, 1)]);
 /// ```
 pub trait Params<T: Float> {
-    /// Calls `f` once for every parameter, in a fixed order.
-    fn visit_params(&mut self, f: &mut dyn FnMut(Param<'_, T>));
+    /// Calls `f` once for every parameter, in a fixed order, with its values to update.
+    fn visit_params(&mut self, f: &mut dyn FnMut(Param<'_, T>)) {
+        let _ = f;
+    }
+
+    /// Calls `f` once for every parameter, in the same order as
+    /// [`visit_params`](Params::visit_params), read-only.
+    fn inspect_params(&self, f: &mut dyn FnMut(ParamRef<'_, T>)) {
+        let _ = f;
+    }
 
     /// The total number of trainable values.
     ///
     /// ```
     /// use backprop::{Affine, Params};
-    /// assert_eq!(Params::<f32>::param_count(&mut Affine::<784, 50>::zeros()), 39250);
+    /// assert_eq!(Params::<f32>::param_count(&Affine::<784, 50>::zeros()), 39250);
     /// ```
-    fn param_count(&mut self) -> usize {
+    fn param_count(&self) -> usize {
         let mut n = 0;
-        self.visit_params(&mut |p| n += p.values.len());
+        self.inspect_params(&mut |p| n += p.values.len());
         n
     }
+}
+
+/// Writes both methods of [`Params`] for a layer from its parameter fields, each named
+/// after its field and paired with the field holding its gradient:
+/// `params!(T; w => dw, b => db)` visits `self.w` (gradient `self.dw`) as `w`, then
+/// `self.b` as `b`. The fields are [`Matrix`](crate::Matrix)es of `T`.
+///
+/// ```
+/// use backprop::{Float, Matrix, Params, params};
+/// struct Scale<T> { s: Matrix<1, 1, T>, ds: Matrix<1, 1, T> }
+/// impl<T: Float> Params<T> for Scale<T> {
+///     params!(T; s => ds);
+/// }
+/// let mut layer = Scale { s: Matrix::new([[2.0_f64]]), ds: Matrix::new([[0.5]]) };
+/// layer.visit_params(&mut |p| p.values[0] -= p.grad[0]);
+/// assert_eq!(layer.s[(0, 0)], 1.5);
+/// assert_eq!(layer.param_count(), 1);
+/// ```
+#[macro_export]
+macro_rules! params {
+    ($T:ty; $($value:ident => $grad:ident),+ $(,)?) => {
+        fn visit_params(&mut self, f: &mut dyn FnMut($crate::Param<'_, $T>)) {
+            $(f($crate::Param {
+                name: &stringify!($value),
+                values: self.$value.as_mut_slice(),
+                grad: self.$grad.as_slice(),
+            });)+
+        }
+
+        fn inspect_params(&self, f: &mut dyn FnMut($crate::ParamRef<'_, $T>)) {
+            $(f($crate::ParamRef {
+                name: &stringify!($value),
+                values: self.$value.as_slice(),
+                grad: self.$grad.as_slice(),
+                shape: self.$value.shape(),
+            });)+
+        }
+    };
 }
 
 /// A name inside a tuple network: the layer's position, a dot, the inner name.
@@ -74,12 +144,32 @@ fn visit_prefixed<T: Float, P: Params<T>>(
     });
 }
 
+fn inspect_prefixed<T: Float, P: Params<T>>(
+    layer: &P,
+    index: usize,
+    f: &mut dyn FnMut(ParamRef<'_, T>),
+) {
+    layer.inspect_params(&mut |p| {
+        f(ParamRef {
+            name: &Prefixed {
+                index,
+                inner: p.name,
+            },
+            ..p
+        })
+    });
+}
+
 macro_rules! tuple_params {
     ($($L:ident $idx:tt),+) => {
         /// A network's parameters: each layer's, prefixed with its position.
         impl<T: Float, $($L: Params<T>),+> Params<T> for ($($L,)+) {
             fn visit_params(&mut self, f: &mut dyn FnMut(Param<'_, T>)) {
                 $(visit_prefixed(&mut self.$idx, $idx, f);)+
+            }
+
+            fn inspect_params(&self, f: &mut dyn FnMut(ParamRef<'_, T>)) {
+                $(inspect_prefixed(&self.$idx, $idx, f);)+
             }
         }
     };

@@ -6,11 +6,15 @@ use std::fmt;
 /// One layer's row in a [`Summary`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryRow {
+    /// Where the layer sits in the network: `"0"`, `"1"`, … (`"1.0"` inside a nested
+    /// tuple), the prefix of its parameters' names (`0.w`).
+    pub position: String,
     /// The layer's name with its shape parameters, e.g. `Affine<784, 50>`.
     pub layer: String,
     /// The shape of the layer's output for the summarized batch size.
     pub output: (usize, usize),
-    /// How many trainable numbers the layer has (`I·O + O` for an Affine).
+    /// How many trainable numbers the layer has (`I·O + O` for an Affine), counted
+    /// by the parameter visitor.
     pub params: usize,
 }
 
@@ -58,7 +62,13 @@ impl fmt::Display for Summary {
             .map(|r| format!("({}, {})", r.output.0, r.output.1))
             .collect();
         let total = self.total_params().to_string();
-        let w_idx = self.rows.len().saturating_sub(1).to_string().len().max(1);
+        let w_idx = self
+            .rows
+            .iter()
+            .map(|r| r.position.len())
+            .max()
+            .unwrap_or(0)
+            .max(1);
         let w_layer = self
             .rows
             .iter()
@@ -80,11 +90,11 @@ impl fmt::Display for Summary {
             "{:<w_idx$}  {:<w_layer$}  {:<w_out$}  {:>w_par$}",
             "#", "layer", "output", "params"
         )?;
-        for (i, (row, shape)) in self.rows.iter().zip(&shapes).enumerate() {
+        for (row, shape) in self.rows.iter().zip(&shapes) {
             writeln!(
                 f,
-                "{i:<w_idx$}  {:<w_layer$}  {shape:<w_out$}  {:>w_par$}",
-                row.layer, row.params
+                "{:<w_idx$}  {:<w_layer$}  {shape:<w_out$}  {:>w_par$}",
+                row.position, row.layer, row.params
             )?;
         }
         let w_label = w_idx + 2 + w_layer + 2 + w_out;

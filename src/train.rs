@@ -283,7 +283,7 @@ fn accuracy_into<const N: usize, T: Float>(
     for (pixels, labels) in chunks {
         // A short last chunk fills the first rows; the stale rows below are not counted.
         x.as_mut_slice()[..pixels.len()].copy_from_slice(pixels);
-        let scores = net.forward_borrowed(x);
+        let scores = net.forward(x);
         correct += scores
             .rows()
             .zip(labels)

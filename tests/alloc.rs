@@ -72,7 +72,7 @@ type Net = (
 fn full_step(net: &mut Net, loss: &mut SoftmaxWithLoss<5, 4, f64>, x: &Matrix<5, 8, f64>) {
     use backprop::Layer;
     net.loss(loss, x, &[0, 1, 2, 3, 0]).unwrap();
-    net.backward(loss.backward());
+    net.backward(x, loss.backward());
     Sgd::new(0.1).step(net);
 }
 

@@ -4,8 +4,8 @@
 
 use backprop::gradcheck::relative_error;
 use backprop::{
-    Affine, CentralDifference, Error, GradientCheck, Layer, Matrix, Network, Param, Params, Relu,
-    Sigmoid, SoftmaxWithLoss, SummaryRow, gradient_check, numerical_gradient,
+    Affine, CentralDifference, Error, GradientCheck, Layer, Matrix, Named, Network, Params, Relu,
+    Sigmoid, SoftmaxWithLoss, gradient_check, numerical_gradient, params,
 };
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -213,7 +213,6 @@ struct Buggy<const N: usize, const I: usize, const O: usize> {
     b: Matrix<1, O, f64>,
     dw: Matrix<I, O, f64>,
     db: Matrix<1, O, f64>,
-    x: Matrix<N, I, f64>,
     out: Matrix<N, O, f64>,
     dx: Matrix<N, I, f64>,
     bug: Bug,
@@ -226,7 +225,6 @@ impl<const N: usize, const I: usize, const O: usize> Buggy<N, I, O> {
             b: Matrix::random_normal(0.5, rng),
             dw: Matrix::zeros(),
             db: Matrix::zeros(),
-            x: Matrix::zeros(),
             out: Matrix::zeros(),
             dx: Matrix::zeros(),
             bug,
@@ -238,13 +236,16 @@ impl<const N: usize, const I: usize, const O: usize> Layer<Matrix<N, I, f64>> fo
     type Out = Matrix<N, O, f64>;
 
     fn forward(&mut self, x: &Matrix<N, I, f64>) -> &Matrix<N, O, f64> {
-        self.x = x.clone();
         self.out = x.matmul(&self.w).add_row(&self.b);
         &self.out
     }
 
-    fn backward(&mut self, dout: &Matrix<N, O, f64>) -> &Matrix<N, I, f64> {
-        let dw = self.x.t_matmul(dout);
+    fn output(&self) -> &Matrix<N, O, f64> {
+        &self.out
+    }
+
+    fn backward(&mut self, x: &Matrix<N, I, f64>, dout: &Matrix<N, O, f64>) -> &Matrix<N, I, f64> {
+        let dw = x.t_matmul(dout);
         self.dw = match self.bug {
             Bug::FlipDw => dw.scale(-1.0),
             Bug::TransposeDw => {
@@ -265,29 +266,12 @@ impl<const N: usize, const I: usize, const O: usize> Layer<Matrix<N, I, f64>> fo
         };
         &self.dx
     }
-
-    fn summarize(&self, rows: &mut Vec<SummaryRow>) {
-        rows.push(SummaryRow {
-            layer: format!("Buggy<{I}, {O}>"),
-            output: (N, O),
-            params: I * O + O,
-        });
-    }
 }
 
+impl<const N: usize, const I: usize, const O: usize> Named for Buggy<N, I, O> {}
+
 impl<const N: usize, const I: usize, const O: usize> Params<f64> for Buggy<N, I, O> {
-    fn visit_params(&mut self, f: &mut dyn FnMut(Param<'_, f64>)) {
-        f(Param {
-            name: &"w",
-            values: self.w.as_mut_slice(),
-            grad: self.dw.as_slice(),
-        });
-        f(Param {
-            name: &"b",
-            values: self.b.as_mut_slice(),
-            grad: self.db.as_slice(),
-        });
-    }
+    params!(f64; w => dw, b => db);
 }
 
 /// `(Affine<3, 4>, Buggy<4, 4>, Sigmoid)` with the given bug, checked on a batch of 5.

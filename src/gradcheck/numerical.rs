@@ -5,7 +5,7 @@
 //! another to put it back. A visit only walks the list of parameters (a few per layer),
 //! never their elements, so this costs nothing next to the forward pass it brackets.
 
-use crate::{Error, Float, Matrix, Network, Params, SoftmaxWithLoss, Targets};
+use crate::{Error, Float, Loss, Matrix, Network, Params};
 
 /// A numerically computed gradient of the loss with respect to one parameter (or to
 /// the input), element by element in the parameter's row-major order.
@@ -37,16 +37,16 @@ fn snapshot<T: Float, P: Params<T> + ?Sized>(net: &mut P) -> Vec<(String, Vec<T>
     params
 }
 
-/// The gradients backprop left beside the parameters, as `f64`, with their names.
+/// The gradients backprop left beside the parameters, as `(name, values in f64)`.
 pub(super) fn stored_gradients<T: Float, P: Params<T> + ?Sized>(
-    net: &mut P,
-) -> Vec<NumericalGradient> {
+    net: &P,
+) -> Vec<(String, Vec<f64>)> {
     let mut grads = Vec::new();
-    net.visit_params(&mut |p| {
-        grads.push(NumericalGradient {
-            name: p.name.to_string(),
-            values: p.grad.iter().map(|g| g.to_f64()).collect(),
-        })
+    net.inspect_params(&mut |p| {
+        grads.push((
+            p.name.to_string(),
+            p.grad.iter().map(|g| g.to_f64()).collect(),
+        ))
     });
     grads
 }
@@ -117,11 +117,11 @@ fn central_difference<S, T: Float>(
 /// The central difference of the loss for every element of every parameter of `net`.
 /// The parameters hold their original bits afterwards, and the layers' caches hold an
 /// unperturbed forward pass.
-pub(super) fn parameter_gradients<Net, const N: usize, const I: usize, const C: usize, T: Float>(
+pub(super) fn parameter_gradients<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
     net: &mut Net,
-    loss: &mut SoftmaxWithLoss<N, C, T>,
+    loss: &mut impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
-    targets: &impl Targets<N, C, T>,
+    targets: &Y,
     h: f64,
 ) -> Result<Vec<NumericalGradient>, Error>
 where
@@ -142,7 +142,7 @@ where
                 &mut |(net, _), v| {
                     replace_element(&mut **net, p, e, v);
                 },
-                &mut |(net, loss)| Network::loss(&mut **net, loss, x, targets),
+                &mut |(net, loss)| Network::loss(&mut **net, &mut **loss, x, targets),
                 || format!("{name}[{e}]"),
             )?);
         }
@@ -153,11 +153,11 @@ where
 }
 
 /// The central difference of the loss for every element of the input `x`.
-pub(super) fn input_gradient<L, const N: usize, const I: usize, const C: usize, T: Float>(
+pub(super) fn input_gradient<L, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
     layer: &mut L,
-    loss: &mut SoftmaxWithLoss<N, C, T>,
+    loss: &mut impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
-    targets: &impl Targets<N, C, T>,
+    targets: &Y,
     h: f64,
 ) -> Result<NumericalGradient, Error>
 where
@@ -174,7 +174,7 @@ where
             saved,
             h,
             &mut |(_, _, xm), v| xm.as_mut_slice()[e] = v,
-            &mut |(layer, loss, xm)| Network::loss(&mut **layer, loss, xm, targets),
+            &mut |(layer, loss, xm)| Network::loss(&mut **layer, &mut **loss, xm, targets),
             || format!("x[{e}]"),
         )?);
     }

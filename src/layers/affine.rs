@@ -2,9 +2,9 @@
 
 use rand::Rng;
 
-use crate::cache::Cache;
-use crate::summary::SummaryRow;
-use crate::{Float, Layer, Matrix, Param, Params};
+use std::fmt;
+
+use crate::{Cache, Float, Layer, Matrix, Named, Params, params};
 
 /// A fully connected layer with `I` inputs and `O` outputs:
 ///
@@ -15,18 +15,17 @@ use crate::{Float, Layer, Matrix, Param, Params};
 ///           ∂L/∂b = Σ_rows ∂L/∂Y                  1×O    column_sums
 /// ```
 ///
-/// Forward keeps a copy of `X` (backward needs it for ∂L/∂W; `forward_borrowed` does
-/// not, and `backward_params_borrowed` is given `X` again); backward stores the
-/// parameter gradients in [`dw`](Affine::dw) and [`db`](Affine::db). Each product's
-/// shape is checked by the compiler: written the wrong way round, the backward does
-/// not compile.
+/// Backward is handed `X` again (the caller's batch, or the output the layer to the
+/// left kept), so the layer never copies its input; it stores the parameter gradients
+/// in [`dw`](Affine::dw) and [`db`](Affine::db). Each product's shape is checked by
+/// the compiler: written the wrong way round, the backward does not compile.
 ///
 /// ```
 /// use backprop::{Affine, Layer, Matrix};
 /// let mut affine = Affine::new(Matrix::new([[1.0, 2.0], [3.0, 4.0]]), Matrix::new([[0.5, -0.5]]));
 /// let x = Matrix::new([[1.0, 1.0]]);
 /// assert_eq!(affine.forward(&x), &Matrix::new([[4.5, 5.5]]));
-/// let dx = affine.backward(&Matrix::new([[1.0, 0.0]]));
+/// let dx = affine.backward(&x, &Matrix::new([[1.0, 0.0]]));
 /// assert_eq!(dx, &Matrix::new([[1.0, 3.0]])); // dY·Wᵀ
 /// assert_eq!(affine.dw(), &Matrix::new([[1.0, 0.0], [1.0, 0.0]])); // Xᵀ·dY
 /// assert_eq!(affine.db(), &Matrix::new([[1.0, 0.0]]));
@@ -43,9 +42,6 @@ pub struct Affine<const I: usize, const O: usize, T = f32> {
 }
 
 struct Buffers<const N: usize, const I: usize, const O: usize, T> {
-    x: Matrix<N, I, T>,
-    /// Whether `x` holds the last forward's input (not after `forward_borrowed`).
-    x_kept: bool,
     out: Matrix<N, O, T>,
     dx: Matrix<N, I, T>,
 }
@@ -82,6 +78,36 @@ impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
         Self::new(Matrix::random_normal(std, rng), Matrix::zeros())
     }
 
+    /// Xavier (Glorot) initialisation, section 6.2: weights from N(0, 1/I), a zero
+    /// bias; std = √(1/n) with n = `I` inputs, the book's choice for sigmoid and tanh.
+    ///
+    /// ```
+    /// use backprop::Affine;
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// let layer = Affine::<400, 100, f64>::xavier(&mut StdRng::seed_from_u64(0));
+    /// let w = layer.w.as_slice();
+    /// let var = w.iter().map(|v| v * v).sum::<f64>() / w.len() as f64;
+    /// assert!((var - 1.0 / 400.0).abs() < 0.1 / 400.0); // 40,000 draws of N(0, 1/400)
+    /// ```
+    pub fn xavier<G: Rng + ?Sized>(rng: &mut G) -> Self {
+        Self::random((1.0 / I as f64).sqrt(), rng)
+    }
+
+    /// He initialisation, section 6.2: weights from N(0, 2/I), a zero bias; std =
+    /// √(2/n) with n = `I` inputs, the book's choice for ReLU.
+    ///
+    /// ```
+    /// use backprop::Affine;
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// let layer = Affine::<400, 100, f64>::he(&mut StdRng::seed_from_u64(0));
+    /// let w = layer.w.as_slice();
+    /// let var = w.iter().map(|v| v * v).sum::<f64>() / w.len() as f64;
+    /// assert!((var - 2.0 / 400.0).abs() < 0.2 / 400.0);
+    /// ```
+    pub fn he<G: Rng + ?Sized>(rng: &mut G) -> Self {
+        Self::random((2.0 / I as f64).sqrt(), rng)
+    }
+
     /// A layer whose weights and bias are all zero.
     ///
     /// ```
@@ -113,104 +139,68 @@ impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
     }
 }
 
-/// The parameter half of backward, shared by the three backward methods:
-/// dW = Xᵀ·dY and db = Σ_rows dY, with `X` the kept copy unless the caller lends it.
-/// Returns the buffers, where `backward` puts dX.
-fn param_grads<'a, const N: usize, const I: usize, const O: usize, T: Float>(
-    cache: &'a mut Cache,
-    dw: &mut Matrix<I, O, T>,
-    db: &mut Matrix<1, O, T>,
-    lent: Option<&Matrix<N, I, T>>,
-    dout: &Matrix<N, O, T>,
-) -> &'a mut Buffers<N, I, O, T> {
-    let buf: &mut Buffers<N, I, O, T> = cache.for_backward(&format_args!("Affine<{}, {}>", I, O));
-    let x = lent.unwrap_or_else(|| {
-        assert!(
-            buf.x_kept,
-            "Affine<{I}, {O}>: backward after forward_borrowed, which kept no copy of the \
-             input; call backward_params_borrowed with that input instead"
-        );
-        &buf.x
-    });
-    x.t_matmul_into(dout, dw);
-    dout.column_sums_into(db);
-    buf
-}
+impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I, T>>
+    for Affine<I, O, T>
+{
+    type Out = Matrix<N, O, T>;
 
-impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
-    /// Y = X·W + b into the layer's output buffer; keeps a copy of `X` when `keep`.
-    fn forward_into<const N: usize>(
-        &mut self,
-        x: &Matrix<N, I, T>,
-        keep: bool,
-    ) -> &Matrix<N, O, T> {
-        let buf = self.cache.for_forward(|| Buffers {
-            x: Matrix::zeros(),
-            x_kept: false,
+    /// Y = X·W + b, with b written first and the product accumulated onto it.
+    fn forward(&mut self, x: &Matrix<N, I, T>) -> &Matrix<N, O, T> {
+        let buf: &mut Buffers<N, I, O, T> = self.cache.for_forward(|| Buffers {
             out: Matrix::zeros(),
             dx: Matrix::zeros(),
         });
-        if keep {
-            buf.x.clone_from(x);
-        }
-        buf.x_kept = keep;
-        // Y = X·W + b, with b written first and the product accumulated onto it.
         for row in buf.out.rows_mut() {
             row.copy_from_slice(self.b.as_slice());
         }
         x.matmul_acc(&self.w, &mut buf.out);
         &buf.out
     }
-}
 
-impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I, T>>
-    for Affine<I, O, T>
-{
-    type Out = Matrix<N, O, T>;
-
-    fn forward(&mut self, x: &Matrix<N, I, T>) -> &Matrix<N, O, T> {
-        self.forward_into(x, true)
+    fn output(&self) -> &Matrix<N, O, T> {
+        &self.buffers::<N>().out
     }
 
-    fn backward(&mut self, dout: &Matrix<N, O, T>) -> &Matrix<N, I, T> {
-        let buf = param_grads(&mut self.cache, &mut self.dw, &mut self.db, None, dout);
+    /// dW = Xᵀ·dY, db = Σ_rows dY, dX = dY·Wᵀ.
+    fn backward(&mut self, x: &Matrix<N, I, T>, dout: &Matrix<N, O, T>) -> &Matrix<N, I, T> {
+        self.backward_params(x, dout);
+        let buf: &mut Buffers<N, I, O, T> = self.cache.for_backward(&Name::<I, O>);
         dout.matmul_t_into(&self.w, &mut buf.dx);
         &buf.dx
     }
 
-    fn backward_params(&mut self, dout: &Matrix<N, O, T>) {
-        param_grads(&mut self.cache, &mut self.dw, &mut self.db, None, dout);
+    /// dW = Xᵀ·dY, db = Σ_rows dY; no dX.
+    fn backward_params(&mut self, x: &Matrix<N, I, T>, dout: &Matrix<N, O, T>) {
+        // Asking for the buffers checks that the last forward pass had this batch size.
+        let _: &mut Buffers<N, I, O, T> = self.cache.for_backward(&Name::<I, O>);
+        x.t_matmul_into(dout, &mut self.dw);
+        dout.column_sums_into(&mut self.db);
     }
+}
 
-    fn forward_borrowed(&mut self, x: &Matrix<N, I, T>) -> &Matrix<N, O, T> {
-        self.forward_into(x, false)
+impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
+    fn buffers<const N: usize>(&self) -> &Buffers<N, I, O, T> {
+        self.cache.last(&Name::<I, O>)
     }
+}
 
-    fn backward_params_borrowed(&mut self, x: &Matrix<N, I, T>, dout: &Matrix<N, O, T>) {
-        param_grads(&mut self.cache, &mut self.dw, &mut self.db, Some(x), dout);
+/// `Affine<I, O>`, for messages, without allocating.
+struct Name<const I: usize, const O: usize>;
+
+impl<const I: usize, const O: usize> fmt::Display for Name<I, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Affine<{I}, {O}>")
     }
+}
 
-    fn summarize(&self, rows: &mut Vec<SummaryRow>) {
-        rows.push(SummaryRow {
-            layer: format!("Affine<{I}, {O}>"),
-            output: (N, O),
-            params: I * O + O,
-        });
+/// Named `Affine<I, O>` (the element type is left out).
+impl<const I: usize, const O: usize, T> Named for Affine<I, O, T> {
+    fn name(&self) -> String {
+        Name::<I, O>.to_string()
     }
 }
 
 /// Two parameters: `w` (with `dw`) and `b` (with `db`).
 impl<const I: usize, const O: usize, T: Float> Params<T> for Affine<I, O, T> {
-    fn visit_params(&mut self, f: &mut dyn FnMut(Param<'_, T>)) {
-        f(Param {
-            name: &"w",
-            values: self.w.as_mut_slice(),
-            grad: self.dw.as_slice(),
-        });
-        f(Param {
-            name: &"b",
-            values: self.b.as_mut_slice(),
-            grad: self.db.as_slice(),
-        });
-    }
+    params!(T; w => dw, b => db);
 }

@@ -1,8 +1,6 @@
 //! ReLU (section 5.5).
 
-use crate::cache::Cache;
-use crate::summary::SummaryRow;
-use crate::{Float, Layer, Matrix, Param, Params};
+use crate::{Elementwise, Float, Layer, Matrix, Named, Params};
 
 /// The rectified linear unit, element-wise:
 ///
@@ -11,9 +9,9 @@ use crate::{Float, Layer, Matrix, Param, Params};
 /// backward: ∂L/∂x = ∂L/∂y if x > 0, else 0
 /// ```
 ///
-/// Forward keeps the mask of the elements where `x ≤ 0` (as the book does); backward
-/// writes the zeroed gradient into a buffer of its own and leaves the caller's
-/// gradient untouched.
+/// The book keeps a mask of where `x ≤ 0`; here backward is handed `x` itself and
+/// reads the mask off it. Backward writes the zeroed gradient into a buffer of its
+/// own and leaves the caller's gradient untouched.
 ///
 /// ```
 /// use backprop::{Layer, Matrix, Relu};
@@ -21,67 +19,49 @@ use crate::{Float, Layer, Matrix, Param, Params};
 /// let x = Matrix::new([[1.0, -0.5], [-2.0, 3.0]]);
 /// assert_eq!(relu.forward(&x), &Matrix::new([[1.0, 0.0], [0.0, 3.0]]));
 /// let dout = Matrix::new([[10.0, 10.0], [10.0, 10.0]]);
-/// assert_eq!(relu.backward(&dout), &Matrix::new([[10.0, 0.0], [0.0, 10.0]]));
+/// assert_eq!(relu.backward(&x, &dout), &Matrix::new([[10.0, 0.0], [0.0, 10.0]]));
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct Relu {
-    cache: Cache,
-}
+#[derive(Debug, Clone)]
+pub struct Relu(Elementwise);
 
 impl Relu {
     /// A ReLU layer (it has no parameters).
     ///
     /// ```
-    /// let relu = backprop::Relu::new();
-    /// # let _ = relu;
+    /// use backprop::{Layer, Matrix, Params, Relu};
+    /// let mut relu = Relu::new();
+    /// assert_eq!(Params::<f32>::param_count(&relu), 0);
+    /// assert_eq!(relu.forward(&Matrix::new([[-1.0, 1.0]])).as_slice(), &[0.0, 1.0]);
     /// ```
     pub fn new() -> Self {
-        Self::default()
+        Self(Elementwise::new("Relu"))
     }
 }
 
-struct Buffers<const N: usize, const C: usize, T> {
-    mask: Box<[bool]>,
-    out: Matrix<N, C, T>,
-    dx: Matrix<N, C, T>,
+impl Default for Relu {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Relu {
     type Out = Matrix<N, C, T>;
 
     fn forward(&mut self, x: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf = self.cache.for_forward(|| Buffers {
-            mask: vec![false; N * C].into_boxed_slice(),
-            out: Matrix::zeros(),
-            dx: Matrix::zeros(),
-        });
-        let out = buf.out.as_mut_slice();
-        for ((o, m), &v) in out.iter_mut().zip(buf.mask.iter_mut()).zip(x.as_slice()) {
-            *m = v <= T::ZERO;
-            *o = if *m { T::ZERO } else { v };
-        }
-        &buf.out
+        self.0.forward(x, |v| if v > T::ZERO { v } else { T::ZERO })
     }
 
-    fn backward(&mut self, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf: &mut Buffers<N, C, T> = self.cache.for_backward(&"Relu");
-        let dx = buf.dx.as_mut_slice();
-        for ((d, &m), &g) in dx.iter_mut().zip(buf.mask.iter()).zip(dout.as_slice()) {
-            *d = if m { T::ZERO } else { g };
-        }
-        &buf.dx
+    fn output(&self) -> &Matrix<N, C, T> {
+        self.0.output()
     }
 
-    fn summarize(&self, rows: &mut Vec<SummaryRow>) {
-        rows.push(SummaryRow {
-            layer: "Relu".into(),
-            output: (N, C),
-            params: 0,
-        });
+    fn backward(&mut self, x: &Matrix<N, C, T>, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
+        self.0
+            .backward(x, dout, |x, _y, g| if x > T::ZERO { g } else { T::ZERO })
     }
 }
+
+impl Named for Relu {}
 
 /// ReLU has no parameters: the visitor sees nothing.
-impl<T: Float> Params<T> for Relu {
-    fn visit_params(&mut self, _f: &mut dyn FnMut(Param<'_, T>)) {}
-}
+impl<T: Float> Params<T> for Relu {}

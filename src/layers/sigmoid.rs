@@ -1,8 +1,6 @@
 //! Sigmoid (section 5.5).
 
-use crate::cache::Cache;
-use crate::summary::SummaryRow;
-use crate::{Float, Layer, Matrix, Param, Params};
+use crate::{Elementwise, Float, Layer, Matrix, Named, Params};
 
 /// The logistic sigmoid, element-wise:
 ///
@@ -11,77 +9,56 @@ use crate::{Float, Layer, Matrix, Param, Params};
 /// backward: ∂L/∂x = ∂L/∂y · y · (1 − y)
 /// ```
 ///
-/// Forward keeps `y`, which is all backward needs.
+/// Backward reads the output `y` the forward pass kept, which is all it needs.
 ///
 /// ```
 /// use backprop::{Layer, Matrix, Sigmoid};
 /// let mut sigmoid = Sigmoid::new();
-/// let y = sigmoid.forward(&Matrix::new([[0.0_f64]]));
-/// assert_eq!(y[(0, 0)], 0.5);
-/// let dx = sigmoid.backward(&Matrix::new([[1.0]]));
+/// let x = Matrix::new([[0.0_f64]]);
+/// assert_eq!(sigmoid.forward(&x)[(0, 0)], 0.5);
+/// let dx = sigmoid.backward(&x, &Matrix::new([[1.0]]));
 /// assert_eq!(dx[(0, 0)], 0.25); // 0.5 · (1 − 0.5)
 /// ```
-#[derive(Debug, Clone, Default)]
-pub struct Sigmoid {
-    cache: Cache,
-}
+#[derive(Debug, Clone)]
+pub struct Sigmoid(Elementwise);
 
 impl Sigmoid {
     /// A sigmoid layer (it has no parameters).
     ///
     /// ```
-    /// let sigmoid = backprop::Sigmoid::new();
-    /// # let _ = sigmoid;
+    /// use backprop::{Layer, Matrix, Params, Sigmoid};
+    /// let mut sigmoid = Sigmoid::new();
+    /// assert_eq!(Params::<f64>::param_count(&sigmoid), 0);
+    /// assert_eq!(sigmoid.forward(&Matrix::new([[0.0_f64]]))[(0, 0)], 0.5);
     /// ```
     pub fn new() -> Self {
-        Self::default()
+        Self(Elementwise::new("Sigmoid"))
     }
 }
 
-struct Buffers<const N: usize, const C: usize, T> {
-    out: Matrix<N, C, T>,
-    dx: Matrix<N, C, T>,
+impl Default for Sigmoid {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Sigmoid {
     type Out = Matrix<N, C, T>;
 
     fn forward(&mut self, x: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf = self.cache.for_forward(|| Buffers {
-            out: Matrix::zeros(),
-            dx: Matrix::zeros(),
-        });
-        for (y, &v) in buf.out.as_mut_slice().iter_mut().zip(x.as_slice()) {
-            *y = T::ONE / (T::ONE + (-v).exp());
-        }
-        &buf.out
+        self.0.forward(x, |v| T::ONE / (T::ONE + (-v).exp()))
     }
 
-    fn backward(&mut self, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf: &mut Buffers<N, C, T> = self.cache.for_backward(&"Sigmoid");
-        let ys = buf.out.as_slice();
-        for ((d, &y), &g) in buf
-            .dx
-            .as_mut_slice()
-            .iter_mut()
-            .zip(ys)
-            .zip(dout.as_slice())
-        {
-            *d = g * y * (T::ONE - y);
-        }
-        &buf.dx
+    fn output(&self) -> &Matrix<N, C, T> {
+        self.0.output()
     }
 
-    fn summarize(&self, rows: &mut Vec<SummaryRow>) {
-        rows.push(SummaryRow {
-            layer: "Sigmoid".into(),
-            output: (N, C),
-            params: 0,
-        });
+    fn backward(&mut self, x: &Matrix<N, C, T>, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
+        self.0.backward(x, dout, |_x, y, g| g * y * (T::ONE - y))
     }
 }
+
+impl Named for Sigmoid {}
 
 /// Sigmoid has no parameters: the visitor sees nothing.
-impl<T: Float> Params<T> for Sigmoid {
-    fn visit_params(&mut self, _f: &mut dyn FnMut(Param<'_, T>)) {}
-}
+impl<T: Float> Params<T> for Sigmoid {}

@@ -60,8 +60,9 @@ impl<const R: usize, const C: usize, T: Float> Matrix<R, C, T> {
         self.map(|v| v * s)
     }
 
-    /// `self += s · other`, element-wise: the SGD update `w -= lr · dw` is
-    /// `w.scaled_add(-lr, &dw)`.
+    /// `self += s · other`, element-wise (BLAS's axpy): a hand-written SGD update
+    /// `W ← W − η·dW` on one matrix is `w.scaled_add(-lr, &dw)`. The optimizers walk the
+    /// parameter visitor's slices instead, so that one update serves every layer.
     ///
     /// ```
     /// use backprop::Matrix;
