@@ -1,49 +1,57 @@
-//! Updating parameters along their gradients (section 5.7, step 3).
+//! Updating parameters along their gradients (section 5.7, step 3; the optimizers of
+//! section 6.1).
+//!
+//! Every optimizer implements [`Optimizer`]: one [`step`](Optimizer::step) updates
+//! every parameter `W` of a network from the gradient `g = ∂L/∂W` its last backward
+//! pass left beside it. With learning rate `η` (all arithmetic element by element):
+//!
+//! | optimizer    | state per parameter | one step                                                           |
+//! |--------------|---------------------|--------------------------------------------------------------------|
+//! | [`Sgd`]      | none                | `W ← W − η·g`                                                      |
 
 use crate::{Float, Params};
 
-/// Stochastic gradient descent: `W ← W − lr · ∂L/∂W` for every parameter.
+mod sgd;
+
+pub use sgd::Sgd;
+
+/// A rule that updates parameters from their gradients.
+///
+/// A new optimizer is one type implementing these three methods; [`Params`] hands it
+/// each parameter's values and gradient in a fixed order, so state kept per parameter
+/// can sit in a `Vec` in that order.
 ///
 /// ```
-/// use backprop::{Affine, Layer, Matrix, Sgd};
-/// let mut layer = Affine::new(Matrix::new([[1.0_f32]]), Matrix::new([[0.0]]));
-/// layer.forward(&Matrix::new([[2.0]]));
-/// layer.backward(&Matrix::new([[1.0]])); // dW = 2, db = 1
-/// Sgd::new(0.1).step(&mut layer);
-/// assert!((layer.w[(0, 0)] - 0.8).abs() < 1e-7);
-/// assert!((layer.b[(0, 0)] + 0.1).abs() < 1e-7);
+/// use backprop::{Affine, Layer, Matrix, Optimizer, Params};
+/// /// Moves every value one step of size η against the sign of its gradient.
+/// struct SignDescent(f64);
+/// impl Optimizer<f64> for SignDescent {
+///     fn step(&mut self, params: &mut dyn Params<f64>) {
+///         params.visit_params(&mut |p| {
+///             for (w, g) in p.values.iter_mut().zip(p.grad) {
+///                 *w -= self.0 * g.signum();
+///             }
+///         });
+///     }
+///     fn learning_rate(&self) -> f64 {
+///         self.0
+///     }
+///     fn set_learning_rate(&mut self, lr: f64) {
+///         self.0 = lr;
+///     }
+/// }
+/// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
+/// layer.forward(&Matrix::new([[-3.0]]));
+/// layer.backward(&Matrix::new([[1.0]])); // dW = −3, db = 1
+/// SignDescent(0.25).step(&mut layer);
+/// assert_eq!((layer.w[(0, 0)], layer.b[(0, 0)]), (1.25, -0.25));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sgd {
-    /// The learning rate (the book's default is 0.1).
-    pub lr: f64,
-}
-
-impl Sgd {
-    /// SGD with learning rate `lr`.
-    ///
-    /// ```
-    /// assert_eq!(backprop::Sgd::new(0.1).lr, 0.1);
-    /// ```
-    pub fn new(lr: f64) -> Self {
-        Self { lr }
-    }
-
-    /// One update of every parameter of `net` with the gradients of its last backward
-    /// pass.
-    ///
-    /// ```
-    /// use backprop::{Affine, Relu, Sgd};
-    /// let mut net = (Affine::<2, 2>::zeros(), Relu::new());
-    /// Sgd::new(0.5).step(&mut net); // zero gradients: nothing moves
-    /// assert_eq!(net.0.w.sum(), 0.0);
-    /// ```
-    pub fn step<T: Float, P: Params<T> + ?Sized>(&self, net: &mut P) {
-        let lr = T::from_f64(self.lr);
-        net.visit_params(&mut |p| {
-            for (v, &g) in p.values.iter_mut().zip(p.grad) {
-                *v -= lr * g;
-            }
-        });
-    }
+pub trait Optimizer<T: Float> {
+    /// One update of every parameter from the gradient its last backward pass left
+    /// beside it.
+    fn step(&mut self, params: &mut dyn Params<T>);
+    /// The learning rate η.
+    fn learning_rate(&self) -> f64;
+    /// Sets η (for schedules).
+    fn set_learning_rate(&mut self, lr: f64);
 }
