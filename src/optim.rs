@@ -8,11 +8,21 @@
 //! | optimizer    | state per parameter | one step                                                           |
 //! |--------------|---------------------|--------------------------------------------------------------------|
 //! | [`Sgd`]      | none                | `W ← W − η·g`                                                      |
+//! | [`Momentum`] | velocity `v`        | `v ← αv − η·g;  W ← W + v`                                         |
+//! | [`Nesterov`] | velocity `v`        | `v ← αv − η·g;  W ← W + α²·v − (1 + α)·η·g`                        |
+//!
+//! A stateful optimizer creates its state on the first step and reuses it: one optimizer
+//! per network.
 
 use crate::{Float, Params};
 
+mod momentum;
+mod nesterov;
 mod sgd;
+mod state;
 
+pub use momentum::Momentum;
+pub use nesterov::Nesterov;
 pub use sgd::Sgd;
 
 /// A rule that updates parameters from their gradients.
