@@ -10,19 +10,25 @@
 //! | [`Sgd`]      | none                | `W ← W − η·g`                                                      |
 //! | [`Momentum`] | velocity `v`        | `v ← αv − η·g;  W ← W + v`                                         |
 //! | [`Nesterov`] | velocity `v`        | `v ← αv − η·g;  W ← W + α²·v − (1 + α)·η·g`                        |
+//! | [`AdaGrad`]  | `h`                 | `h ← h + g²;  W ← W − η·g / (√h + ε)`                              |
+//! | [`RmsProp`]  | `h`                 | `h ← ρh + (1 − ρ)·g²;  W ← W − η·g / (√h + ε)`                     |
 //!
 //! A stateful optimizer creates its state on the first step and reuses it: one optimizer
 //! per network.
 
 use crate::{Float, Params};
 
+mod adagrad;
 mod momentum;
 mod nesterov;
+mod rmsprop;
 mod sgd;
 mod state;
 
+pub use adagrad::AdaGrad;
 pub use momentum::Momentum;
 pub use nesterov::Nesterov;
+pub use rmsprop::RmsProp;
 pub use sgd::Sgd;
 
 /// A rule that updates parameters from their gradients.
