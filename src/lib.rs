@@ -30,6 +30,6 @@ pub use layers::{Affine, Relu, Sigmoid};
 pub use loss::{SoftmaxWithLoss, Targets, softmax};
 pub use matrix::{HasCols, HasRows, Matrix};
 pub use network::Network;
-pub use optim::{AdaGrad, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
+pub use optim::{AdaGrad, Adam, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
 pub use params::{Param, Params};
 pub use summary::{Summary, SummaryRow};

@@ -12,13 +12,31 @@
 //! | [`Nesterov`] | velocity `v`        | `v ← αv − η·g;  W ← W + α²·v − (1 + α)·η·g`                        |
 //! | [`AdaGrad`]  | `h`                 | `h ← h + g²;  W ← W − η·g / (√h + ε)`                              |
 //! | [`RmsProp`]  | `h`                 | `h ← ρh + (1 − ρ)·g²;  W ← W − η·g / (√h + ε)`                     |
+//! | [`Adam`]     | moments `m`, `v`    | `m ← m + (1 − β₁)(g − m);  v ← v + (1 − β₂)(g² − v);  W ← W − ηₜ·m / (√v + ε)`, `ηₜ = η·√(1 − β₂ᵗ) / (1 − β₁ᵗ)` at step `t` |
 //!
-//! A stateful optimizer creates its state on the first step and reuses it: one optimizer
-//! per network.
+//! The defaults are the book's (`common/optimizer.py`): `η = 0.01` (Adam `0.001`),
+//! `α = 0.9`, `ρ = 0.99`, `β₁ = 0.9`, `β₂ = 0.999`, `ε = 10⁻⁷`. A stateful optimizer
+//! creates its state on the first step and reuses it: one optimizer per network.
+//!
+//! The training loop can pick one at run time:
+//!
+//! ```
+//! use backprop::optim::{NAMES, by_name};
+//! use backprop::{Affine, Matrix, Network, Optimizer, Relu, SoftmaxWithLoss};
+//! let mut net = (Affine::<2, 3>::zeros(), Relu::new(), Affine::<3, 2>::zeros());
+//! let mut opt: Box<dyn Optimizer<f32>> = by_name("adam", None).unwrap();
+//! assert_eq!(opt.learning_rate(), 0.001);
+//! net.gradient(&mut SoftmaxWithLoss::new(), &Matrix::new([[1.0, 2.0]]), &[0])?;
+//! opt.step(&mut net); // Adam's first step moves each value by about η against sign(g)
+//! assert!((net.2.b[(0, 0)] - 0.001).abs() < 1e-6);
+//! assert_eq!(NAMES.len(), 6);
+//! # Ok::<(), backprop::Error>(())
+//! ```
 
 use crate::{Float, Params};
 
 mod adagrad;
+mod adam;
 mod momentum;
 mod nesterov;
 mod rmsprop;
@@ -26,6 +44,7 @@ mod sgd;
 mod state;
 
 pub use adagrad::AdaGrad;
+pub use adam::Adam;
 pub use momentum::Momentum;
 pub use nesterov::Nesterov;
 pub use rmsprop::RmsProp;
@@ -70,4 +89,37 @@ pub trait Optimizer<T: Float> {
     fn learning_rate(&self) -> f64;
     /// Sets η (for schedules).
     fn set_learning_rate(&mut self, lr: f64);
+}
+
+/// The names [`by_name`] knows, in the order of the table above.
+///
+/// ```
+/// assert_eq!(backprop::optim::NAMES[0], "sgd");
+/// ```
+pub const NAMES: [&str; 6] = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"];
+
+/// The optimizer called `name` (one of [`NAMES`], lower case) with the book's
+/// defaults, and learning rate `lr` if given; `None` for any other name.
+///
+/// ```
+/// use backprop::optim::by_name;
+/// let momentum = by_name::<f32>("momentum", None).unwrap();
+/// assert_eq!(momentum.learning_rate(), 0.01);
+/// assert_eq!(by_name::<f64>("rmsprop", Some(0.5)).unwrap().learning_rate(), 0.5);
+/// assert!(by_name::<f32>("lbfgs", None).is_none());
+/// ```
+pub fn by_name<T: Float>(name: &str, lr: Option<f64>) -> Option<Box<dyn Optimizer<T>>> {
+    let mut optimizer: Box<dyn Optimizer<T>> = match name {
+        "sgd" => Box::new(Sgd::default()),
+        "momentum" => Box::new(Momentum::default()),
+        "nesterov" => Box::new(Nesterov::default()),
+        "adagrad" => Box::new(AdaGrad::default()),
+        "rmsprop" => Box::new(RmsProp::default()),
+        "adam" => Box::new(Adam::default()),
+        _ => return None,
+    };
+    if let Some(lr) = lr {
+        optimizer.set_learning_rate(lr);
+    }
+    Some(optimizer)
 }
