@@ -143,7 +143,14 @@ impl CentralDifference {
     /// assert_eq!(layer.w, before.w); // the same bits
     /// # Ok::<(), backprop::Error>(())
     /// ```
-    pub fn numerical_gradient<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
+    pub fn numerical_gradient<
+        Net,
+        const N: usize,
+        const I: usize,
+        const C: usize,
+        T: Float,
+        Y: ?Sized,
+    >(
         &self,
         net: &mut Net,
         loss: &mut impl Loss<N, C, T, Y>,
@@ -333,7 +340,14 @@ where
 /// assert_eq!(grads[0].values[2], 0.0); // x₁ = 0: the loss does not move at all
 /// # Ok::<(), backprop::Error>(())
 /// ```
-pub fn numerical_gradient<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
+pub fn numerical_gradient<
+    Net,
+    const N: usize,
+    const I: usize,
+    const C: usize,
+    T: Float,
+    Y: ?Sized,
+>(
     net: &mut Net,
     loss: &mut impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,

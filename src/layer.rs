@@ -279,9 +279,6 @@ mod tests {
             short_type_name("backprop::layers::affine::Affine<784, 50, f32>"),
             "Affine<784, 50, f32>"
         );
-        assert_eq!(
-            short_type_name("(a::B, c::d::E<f::G>)"),
-            "(B, E<G>)"
-        );
+        assert_eq!(short_type_name("(a::B, c::d::E<f::G>)"), "(B, E<G>)");
     }
 }

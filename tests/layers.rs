@@ -26,7 +26,11 @@ fn relu_case<T: Float>() {
     let dout = Matrix::<2, 3, T>::from_fn(|i, j| T::from_f64((i * 3 + j + 1) as f64));
     let before = dout.clone();
     // x == 0 counts as masked (y = 0 there, and the book's mask is x <= 0).
-    close(relu.backward(&x, &dout), &[1.0, 0.0, 0.0, 0.0, 5.0, 6.0], 0.0);
+    close(
+        relu.backward(&x, &dout),
+        &[1.0, 0.0, 0.0, 0.0, 5.0, 6.0],
+        0.0,
+    );
     assert_eq!(
         dout, before,
         "ReLU backward must not change the caller's gradient"
@@ -338,7 +342,7 @@ fn trains_on_batches_of_32_then_predicts_on_1_and_1000() {
         assert_eq!(net.predict(&one).argmax_rows()[0], whole[i]);
     }
     assert_eq!(
-        Params::<f32>::param_count(&mut net),
+        Params::<f32>::param_count(&net),
         2 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2
     );
 }

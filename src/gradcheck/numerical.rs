@@ -117,7 +117,14 @@ fn central_difference<S, T: Float>(
 /// The central difference of the loss for every element of every parameter of `net`.
 /// The parameters hold their original bits afterwards, and the layers' caches hold an
 /// unperturbed forward pass.
-pub(super) fn parameter_gradients<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
+pub(super) fn parameter_gradients<
+    Net,
+    const N: usize,
+    const I: usize,
+    const C: usize,
+    T: Float,
+    Y: ?Sized,
+>(
     net: &mut Net,
     loss: &mut impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
@@ -153,7 +160,14 @@ where
 }
 
 /// The central difference of the loss for every element of the input `x`.
-pub(super) fn input_gradient<L, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
+pub(super) fn input_gradient<
+    L,
+    const N: usize,
+    const I: usize,
+    const C: usize,
+    T: Float,
+    Y: ?Sized,
+>(
     layer: &mut L,
     loss: &mut impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,

@@ -116,7 +116,11 @@ impl Elementwise {
         g: impl Fn(T, T, T) -> T,
     ) -> &Matrix<N, C, T> {
         let buf: &mut Buffers<N, C, T> = self.cache.for_backward(&self.name);
-        let inputs = x.as_slice().iter().zip(buf.out.as_slice()).zip(dout.as_slice());
+        let inputs = x
+            .as_slice()
+            .iter()
+            .zip(buf.out.as_slice())
+            .zip(dout.as_slice());
         for (d, ((&x, &y), &dy)) in buf.dx.as_mut_slice().iter_mut().zip(inputs) {
             *d = g(x, y, dy);
         }

@@ -62,4 +62,3 @@ impl<const N: usize, const C: usize, T: Float> Targets<N, C, T> for Matrix<N, C,
         Ok(())
     }
 }
-
