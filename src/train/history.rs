@@ -1,0 +1,81 @@
+//! What a training run reports: one [`EpochStats`] per epoch, gathered in a [`History`].
+
+use std::time::Duration;
+
+/// What one epoch of training reached, measured right after its last iteration.
+///
+/// ```
+/// use backprop::train::EpochStats;
+/// use std::time::Duration;
+/// let e = EpochStats { epoch: 1, iteration: 100, metric: "accuracy", train_metric: 0.8, test_metric: 0.79, mean_loss: 0.9, elapsed: Duration::from_secs(1) };
+/// assert!(e.train_metric > e.test_metric);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochStats {
+    /// The epoch's number, counting from 1.
+    pub epoch: usize,
+    /// The number of iterations done so far (the epoch's last iteration, counting
+    /// from 1).
+    pub iteration: usize,
+    /// What the metric measures: `"accuracy"` (class labels) or `"mse"` (values),
+    /// [`TargetSet::METRIC`](crate::data::TargetSet::METRIC).
+    pub metric: &'static str,
+    /// The metric over the whole training split: the fraction classified right, or
+    /// the mean `½‖y − t‖²`.
+    pub train_metric: f64,
+    /// The metric over the whole test split.
+    pub test_metric: f64,
+    /// The mean of the minibatch losses of this epoch's iterations.
+    pub mean_loss: f64,
+    /// Wall-clock time since training began, evaluations included.
+    pub elapsed: Duration,
+}
+
+/// The record of a training run: one [`EpochStats`] per epoch, the last one for the
+/// final network.
+///
+/// ```
+/// use backprop::train::History;
+/// use std::time::Duration;
+/// let h = History { epochs: Vec::new(), iters_per_epoch: 100, elapsed: Duration::from_millis(1500) };
+/// assert!(h.last().is_none());
+/// assert_eq!(h.seconds(), 1.5);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct History {
+    /// The epochs in order; the last may be partial (fewer than `iters_per_epoch`
+    /// iterations) when the iterations do not fill it.
+    pub epochs: Vec<EpochStats>,
+    /// Iterations per epoch, `max(train_len / N, 1)`.
+    pub iters_per_epoch: usize,
+    /// Wall-clock time of the whole run, evaluations included.
+    pub elapsed: Duration,
+}
+
+impl History {
+    /// The last epoch's stats: those of the final network (`None` after 0 iterations).
+    ///
+    /// ```
+    /// use backprop::train::{EpochStats, History};
+    /// use std::time::Duration;
+    /// let e = EpochStats { epoch: 1, iteration: 5, metric: "accuracy", train_metric: 0.5, test_metric: 0.4, mean_loss: 1.0, elapsed: Duration::ZERO };
+    /// let h = History { epochs: vec![e], iters_per_epoch: 5, elapsed: Duration::ZERO };
+    /// assert_eq!(h.last(), Some(&e));
+    /// ```
+    pub fn last(&self) -> Option<&EpochStats> {
+        self.epochs.last()
+    }
+
+    /// The whole run's wall-clock time in seconds.
+    ///
+    /// ```
+    /// use backprop::train::History;
+    /// use std::time::Duration;
+    /// let h = History { epochs: Vec::new(), iters_per_epoch: 1, elapsed: Duration::from_secs(3) };
+    /// assert_eq!(h.seconds(), 3.0);
+    /// ```
+    pub fn seconds(&self) -> f64 {
+        self.elapsed.as_secs_f64()
+    }
+}
+
