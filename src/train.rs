@@ -277,17 +277,17 @@ fn accuracy_into<const N: usize, T: Float>(
 ) -> f64 {
     let mut correct = 0;
     let chunks = split
-        .pixels()
+        .inputs()
         .chunks(N * PIXELS)
         .zip(split.labels().chunks(N));
-    for (pixels, labels) in chunks {
+    for (inputs, labels) in chunks {
         // A short last chunk fills the first rows; the stale rows below are not counted.
-        x.as_mut_slice()[..pixels.len()].copy_from_slice(pixels);
+        x.as_mut_slice()[..inputs.len()].copy_from_slice(inputs);
         let scores = net.forward_borrowed(x);
         correct += scores
             .rows()
             .zip(labels)
-            .filter(|&(row, &label)| argmax(row) == usize::from(label))
+            .filter(|&(row, &label)| argmax(row) == label as usize)
             .count();
     }
     correct as f64 / split.len() as f64

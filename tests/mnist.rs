@@ -18,10 +18,10 @@ fn mnist() -> &'static Mnist {
     MNIST.get_or_init(|| Mnist::load_default().expect("the shipped data/mnist loads"))
 }
 
-fn histogram(labels: &[u8]) -> [usize; 10] {
+fn histogram(labels: &[u32]) -> [usize; 10] {
     let mut counts = [0; 10];
     for &l in labels {
-        counts[usize::from(l)] += 1;
+        counts[l as usize] += 1;
     }
     counts
 }
@@ -49,17 +49,17 @@ fn shipped_subset_has_the_official_numbers() {
 }
 
 #[test]
-fn pixels_are_scaled_to_the_unit_interval() {
+fn inputs_are_pixels_scaled_to_the_unit_interval() {
     let mnist = mnist();
     for split in [&mnist.train, &mnist.test] {
-        let pixels = split.pixels();
+        let pixels = split.inputs();
         assert_eq!(pixels.len(), split.len() * PIXELS);
         assert!(pixels.iter().all(|&p| (0.0..=1.0).contains(&p)));
         // Both ends occur: blank background and full ink.
         assert!(pixels.contains(&0.0) && pixels.contains(&1.0));
     }
     // Every value is a byte over 255.
-    let first = mnist.train.image(0);
+    let first = mnist.train.input(0);
     assert!(first.iter().all(|&p| {
         let byte = (p * 255.0).round();
         (p - byte / 255.0).abs() < 1e-7
@@ -76,10 +76,10 @@ fn f64_holds_the_same_values() {
     let wide = Mnist::<f64>::load(&dir).unwrap();
     let narrow = Mnist::<f32>::load(&dir).unwrap();
     assert_eq!(wide.test.labels(), narrow.test.labels());
-    for (a, b) in wide.train.pixels().iter().zip(narrow.train.pixels()) {
+    for (a, b) in wide.train.inputs().iter().zip(narrow.train.inputs()) {
         assert!((a - f64::from(*b)).abs() < 1e-7);
     }
-    assert!(wide.train.pixels().contains(&1.0));
+    assert!(wide.train.inputs().contains(&1.0));
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn random_batches_are_reproducible_and_drawn_with_replacement() {
     let mut drawn = [0usize; 10];
     for (row, &label) in x.rows().zip(&t) {
         let i = (0..10)
-            .find(|&i| small.image(i) == row)
+            .find(|&i| small.input(i) == row)
             .expect("a row is one of the split's images");
         assert_eq!(label, small.label(i));
         drawn[i] += 1;
@@ -123,7 +123,7 @@ fn batches_and_remainder_cover_a_split_once_in_order() {
     let mut next = 0;
     for (x, t) in test.batches::<96>() {
         for (k, row) in x.rows().enumerate() {
-            assert_eq!(row, test.image(next + k));
+            assert_eq!(row, test.input(next + k));
             assert_eq!(t[k], test.label(next + k));
         }
         next += 96;
@@ -138,7 +138,7 @@ fn batches_and_remainder_cover_a_split_once_in_order() {
     assert!(test.batch::<40>(960).is_some());
     assert!(test.batch::<1>(usize::MAX).is_none());
     let (x, t) = test.sample(999);
-    assert_eq!((x.row(0), t), (test.image(999), test.label(999)));
+    assert_eq!((x.row(0), t), (test.input(999), [test.label(999)]));
 }
 
 #[test]
@@ -148,12 +148,12 @@ fn take_clamps_to_the_length() {
     assert!(small.take(0).is_empty());
     assert_eq!(
         format!("{small:?}"),
-        "Split<f32> { len: 3, pixels: 784 each }"
+        "Dataset<784, f32> { len: 3, targets: Labels<10> { len: 3 } }"
     );
 }
 
 #[test]
-#[should_panic(expected = "empty split")]
+#[should_panic(expected = "empty dataset")]
 fn drawing_from_an_empty_split_panics_with_a_message() {
     let empty: Split = mnist().test.take(0);
     let _ = empty.random_batch::<1>(&mut StdRng::seed_from_u64(0));
@@ -224,11 +224,11 @@ fn raw_and_gzip_files_load_alike() {
     let raw = Mnist::<f32>::load(layout("raw", false, "", |_| {})).unwrap();
     let gz = Mnist::<f32>::load(layout("gz", true, "", |_| {})).unwrap();
     assert_eq!((raw.train.len(), raw.test.len()), (12, 12));
-    assert_eq!(raw.train.pixels(), gz.train.pixels());
+    assert_eq!(raw.train.inputs(), gz.train.inputs());
     assert_eq!(raw.test.labels(), gz.test.labels());
     assert_eq!(raw.test.label(11), 1);
     // Image 1, pixel 2 (overall 786) is the byte (7·1 + 3·786) mod 256 = 61, over 255.
-    assert_eq!(raw.train.image(1)[2], 61.0 / 255.0);
+    assert_eq!(raw.train.input(1)[2], 61.0 / 255.0);
 }
 
 #[test]

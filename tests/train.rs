@@ -123,7 +123,7 @@ fn accuracy_does_not_depend_on_the_evaluation_batch_size() {
     let correct: usize = (0..split.len())
         .map(|i| {
             let (x, label) = split.sample(i);
-            net.correct(&x, &[label])
+            net.correct(&x, &label)
         })
         .sum();
     assert_eq!(by_100, correct as f64 / 1_234.0);
