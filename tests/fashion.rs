@@ -2,11 +2,12 @@
 //! with its defaults (10,000 iterations of batches of 100, lr 0.1) on the 60,000
 //! Fashion-MNIST training images, measured on the 10,000 test images.
 //!
-//! The data comes from Debian's `dataset-fashion-mnist`. Without it the test prints a
-//! notice and passes, except under CI (`CI` set), where it fails: `.ci/run` installs
-//! the package.
-
-use std::path::Path;
+//! The data comes from Debian's `dataset-fashion-mnist`, which a machine may lack, so
+//! the test is `#[ignore]`d: a plain `cargo test` lists it as ignored, with the reason,
+//! and never reports it as passed without having checked anything. Run it with
+//! `cargo test --release --test fashion -- --ignored`; then missing data is a failure
+//! whose message says how to install it. CI (`.ci/run`) installs the package and runs
+//! the ignored tests this way.
 
 use backprop::data::Mnist;
 use backprop::train::{TrainConfig, train};
@@ -16,15 +17,10 @@ use rand::{SeedableRng, rngs::StdRng};
 const DIR: &str = "/usr/share/datasets/fashion-mnist";
 
 #[test]
+#[ignore = "needs /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist); \
+            run with `cargo test --release --test fashion -- --ignored`"]
 fn the_book_recipe_reaches_0_865_on_fashion_mnist() {
-    if !Path::new(DIR).is_dir() {
-        let hint = format!(
-            "{DIR} is missing: `apt-get install dataset-fashion-mnist` to run the full-size training test"
-        );
-        assert!(std::env::var_os("CI").is_none(), "{hint}");
-        eprintln!("skipped: {hint}");
-        return;
-    }
+    // A missing directory fails here with the file's name and where to get the data.
     let fashion: Mnist = Mnist::load(DIR).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((fashion.train.len(), fashion.test.len()), (60_000, 10_000));
 
