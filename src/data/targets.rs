@@ -72,7 +72,8 @@ fn check_metric_args(
         "{kind}::metric_sum: scores {width} wide for targets {want} wide"
     );
     assert!(
-        scores >= rows * width,
+        rows.checked_mul(width)
+            .is_some_and(|needed| needed <= scores),
         "{kind}::metric_sum: {scores} scores do not make {rows} rows of {width}"
     );
     assert!(
