@@ -61,7 +61,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 /// the report and the loss.
 fn check<T: Float>() -> Result<(GradientCheck, f64), Box<dyn Error>> {
     let mnist = Mnist::<T>::load_default()?;
-    let x = Matrix::<IMAGES, PIXELS, T>::from_slice(&mnist.train.pixels()[..IMAGES * PIXELS])?;
+    let x = Matrix::<IMAGES, PIXELS, T>::from_slice(&mnist.train.inputs()[..IMAGES * PIXELS])?;
     let labels: [usize; IMAGES] = std::array::from_fn(|i| mnist.train.label(i));
 
     let mut rng = StdRng::seed_from_u64(SEED);

@@ -1,18 +1,54 @@
-//! Data from files: the IDX format and the MNIST dataset built on it.
+//! Data in: datasets that yield typed batches — a user's own vectors, or MNIST read
+//! from its IDX files.
 //!
+//! - [`Dataset<I, Y, T>`](Dataset) holds samples, each an input of `I` values and a
+//!   target of kind `Y`: [`Labels<C>`] (a class in `0..C`, for classification) or
+//!   [`Values<O, T>`] (`O` numbers, for regression); both implement [`TargetSet`]. Its
+//!   constructors check the data once and return a typed [`Error`](crate::Error) that
+//!   names the row (a row of the wrong length, counts that differ, a label `≥ C`, NaN or
+//!   ±∞, no samples), never a panic. It hands out [`Matrix<N, I>`](crate::Matrix)
+//!   batches: random ones drawn with replacement, as the book's `np.random.choice`, or
+//!   consecutive ones ([`Batches`]) to evaluate a whole dataset.
+//! - [`Splits`] is a training and a test dataset; [`Mnist`] is the one for MNIST,
+//!   `Splits<784, Labels<10>>`, whose [`Mnist::load`] reads the four standard files of
+//!   a directory and scales each pixel `p` to `p / 255` in `[0, 1]`.
 //! - [`idx`] reads one IDX file, gzip-compressed or raw (told apart by the first two
 //!   bytes, gzip's `1f 8b`), and checks its header against its payload before trusting
 //!   either: a header is only a claim about the bytes that follow.
-//! - [`Mnist`] loads the four standard files of a directory in the MNIST layout,
-//!   scales each pixel `p` to `p / 255` in `[0, 1]`, and hands out
-//!   [`Matrix<N, 784>`](crate::Matrix) batches: random ones drawn with replacement, as
-//!   the book's `np.random.choice`, or consecutive ones to evaluate a whole split.
 //!
-//! The crate ships a real subset in [`DEFAULT_DIR`]: the first 10,000 training digits
-//! and the full 10,000-digit test set. Any directory with the same four file names
-//! works too, such as Fashion-MNIST from Debian's `dataset-fashion-mnist` package.
+//! Your own data is a constructor call:
 //!
-//! Every failure is a [`DataError`] that names the file and says what is wrong with it.
+//! ```
+//! use backprop::data::{Dataset, Labels, Splits, Values};
+//! use rand::{SeedableRng, rngs::StdRng};
+//!
+//! // Classification: points of the plane, labelled 1 above the line y = x.
+//! let points = vec![vec![0.0, 1.0], vec![1.0, 0.0], vec![2.0, 3.0], vec![3.0, 1.0]];
+//! let above = Dataset::<2, Labels<2>>::classification(points, vec![1, 0, 1, 0])?;
+//! let (x, t) = above.random_batch::<8>(&mut StdRng::seed_from_u64(0)); // Matrix<8, 2>, [usize; 8]
+//! assert!(x.rows().zip(t).all(|(p, label)| label == usize::from(p[1] > p[0])));
+//!
+//! // Regression: y = x² at three points, and a test point.
+//! let train = Dataset::<1, Values<1>>::regression(
+//!     vec![vec![-1.0], vec![0.0], vec![2.0]],
+//!     vec![vec![1.0], vec![0.0], vec![4.0]],
+//! )?;
+//! let test = Dataset::regression(vec![vec![3.0]], vec![vec![9.0]])?;
+//! let data = Splits { train, test };
+//! let (x, y) = data.train.batch::<3>(0).unwrap(); // Matrix<3, 1>, Matrix<3, 1>
+//! assert_eq!((x.row(2), y.row(2)), (&[2.0][..], &[4.0][..]));
+//!
+//! // A NaN is refused, with its place.
+//! let err = Dataset::<2, Labels<2>>::classification(vec![vec![0.0, f32::NAN]], vec![0]).unwrap_err();
+//! assert_eq!(err.to_string(), "input row 0, element 1 is NaN, not a finite number");
+//! # Ok::<(), backprop::Error>(())
+//! ```
+//!
+//! The crate ships a real MNIST subset in [`DEFAULT_DIR`]: the first 10,000 training
+//! digits and the full 10,000-digit test set. Any directory with the same four file
+//! names works too, such as Fashion-MNIST from Debian's `dataset-fashion-mnist` package.
+//! Every failure to read one is a [`DataError`] that names the file and says what is
+//! wrong with it.
 //!
 //! ```
 //! use backprop::data::{Mnist, DEFAULT_DIR};
@@ -26,16 +62,21 @@
 //! # Ok::<(), backprop::data::DataError>(())
 //! ```
 
+mod batches;
+mod dataset;
 pub mod idx;
 mod mnist;
-mod split;
+mod rows;
+mod targets;
 
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-pub use mnist::{CLASSES, COLS, DEFAULT_DIR, Mnist, PIXELS, ROWS};
-pub use split::{Batches, Split};
+pub use batches::Batches;
+pub use dataset::{Dataset, Splits};
+pub use mnist::{CLASSES, COLS, DEFAULT_DIR, Mnist, PIXELS, ROWS, Split};
+pub use targets::{Labels, TargetSet, Values};
 
 /// What went wrong reading a data file. Every variant names the file (or both files,
 /// for a count mismatch) and what is wrong with it.

@@ -2,8 +2,8 @@
 //!
 //! A shape mistake in code is a compile error and never reaches here; a broken
 //! internal invariant is a panic that names the layer. What is left is data handed
-//! over at run time: a vector of the wrong length, a class label out of range, a loss
-//! that stopped being a number.
+//! over at run time: a vector of the wrong length, a class label out of range, a
+//! dataset whose rows do not fit its type, a loss that stopped being a number.
 
 use std::fmt;
 
@@ -46,6 +46,40 @@ pub enum Error {
         /// The sum of its entries (it should be 1, each entry in [0, 1]).
         sum: f64,
     },
+    /// A row of a dataset (an input, or a regression target) whose length is not the
+    /// width its type gives: `I` for an input, `O` for a target. For a flat vector whose
+    /// length is not a multiple of the width, the row is the last, incomplete one.
+    RowLength {
+        /// `"input"` or `"target"`.
+        part: &'static str,
+        /// The row (sample), counting from 0.
+        row: usize,
+        /// The width the type gives.
+        expected: usize,
+        /// The row's length.
+        actual: usize,
+    },
+    /// A dataset given a different number of inputs and targets.
+    CountMismatch {
+        /// The number of inputs.
+        inputs: usize,
+        /// The number of targets.
+        targets: usize,
+    },
+    /// A NaN or infinite value in a dataset: a network cannot learn from it, and one in
+    /// a batch makes the whole loss NaN.
+    NotFiniteData {
+        /// `"input"` or `"target"`.
+        part: &'static str,
+        /// The row (sample), counting from 0.
+        row: usize,
+        /// The element within the row, counting from 0.
+        element: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A dataset with no samples: nothing to draw a batch from.
+    EmptyDataset,
     /// A loss or gradient that is NaN or infinite.
     NotFinite {
         /// Where it happened, e.g. `"loss at iteration 120"`.
@@ -87,6 +121,29 @@ impl fmt::Display for Error {
                 f,
                 "target row {row} is not one-hot: its entries must lie in [0, 1] and sum to 1 (they sum to {sum})"
             ),
+            Error::RowLength {
+                part,
+                row,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "{part} row {row} has length {actual}, expected {expected}"
+            ),
+            Error::CountMismatch { inputs, targets } => write!(
+                f,
+                "{inputs} inputs but {targets} targets: a dataset needs one target per input"
+            ),
+            Error::NotFiniteData {
+                part,
+                row,
+                element,
+                value,
+            } => write!(
+                f,
+                "{part} row {row}, element {element} is {value}, not a finite number"
+            ),
+            Error::EmptyDataset => write!(f, "a dataset needs at least one sample, got none"),
             Error::NotFinite { what, value } => write!(f, "{what} is {value}, not a finite number"),
             Error::Threads { threads, reason } => {
                 write!(f, "could not start a pool of {threads} threads: {reason}")

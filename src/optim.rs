@@ -108,8 +108,8 @@ pub const NAMES: [&str; 6] = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop
 /// assert_eq!(by_name::<f64>("rmsprop", Some(0.5)).unwrap().learning_rate(), 0.5);
 /// assert!(by_name::<f32>("lbfgs", None).is_none());
 /// ```
-pub fn by_name<T: Float>(name: &str, lr: Option<f64>) -> Option<Box<dyn Optimizer<T>>> {
-    let mut optimizer: Box<dyn Optimizer<T>> = match name {
+pub fn by_name<T: Float>(name: &str, lr: Option<f64>) -> Option<Box<dyn Optimizer<T> + Send>> {
+    let mut optimizer: Box<dyn Optimizer<T> + Send> = match name {
         "sgd" => Box::new(Sgd::default()),
         "momentum" => Box::new(Momentum::default()),
         "nesterov" => Box::new(Nesterov::default()),

@@ -6,8 +6,8 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use backprop::data::{DEFAULT_DIR, Mnist};
-use backprop::train::{EpochStats, History, TrainConfig, accuracy, train};
-use backprop::{Affine, Error, Network, Relu};
+use backprop::train::{EpochStats, History, TrainConfig, evaluate, train};
+use backprop::{Affine, Error, Network, Relu, Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
 type Net = (Affine<784, 50>, Relu, Affine<50, 10>);
@@ -28,8 +28,14 @@ fn book_net(seed: u64) -> Net {
     )
 }
 
+/// The book's loss on batches of 100 and its SGD at learning rate 0.1.
+fn book_loss_and_sgd() -> (SoftmaxWithLoss<100, 10>, Sgd) {
+    (SoftmaxWithLoss::new(), Sgd::new(0.1))
+}
+
 fn quiet_train(net: &mut Net, data: &Mnist, config: &TrainConfig) -> Result<History, Error> {
-    train::<100, _>(net, data, config, |_| {}, |_| {})
+    let (mut loss, mut sgd) = book_loss_and_sgd();
+    train(net, &mut loss, &mut sgd, data, config, |_| {}, |_| {})
 }
 
 #[test]
@@ -42,8 +48,8 @@ fn three_hundred_iterations_climb_far_above_chance() {
     let history = quiet_train(&mut net, mnist(), &config).unwrap();
     let last = history.last().unwrap();
     // Chance is 0.1; three epochs of the book's recipe reach about 0.88.
-    assert!(last.test_acc > 0.85, "{last:?}");
-    assert!(last.train_acc > 0.85, "{last:?}");
+    assert!(last.test_metric > 0.85, "{last:?}");
+    assert!(last.train_metric > 0.85, "{last:?}");
     // The mean loss falls from epoch to epoch, from about ln 10 ≈ 2.3 at the start.
     let losses: Vec<f64> = history.epochs.iter().map(|e| e.mean_loss).collect();
     assert!(losses.windows(2).all(|w| w[1] < w[0]), "{losses:?}");
@@ -63,8 +69,11 @@ fn epochs_are_train_len_over_batch_iterations_and_the_last_may_be_partial() {
     };
     let mut seen_epochs = Vec::new();
     let mut seen_iterations = Vec::new();
-    let history = train::<100, _>(
+    let (mut loss, mut sgd) = book_loss_and_sgd();
+    let history = train(
         &mut net,
+        &mut loss,
+        &mut sgd,
         &data,
         &config,
         |e| seen_epochs.push(*e),
@@ -82,8 +91,14 @@ fn epochs_are_train_len_over_batch_iterations_and_the_last_may_be_partial() {
     assert_eq!(seen_iterations, (1..=25).collect::<Vec<_>>());
     // The last stats are those of the final network.
     let last = history.last().unwrap();
-    assert_eq!(last.test_acc, accuracy::<100, _>(&mut net, &data.test));
-    assert_eq!(last.train_acc, accuracy::<100, _>(&mut net, &data.train));
+    assert_eq!(
+        last.test_metric,
+        evaluate::<100, _, _, _, _>(&mut net, &data.test)
+    );
+    assert_eq!(
+        last.train_metric,
+        evaluate::<100, _, _, _, _>(&mut net, &data.train)
+    );
     let times: Vec<_> = history.epochs.iter().map(|e| e.elapsed).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
     assert!(history.elapsed >= *times.last().unwrap());
@@ -114,16 +129,16 @@ fn accuracy_does_not_depend_on_the_evaluation_batch_size() {
     quiet_train(&mut net, mnist(), &config).unwrap();
     // 1,234 samples: 12 full batches of 100 and a partial one of 34.
     let split = mnist().test.take(1_234);
-    let by_100 = accuracy::<100, _>(&mut net, &split);
-    let by_1 = accuracy::<1, _>(&mut net, &split);
-    let whole = accuracy::<1_234, _>(&mut net, &split);
+    let by_100 = evaluate::<100, _, _, _, _>(&mut net, &split);
+    let by_1 = evaluate::<1, _, _, _, _>(&mut net, &split);
+    let whole = evaluate::<1_234, _, _, _, _>(&mut net, &split);
     assert_eq!(by_100, by_1);
     assert_eq!(by_100, whole);
     // And one by one through the network's own `correct`.
     let correct: usize = (0..split.len())
         .map(|i| {
             let (x, label) = split.sample(i);
-            net.correct(&x, &[label])
+            net.correct(&x, &label)
         })
         .sum();
     assert_eq!(by_100, correct as f64 / 1_234.0);
@@ -142,7 +157,7 @@ fn the_same_seed_gives_the_same_run_and_another_seed_another() {
             ..TrainConfig::default()
         };
         let history = quiet_train(&mut book_net(net_seed), &data, &config).unwrap();
-        let strip = |e: &EpochStats| (e.iteration, e.train_acc, e.test_acc, e.mean_loss);
+        let strip = |e: &EpochStats| (e.iteration, e.train_metric, e.test_metric, e.mean_loss);
         history.epochs.iter().map(strip).collect::<Vec<_>>()
     };
     assert_eq!(run(5, 7), run(5, 7));
@@ -163,7 +178,7 @@ fn threads_give_the_same_run_as_one_thread() {
     };
     let run = || {
         let history = quiet_train(&mut book_net(3), &data, &config).unwrap();
-        let strip = |e: &EpochStats| (e.iteration, e.train_acc, e.test_acc, e.mean_loss);
+        let strip = |e: &EpochStats| (e.iteration, e.train_metric, e.test_metric, e.mean_loss);
         history.epochs.iter().map(strip).collect::<Vec<_>>()
     };
     let one = run();
@@ -178,11 +193,21 @@ fn a_loss_that_overflows_stops_training_with_the_iteration_named() {
     // overflow f32 (lr 10⁶ is not enough: its loss stays finite, if huge).
     let config = TrainConfig {
         iters: 100,
-        lr: 1e10,
         ..TrainConfig::default()
     };
     let mut completed = 0;
-    let err = train::<100, _>(&mut net, mnist(), &config, |_| {}, |i| completed = i).unwrap_err();
+    let (mut loss, _) = book_loss_and_sgd();
+    let mut sgd = Sgd::new(1e10);
+    let err = train(
+        &mut net,
+        &mut loss,
+        &mut sgd,
+        mnist(),
+        &config,
+        |_| {},
+        |i| completed = i,
+    )
+    .unwrap_err();
     let Error::NotFinite { what, value } = &err else {
         panic!("expected NotFinite, got {err:?}");
     };

@@ -3,22 +3,27 @@
 use std::path::PathBuf;
 
 use backprop::data::DEFAULT_DIR;
+use backprop::optim::NAMES;
 use backprop::train::TrainConfig;
 
 /// What `--help` prints (and, with an error line first, what a bad flag prints).
 pub const USAGE: &str = "\
-usage: cargo run --release --example train -- [--data DIR] [--iters N] [--lr X] [--seed N] [--threads N] [--plot PATH]
+usage: cargo run --release --example train -- [--data DIR] [--iters N] [--optimizer NAME] [--lr X] [--seed N] [--threads N] [--plot PATH]
 
-Trains the book's two-layer net (784-50-10, ReLU, init std 0.01) with minibatch SGD,
-prints train/test accuracy and mean loss after every epoch, and plots them.
+Trains the book's two-layer net (784-50-10, ReLU, init std 0.01) with minibatch SGD
+(or another optimizer of section 6.1), prints train/test accuracy and mean loss after
+every epoch, and plots them.
 
   --data DIR    a directory with the four MNIST files (train-images-idx3-ubyte,
                 train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte,
                 raw or .gz); default: the shipped subset in data/mnist. For
                 Fashion-MNIST: apt-get install dataset-fashion-mnist, then
                 --data /usr/share/datasets/fashion-mnist
-  --iters N     SGD updates (default 10000, the book's iters_num)
-  --lr X        learning rate (default 0.1, the book's learning_rate)
+  --iters N     updates (default 10000, the book's iters_num)
+  --optimizer NAME
+                sgd, momentum, nesterov, adagrad, rmsprop or adam (default sgd)
+  --lr X        learning rate; default: 0.1 for sgd (the book's learning_rate in 5.7),
+                the book's defaults of 6.1 for the others (0.01; adam 0.001)
   --seed N      seed of the weight initialization and of the minibatch draws (default 0)
   --threads N   split the large matrix products across N threads (default 1); the
                 results are the same bits as on one thread
@@ -35,8 +40,12 @@ change them on the `const BATCH` and `const HIDDEN` lines of examples/train/main
 pub struct Args {
     /// The data directory.
     pub data: PathBuf,
-    /// Iterations, learning rate and seed.
+    /// Iterations and seed.
     pub config: TrainConfig,
+    /// The optimizer's name, one of `backprop::optim::NAMES`.
+    pub optimizer: String,
+    /// The learning rate, if given.
+    pub lr: Option<f64>,
     /// The SVG file to write.
     pub plot: PathBuf,
     /// Threads for the large matrix products.
@@ -58,6 +67,8 @@ pub fn parse() -> Result<Command, lexopt::Error> {
     let mut args = Args {
         data: PathBuf::from(DEFAULT_DIR),
         config: TrainConfig::default(),
+        optimizer: "sgd".into(),
+        lr: None,
         plot: out.join("train.svg"),
         threads: 1,
     };
@@ -71,11 +82,19 @@ pub fn parse() -> Result<Command, lexopt::Error> {
                     return Err("--iters must be at least 1".into());
                 }
             }
+            Long("optimizer") => {
+                let name: String = parser.value()?.parse()?;
+                if !NAMES.contains(&name.as_str()) {
+                    return Err(format!("--optimizer must be one of {}", NAMES.join(", ")).into());
+                }
+                args.optimizer = name;
+            }
             Long("lr") => {
-                args.config.lr = parser.value()?.parse()?;
-                if !(args.config.lr > 0.0 && args.config.lr.is_finite()) {
+                let lr: f64 = parser.value()?.parse()?;
+                if !(lr > 0.0 && lr.is_finite()) {
                     return Err("--lr must be a positive finite number".into());
                 }
+                args.lr = Some(lr);
             }
             Long("seed") => args.config.seed = parser.value()?.parse()?,
             Long("threads") => {
@@ -91,3 +110,15 @@ pub fn parse() -> Result<Command, lexopt::Error> {
     }
     Ok(Command::Train(args))
 }
+
+impl Args {
+    /// The learning rate to train with: `--lr`, else 0.1 for SGD (the recipe of 5.7,
+    /// which this example reproduces), else the optimizer's default from 6.1.
+    pub fn learning_rate(&self) -> Option<f64> {
+        self.lr
+            .or_else(|| (self.optimizer == "sgd").then_some(BOOK_SGD_LR))
+    }
+}
+
+/// The learning rate of the book's `train_neuralnet.py` (section 5.7).
+const BOOK_SGD_LR: f64 = 0.1;

@@ -1,8 +1,10 @@
 //! Section 5.7's training run: the book's two-layer net (784-50-10, ReLU, weights
 //! drawn with std 0.01) learns MNIST by minibatch SGD — 10,000 iterations of batches
 //! of 100 at learning rate 0.1 — and reports train and test accuracy after each epoch.
+//! `--optimizer` swaps in one of section 6.1's update rules.
 //!
 //!     cargo run --release --example train
+//!     cargo run --release --example train -- --optimizer adam
 //!     cargo run --release --example train -- --data /usr/share/datasets/fashion-mnist
 //!     cargo run --release --example train -- --help
 //!
@@ -23,7 +25,7 @@ use std::time::Instant;
 
 use backprop::data::{DataError, Mnist};
 use backprop::train::{EpochStats, History, train};
-use backprop::{Affine, Error, Matrix, Network, Relu};
+use backprop::{Affine, Error, Matrix, Network, Relu, SoftmaxWithLoss};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -78,11 +80,17 @@ fn run(args: &Args) -> Result<(), String> {
         Affine::random(INIT_STD, &mut rng),
     );
     println!("{}", net.summary::<Matrix<BATCH, 784>>());
+    let mut optimizer = backprop::optim::by_name::<f32>(&args.optimizer, args.learning_rate())
+        .ok_or_else(|| format!("unknown optimizer {}", args.optimizer))?;
+    let mut loss = SoftmaxWithLoss::<BATCH, 10>::new();
     let per_epoch = (mnist.train.len() / BATCH).max(1);
     println!(
-        "training: {} iterations of batches of {BATCH}, lr {}, seed {}, init std {INIT_STD}; \
+        "training: {} iterations of batches of {BATCH}, {} at lr {}, seed {}, init std {INIT_STD}; \
          an epoch is {per_epoch} iterations",
-        config.iters, config.lr, config.seed
+        config.iters,
+        args.optimizer,
+        optimizer.learning_rate(),
+        config.seed
     );
 
     let bar = std::io::stdout()
@@ -97,7 +105,17 @@ fn run(args: &Args) -> Result<(), String> {
             bar.inc(1);
         }
     };
-    let mut training = || train::<BATCH, _>(&mut net, &mnist, config, on_epoch, on_iteration);
+    let mut training = || {
+        train(
+            &mut net,
+            &mut loss,
+            optimizer.as_mut(),
+            &mnist,
+            config,
+            on_epoch,
+            on_iteration,
+        )
+    };
     let result = if args.threads == 1 {
         training()
     } else {
@@ -121,8 +139,8 @@ fn run(args: &Args) -> Result<(), String> {
     }
     println!(
         "final: train_acc={:.4} test_acc={:.4} seconds={:.1}",
-        last.train_acc,
-        last.test_acc,
+        last.train_metric,
+        last.test_metric,
         history.seconds()
     );
     // The results are printed either way; a lost plot still fails the run.
@@ -148,8 +166,8 @@ fn epoch_line(e: &EpochStats) -> String {
         "epoch {:>3}  iter {:>6}  train_acc={:.4}  test_acc={:.4}  loss={:.4}  elapsed={:.1}s",
         e.epoch,
         e.iteration,
-        e.train_acc,
-        e.test_acc,
+        e.train_metric,
+        e.test_metric,
         e.mean_loss,
         e.elapsed.as_secs_f64()
     )
@@ -170,6 +188,6 @@ fn plot_title(data: &Path, history: &History) -> String {
         || data.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let test = history.last().map_or(f64::NAN, |e| e.test_acc);
+    let test = history.last().map_or(f64::NAN, |e| e.test_metric);
     format!("two-layer net 784-{HIDDEN}-10 on {name}: final test accuracy {test:.4}")
 }

@@ -29,12 +29,12 @@ pub fn write(path: &Path, title: &str, history: &History) -> Result<(), Box<dyn 
     let train: Vec<(f64, f64)> = history
         .epochs
         .iter()
-        .map(|e| (at(e.iteration), e.train_acc))
+        .map(|e| (at(e.iteration), e.train_metric))
         .collect();
     let test: Vec<(f64, f64)> = history
         .epochs
         .iter()
-        .map(|e| (at(e.iteration), e.test_acc))
+        .map(|e| (at(e.iteration), e.test_metric))
         .collect();
     let loss_top = loss.iter().map(|p| p.1).fold(0.0, f64::max).max(0.1) * 1.05;
     // Start the accuracy axis on a tenth a little below the lowest value, so the curves

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::idx::IdxFile;
-use super::{DataError, Split};
+use super::{DataError, Dataset, Labels, Splits};
 use crate::Float;
 
 /// The directory of the MNIST subset shipped with the crate: the first 10,000
@@ -52,10 +52,22 @@ const TRAIN_LABELS: &str = "train-labels-idx1-ubyte";
 const TEST_IMAGES: &str = "t10k-images-idx3-ubyte";
 const TEST_LABELS: &str = "t10k-labels-idx1-ubyte";
 
+/// One split of MNIST: 28×28 images as inputs of [`PIXELS`] values in `[0, 1]`, row
+/// after row, each with a label 0–9.
+///
+/// ```
+/// use backprop::data::{Mnist, Split};
+/// let mnist = Mnist::<f32>::load_default()?;
+/// let test: &Split = &mnist.test;
+/// assert_eq!((test.input(0).len(), test.label(0)), (784, 7));
+/// # Ok::<(), backprop::data::DataError>(())
+/// ```
+pub type Split<T = f32> = Dataset<PIXELS, Labels<CLASSES>, T>;
+
 /// MNIST (or any dataset in its layout): a training split and a test split of 28×28
 /// images scaled to `[0, 1]`, with labels 0–9.
 ///
-/// `T` is the element type of the pixels and batches, `f32` unless said otherwise.
+/// `T` is the element type of the inputs and batches, `f32` unless said otherwise.
 /// Name it when loading (`let mnist: Mnist = ...` or `Mnist::<f64>::load(...)`), since
 /// Rust does not infer a default type parameter.
 ///
@@ -66,13 +78,7 @@ const TEST_LABELS: &str = "t10k-labels-idx1-ubyte";
 /// assert_eq!(mnist.train.label(0), 5);
 /// # Ok::<(), backprop::data::DataError>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct Mnist<T = f32> {
-    /// The training images and labels (`train-*` files).
-    pub train: Split<T>,
-    /// The test images and labels (`t10k-*` files).
-    pub test: Split<T>,
-}
+pub type Mnist<T = f32> = Splits<PIXELS, Labels<CLASSES>, T>;
 
 impl<T: Float> Mnist<T> {
     /// Loads the four standard files from `dir`: `train-images-idx3-ubyte`,
@@ -91,7 +97,7 @@ impl<T: Float> Mnist<T> {
     /// ```
     /// use backprop::data::{DEFAULT_DIR, Mnist};
     /// let mnist = Mnist::<f64>::load(DEFAULT_DIR)?;
-    /// let first = mnist.test.image(0);
+    /// let first = mnist.test.input(0);
     /// assert_eq!(first.len(), 784);
     /// assert!(first.iter().all(|&p| (0.0..=1.0).contains(&p)));
     /// # Ok::<(), backprop::data::DataError>(())
@@ -139,8 +145,9 @@ fn load_split<T: Float>(dir: &Path, images: &str, labels: &str) -> Result<Split<
     let scale: Vec<T> = (0..=255u8)
         .map(|p| T::from_f64(f64::from(p) / 255.0))
         .collect();
-    let pixels = pixels.iter().map(|&p| scale[usize::from(p)]).collect();
-    Ok(Split::from_checked(pixels, labels))
+    let inputs = pixels.iter().map(|&p| scale[usize::from(p)]).collect();
+    let labels = Labels::from_checked(labels.into_iter().map(u32::from).collect());
+    Ok(Split::from_checked(inputs, labels))
 }
 
 /// `dir/name` if it exists, else `dir/name.gz` if that does.

@@ -78,4 +78,3 @@ impl History {
         self.elapsed.as_secs_f64()
     }
 }
-
