@@ -151,11 +151,7 @@ fn the_same_seed_gives_the_same_run_and_another_seed_another() {
         test: mnist().test.take(500),
     };
     let run = |net_seed, seed| {
-        let config = TrainConfig {
-            iters: 40,
-            seed,
-            ..TrainConfig::default()
-        };
+        let config = TrainConfig { iters: 40, seed };
         let history = quiet_train(&mut book_net(net_seed), &data, &config).unwrap();
         let strip = |e: &EpochStats| (e.iteration, e.train_metric, e.test_metric, e.mean_loss);
         history.epochs.iter().map(strip).collect::<Vec<_>>()
