@@ -76,8 +76,9 @@ pub use sgd::Sgd;
 ///     }
 /// }
 /// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
-/// layer.forward(&Matrix::new([[-3.0]]));
-/// layer.backward(&Matrix::new([[1.0]])); // dW = −3, db = 1
+/// let x = Matrix::new([[-3.0]]);
+/// layer.forward(&x);
+/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = −3, db = 1
 /// SignDescent(0.25).step(&mut layer);
 /// assert_eq!((layer.w[(0, 0)], layer.b[(0, 0)]), (1.25, -0.25));
 /// ```

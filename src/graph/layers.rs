@@ -20,11 +20,12 @@ pub struct MulLayer {
 }
 
 impl MulLayer {
-    /// A layer that has not seen an input yet.
+    /// A layer that has not seen an input yet: its backward refuses until a forward
+    /// pass has given it the inputs it multiplies by.
     ///
-    /// ```
+    /// ```should_panic
     /// let mul = backprop::graph::MulLayer::new();
-    /// # let _ = mul;
+    /// mul.backward(1.0); // panics: no forward pass yet
     /// ```
     pub fn new() -> Self {
         Self::default()
@@ -74,11 +75,12 @@ impl MulLayer {
 pub struct AddLayer;
 
 impl AddLayer {
-    /// An addition layer (it has no state).
+    /// An addition layer (it has no state: its backward passes the gradient through
+    /// to both inputs, whatever came before).
     ///
     /// ```
     /// let add = backprop::graph::AddLayer::new();
-    /// # let _ = add;
+    /// assert_eq!(add.backward(2.5), (2.5, 2.5));
     /// ```
     pub fn new() -> Self {
         Self

@@ -70,9 +70,8 @@ impl<T: Copy> Operand<'_, T> {
     }
 }
 
-/// Products with fewer multiply-adds than this use the plain loop. Measured: at
-/// 4×4·4×4 the loop takes 0.06 µs (f32) and packing 0.10 µs; at 8×8·8×8, 0.74 against
-/// 0.30; at 100×50·50×10, 71 against 6.
+/// Products with fewer multiply-adds than this use the plain loop: below it, packing
+/// costs more than it saves (the measurements are in benches/README.md).
 const SMALL: usize = 256;
 /// Largest depth of one packed block (a product of depth `k` is cut into
 /// `⌈k / KC⌉` equal blocks): a `KC × NR` panel of `B` stays in L1 while the

@@ -5,10 +5,22 @@ use std::time::Duration;
 /// What one epoch of training reached, measured right after its last iteration.
 ///
 /// ```
-/// use backprop::train::EpochStats;
-/// use std::time::Duration;
-/// let e = EpochStats { epoch: 1, iteration: 100, metric: "accuracy", train_metric: 0.8, test_metric: 0.79, mean_loss: 0.9, elapsed: Duration::from_secs(1) };
-/// assert!(e.train_metric > e.test_metric);
+/// use backprop::data::{Dataset, Labels, Splits};
+/// use backprop::train::{TrainConfig, train};
+/// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+/// // One input, two classes: class 1 where x > 0.
+/// let points = vec![vec![-2.0], vec![-1.0], vec![1.0], vec![2.0]];
+/// let set = Dataset::<1, Labels<2>, f64>::classification(points, vec![0, 0, 1, 1])?;
+/// let data = Splits { train: set.clone(), test: set };
+/// let mut net = (Affine::<1, 2, f64>::zeros(),);
+/// let mut loss = SoftmaxWithLoss::<2, 2, f64>::new(); // batches of 2: 2 iterations an epoch
+/// let config = TrainConfig { iters: 20, seed: 0 };
+/// let history = train(&mut net, &mut loss, &mut Sgd::new(0.5), &data, &config, |_| {}, |_| {})?;
+/// let e = history.last().unwrap();
+/// assert_eq!((e.epoch, e.iteration, e.metric), (10, 20, "accuracy"));
+/// assert_eq!(e.train_metric, 1.0); // all four on the right side of 0
+/// assert!(e.mean_loss < 2f64.ln() && e.elapsed <= history.elapsed);
+/// # Ok::<(), backprop::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EpochStats {

@@ -48,7 +48,7 @@ pub(super) fn blocked<
         // would gather each element with a strided load. `A` stored by columns (`Hᵀ`
         // in `Hᵀ·dY`) is read in place when one column of panels covers `C`, so each
         // line is read once; packing it pays when the lines are read again for more
-        // columns (measured: `Xᵀ·dY` with its 50 columns, 134 µs packed against 162).
+        // columns (as for `Xᵀ·dY` with its 50 columns: see benches/README.md).
         let a_panels = if a.col_stride == 1 {
             APanels::Rows { a, p0 }
         } else if a.row_stride == 1 && n <= NR {
@@ -209,7 +209,7 @@ fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>)
 ///
 /// The rows are written out one by one (up to [`MAX_MR`]) rather than looped over:
 /// with a loop, the compiler keeps a tile of more than 64 accumulators in memory
-/// instead of registers (measured: 6 × 16 ran 15 times slower than 4 × 16).
+/// instead of registers, many times slower (benches/README.md).
 #[inline(always)]
 fn tile<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
     a: impl Fn(usize, usize) -> T,
