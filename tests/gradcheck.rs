@@ -4,8 +4,8 @@
 
 use backprop::gradcheck::relative_error;
 use backprop::{
-    Affine, CentralDifference, Error, GradientCheck, Layer, Matrix, Named, Network, Params, Relu,
-    Sigmoid, SoftmaxWithLoss, gradient_check, numerical_gradient, params,
+    Affine, CentralDifference, Error, GradientCheck, Layer, Matrix, MeanSquaredError, Named,
+    Network, Params, Relu, Sigmoid, SoftmaxWithLoss, gradient_check, numerical_gradient, params,
 };
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -462,4 +462,27 @@ fn f32_agrees_only_to_its_rounding() {
     assert!(r32.passes(REL_TOL), "{r32}");
     let seen = |r: &GradientCheck| r.params.iter().map(|p| p.above_noise).sum::<usize>();
     assert!(seen(&r32) < seen(&r64), "{r32}{r64}");
+}
+
+/// The check takes any loss: a regression net with mean squared error passes it, and
+/// a non-finite target is an error before anything is touched.
+#[test]
+fn a_regression_net_with_mean_squared_error_passes() {
+    let mut rng = StdRng::seed_from_u64(60);
+    let mut net = (
+        Affine::<3, 6, f64>::random(0.8, &mut rng),
+        Sigmoid::new(),
+        Affine::<6, 2, f64>::random(0.8, &mut rng),
+    );
+    let x = Matrix::<4, 3, f64>::random_normal(1.0, &mut rng);
+    let t = Matrix::<4, 2, f64>::random_normal(1.0, &mut rng);
+    let report = gradient_check(&mut net, &mut MeanSquaredError::new(), &x, &t).unwrap();
+    assert!(report.passes(1e-6), "{report}");
+    assert!(report.max_mean_abs_diff() < 1e-9, "{report}");
+    let mut bad = t.clone();
+    bad[(1, 1)] = f64::NAN;
+    let before = net.clone();
+    let err = gradient_check(&mut net, &mut MeanSquaredError::new(), &x, &bad).unwrap_err();
+    assert!(matches!(err, Error::NotFinite { .. }), "{err:?}");
+    assert_eq!((net.0.w, net.2.b), (before.0.w, before.2.b));
 }

@@ -285,6 +285,7 @@ fn a_bad_flag_prints_the_usage_and_exits_2() {
         &["--lr", "-1"],
         &["--iters"],
         &["--threads", "0"],
+        &["--optimizer", "adamw"],
     ] {
         let out = example(args);
         let stderr = text(&out.stderr);
@@ -299,6 +300,8 @@ fn a_bad_flag_prints_the_usage_and_exits_2() {
     for flag in [
         "--data",
         "--iters",
+        "--optimizer",
+        "adagrad",
         "--lr",
         "--seed",
         "--threads",
@@ -363,6 +366,36 @@ fn a_diverging_run_ends_with_the_iteration_named_and_exit_1() {
     assert!(stderr.starts_with("error: loss at iteration "), "{stderr}");
     assert!(!text(&out.stdout).contains("final:"));
     assert!(!plot.exists());
+}
+
+/// `--optimizer` picks one of 6.1's rules with the book's defaults: each one named
+/// learns, and says which rule and learning rate it runs.
+#[test]
+fn each_optimizer_of_6_1_trains_the_example_net() {
+    let dir = TempDir::new("optimizers");
+    for (name, lr) in [("momentum", "0.01"), ("adam", "0.001"), ("sgd", "0.1")] {
+        let plot = dir.join(&format!("{name}.svg"));
+        let out = example(&[
+            "--optimizer",
+            name,
+            "--iters",
+            "300",
+            "--plot",
+            plot.to_str().unwrap(),
+        ]);
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        assert!(stdout.contains(&format!("{name} at lr {lr},")), "{stdout}");
+        let last = stdout.lines().last().unwrap();
+        let test_acc: f64 = last
+            .split(' ')
+            .find_map(|kv| kv.strip_prefix("test_acc="))
+            .unwrap_or_else(|| panic!("{last}"))
+            .parse()
+            .unwrap();
+        // Chance is 0.1; three epochs with any of these rules reach far above it.
+        assert!(test_acc > 0.7, "{name}: {last}");
+    }
 }
 
 #[test]
