@@ -145,8 +145,13 @@ impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Scale<
     }
 }
 
-/// Named after its type, `Scale<16, f64>`.
-impl<const C: usize, T> Named for Scale<C, T> {}
+/// `Scale<16>`: a name of its own, as the crate's `Affine<I, O>` has, rather than the
+/// default from `std::any::type_name` (whose exact text the compiler does not promise).
+impl<const C: usize, T> Named for Scale<C, T> {
+    fn name(&self) -> String {
+        format!("Scale<{C}>")
+    }
+}
 
 /// One parameter, `s`, with its gradient `ds`.
 impl<const C: usize, T: Float> Params<T> for Scale<C, T> {
