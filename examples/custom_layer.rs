@@ -34,7 +34,6 @@ use backprop::{
     SoftmaxWithLoss, gradient_check, params,
 };
 use rand::{SeedableRng, rngs::StdRng};
-use rand_distr::{Distribution, StandardNormal};
 
 /// The hyperbolic tangent, element-wise:
 ///
@@ -268,9 +267,11 @@ fn blobs(
     let inputs = labels
         .iter()
         .map(|&class| {
+            let noise = Matrix::<1, INPUTS, f64>::random_normal(1.0, rng);
             CENTRES[class]
                 .iter()
-                .map(|&c| c + Distribution::<f64>::sample(&StandardNormal, rng))
+                .zip(noise.as_slice())
+                .map(|(c, n)| c + n)
                 .collect()
         })
         .collect();
