@@ -1,47 +1,15 @@
 //! The `optimizer_compare` example (section 6.1.7, Fig. 6-9) run as a user runs it:
 //! the book's finding in its `final:` line, its plot and its command line.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-/// Runs the example with `args`, built in release like the tests.
+use std::process::Output;
+
+use common::{TempDir, run_example, text};
+
+/// Runs the example with `args`.
 fn example(args: &[&str]) -> Output {
-    Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--release",
-            "--quiet",
-            "--example",
-            "optimizer_compare",
-            "--",
-        ])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("backprop-optimizers-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    run_example("optimizer_compare", args, None)
 }
 
 /// The book's finding after 300 of its 2000 iterations: SGD's loss is the largest. At
@@ -50,7 +18,7 @@ impl Drop for TempDir {
 #[test]
 fn sgd_learns_slowest_and_the_plot_names_the_four() {
     let dir = TempDir::new("run");
-    let plot = dir.0.join("sub").join("optimizers.svg");
+    let plot = dir.path().join("sub").join("optimizers.svg");
     let out = example(&["--iters", "300", "--plot", plot.to_str().unwrap()]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

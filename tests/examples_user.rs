@@ -3,26 +3,15 @@
 //! the user's own). Each runs as a binary; its last line carries the number it
 //! promises.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-/// Runs `cargo run --release --example <name> -- <args>`, with `BACKPROP_OUT` set when
-/// `out` is given.
+use std::process::Output;
+
+use common::{TempDir, run_example, text};
+
+/// Runs the example `name` with `args`, writing into `out` (`BACKPROP_OUT`) when given.
 fn example(name: &str, args: &[&str], out: Option<&TempDir>) -> Output {
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args(["run", "--release", "--quiet", "--example", name, "--"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("BACKPROP_OUT");
-    if let Some(dir) = out {
-        command.env("BACKPROP_OUT", &dir.0);
-    }
-    command.output().expect("cargo runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run_example(name, args, out.map(TempDir::path))
 }
 
 /// The value after `prefix` on the last line of `stdout`.
@@ -32,27 +21,6 @@ fn last_value(stdout: &str, prefix: &str) -> f64 {
         .unwrap_or_else(|| panic!("the last line is not `{prefix}<v>`: {last:?}"))
         .parse()
         .unwrap_or_else(|e| panic!("{last:?}: {e}"))
-}
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "backprop-examples-user-{}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 #[test]
@@ -68,7 +36,7 @@ fn regression_fits_sin_to_a_test_mse_below_a_hundredth_and_plots_it() {
     assert!(epochs > 1, "{stdout}");
 
     // The default plot path is $BACKPROP_OUT/regression.svg.
-    let plot = dir.0.join("regression.svg");
+    let plot = dir.path().join("regression.svg");
     assert!(
         stdout.contains(&format!("plot: {}", plot.display())),
         "{stdout}"

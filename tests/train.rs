@@ -1,13 +1,16 @@
 //! The training loop on the shipped MNIST subset, and the `train` example's command
 //! line: its exit codes, its one-line errors and its plot.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 use std::sync::OnceLock;
+
+mod common;
 
 use backprop::data::{DEFAULT_DIR, Mnist};
 use backprop::train::{EpochStats, History, TrainConfig, evaluate, train};
 use backprop::{Affine, Error, Network, Relu, Sgd, SoftmaxWithLoss};
+use common::{TempDir, run_example, text};
 use rand::{SeedableRng, rngs::StdRng};
 
 type Net = (Affine<784, 50>, Relu, Affine<50, 10>);
@@ -240,41 +243,9 @@ fn allocations_do_not_grow_with_iterations_or_epochs() {
     assert_eq!(one, many, "allocations of 1 iteration vs 60");
 }
 
-/// Runs the example with `args`, built in release like the tests.
+/// Runs the train example with `args`.
 fn example(args: &[&str]) -> Output {
-    Command::new(env!("CARGO"))
-        .args(["run", "--release", "--quiet", "--example", "train", "--"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("backprop-train-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    run_example("train", args, None)
 }
 
 #[test]
@@ -344,7 +315,7 @@ fn a_malformed_data_file_is_one_line_naming_the_file_and_where_to_get_data() {
     }
     let file = dir.join("train-images-idx3-ubyte");
     std::fs::write(&file, b"not an IDX file").unwrap();
-    let out = example(&["--data", dir.0.to_str().unwrap()]);
+    let out = example(&["--data", dir.path().to_str().unwrap()]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
