@@ -63,6 +63,7 @@
 //! ```
 
 mod batches;
+mod blocks;
 mod dataset;
 pub mod idx;
 mod mnist;

@@ -206,13 +206,25 @@ pub fn evaluate<const N: usize, const I: usize, const O: usize, T: Float, Y: Tar
     evaluate_into(net, data, &mut Matrix::zeros())
 }
 
-/// [`evaluate`] with the caller's batch buffer `x`.
+/// [`evaluate`], straight from the dataset's whole batches (made on its first
+/// evaluation), or through the caller's batch buffer `x` when the dataset keeps its
+/// batches for another size.
 fn evaluate_into<const N: usize, const I: usize, const O: usize, T: Float, Y: TargetSet<T>>(
     net: &mut (impl Layer<Matrix<N, I, T>, Out = Matrix<N, O, T>> + ?Sized),
     data: &Dataset<I, Y, T>,
     x: &mut Matrix<N, I, T>,
 ) -> f64 {
     let mut sum = 0.0;
+    if let Some(batches) = data.input_batches::<N>() {
+        for (k, batch) in batches.iter().enumerate() {
+            // The last batch's padding rows are not counted.
+            let rows = N.min(data.len() - k * N);
+            sum += data
+                .targets()
+                .metric_sum(k * N, net.predict(batch).as_slice(), O, rows);
+        }
+        return sum / data.len() as f64;
+    }
     for (k, inputs) in data.inputs().chunks(N * I).enumerate() {
         // A short last chunk fills the first rows; the stale rows below are not counted.
         x.as_mut_slice()[..inputs.len()].copy_from_slice(inputs);

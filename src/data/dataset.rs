@@ -3,9 +3,10 @@
 
 use std::fmt;
 
+use super::blocks::Blocks;
 use super::rows::{check_finite, count_rows, flatten};
 use super::targets::{Labels, TargetSet, Values};
-use crate::{Error, Float};
+use crate::{Error, Float, Matrix};
 
 /// `len` samples, each an input of `I` values and a target: what a network trains on
 /// and is measured on. `Y` says what a target is — [`Labels<C>`] (a class in `0..C`)
@@ -39,6 +40,8 @@ pub struct Dataset<const I: usize, Y, T = f32> {
     /// `len · I` values, input after input.
     inputs: Vec<T>,
     targets: Y,
+    /// The inputs as whole batches, for evaluation without copies.
+    blocks: Blocks,
 }
 
 /// The checks on flat inputs for `targets` targets, in order: whole rows of `I`, as
@@ -85,7 +88,7 @@ impl<const I: usize, Y: TargetSet<T>, T: Float> Dataset<I, Y, T> {
     /// ```
     pub fn new(inputs: Vec<T>, targets: Y) -> Result<Self, Error> {
         check_inputs::<I, T>(&inputs, targets.len())?;
-        Ok(Self { inputs, targets })
+        Ok(Self::from_checked(inputs, targets))
     }
 
     /// A dataset from inputs and targets a loader has already checked.
@@ -97,7 +100,19 @@ impl<const I: usize, Y: TargetSet<T>, T: Float> Dataset<I, Y, T> {
             inputs.len(),
             targets.len()
         );
-        Self { inputs, targets }
+        Self {
+            inputs,
+            targets,
+            blocks: Blocks::default(),
+        }
+    }
+
+    /// The inputs as consecutive `Matrix<N, I, T>` batches, the last padded with zero
+    /// rows: made on the first call and kept (a second copy of the inputs), so that
+    /// evaluating a network after every epoch copies nothing. `None` if an earlier call
+    /// made them for another batch size.
+    pub(crate) fn input_batches<const N: usize>(&self) -> Option<&[Matrix<N, I, T>]> {
+        self.blocks.get::<N, I, T>(&self.inputs)
     }
 
     /// The number of samples.
@@ -180,10 +195,7 @@ impl<const I: usize, Y: TargetSet<T>, T: Float> Dataset<I, Y, T> {
     /// ```
     pub fn take(&self, n: usize) -> Self {
         let n = n.min(self.len());
-        Self {
-            inputs: self.inputs[..n * I].to_vec(),
-            targets: self.targets.take(n),
-        }
+        Self::from_checked(self.inputs[..n * I].to_vec(), self.targets.take(n))
     }
 }
 
@@ -227,7 +239,7 @@ impl<const I: usize, const C: usize, T: Float> Dataset<I, Labels<C>, T> {
     pub fn classification_from_flat(inputs: Vec<T>, labels: Vec<usize>) -> Result<Self, Error> {
         check_inputs::<I, T>(&inputs, labels.len())?;
         let targets = Labels::new(labels)?;
-        Ok(Self { inputs, targets })
+        Ok(Self::from_checked(inputs, targets))
     }
 
     /// The label of sample `i`, in `0..C`.
@@ -304,7 +316,7 @@ impl<const I: usize, const O: usize, T: Float> Dataset<I, Values<O, T>, T> {
     pub fn regression_from_flat(inputs: Vec<T>, targets: Vec<T>) -> Result<Self, Error> {
         check_inputs::<I, T>(&inputs, count_rows(targets.len(), O, "target")?)?;
         let targets = Values::new(targets)?;
-        Ok(Self { inputs, targets })
+        Ok(Self::from_checked(inputs, targets))
     }
 
     /// The target of sample `i`: `O` values.
