@@ -154,7 +154,7 @@ impl<const C: usize, T> Named for Scale<C, T> {
 
 /// One parameter, `s`, with its gradient `ds`.
 impl<const C: usize, T: Float> Params<T> for Scale<C, T> {
-    params!(T; s => ds);
+    params!(T; vector s => ds);
 }
 
 /// The inputs' width, the hidden width and the number of classes.

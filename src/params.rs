@@ -30,9 +30,9 @@ pub struct ParamRef<'a, T> {
     pub values: &'a [T],
     /// ∂L/∂values from the last backward pass, same layout.
     pub grad: &'a [T],
-    /// The shape as the layer sees it, `(rows, columns)`: `(I, O)` for an `Affine`'s
-    /// `w`, `(1, O)` for its `b`.
-    pub shape: (usize, usize),
+    /// The shape as the layer declares it, the one a saved tensor has: `[I, O]` for an
+    /// `Affine`'s `w` (a matrix), `[O]` for its `b` (a vector).
+    pub shape: &'a [usize],
 }
 
 /// Something with trainable parameters: a layer or a network.
@@ -49,8 +49,8 @@ pub struct ParamRef<'a, T> {
 /// net.visit_params(&mut |p| names.push(format!("{} {}", p.name, p.values.len())));
 /// assert_eq!(names, ["0.w 6", "0.b 2", "2.w 2", "2.b 1"]);
 /// let mut shapes = Vec::new();
-/// net.inspect_params(&mut |p| shapes.push(p.shape));
-/// assert_eq!(shapes, [(3, 2), (1, 2), (2, 1), (1, 1)]);
+/// net.inspect_params(&mut |p| shapes.push(p.shape.to_vec()));
+/// assert_eq!(shapes, [vec![3, 2], vec![2], vec![2, 1], vec![1]]);
 /// ```
 pub trait Params<T: Float> {
     /// Calls `f` once for every parameter, in a fixed order, with its values to update.
@@ -78,24 +78,27 @@ pub trait Params<T: Float> {
 }
 
 /// Writes both methods of [`Params`] for a layer from its parameter fields, each named
-/// after its field and paired with the field holding its gradient:
-/// `params!(T; w => dw, b => db)` visits `self.w` (gradient `self.dw`) as `w`, then
-/// `self.b` as `b`. The fields are [`Matrix`](crate::Matrix)es of `T`.
+/// after its field, paired with the field holding its gradient, and declared a
+/// `matrix` (shape `[rows, cols]`) or a `vector` (a one-row matrix, shape `[cols]`):
+/// `params!(T; matrix w => dw, vector b => db)` visits `self.w` (gradient `self.dw`)
+/// as `w`, then `self.b` as `b`. The fields are [`Matrix`](crate::Matrix)es of `T`;
+/// the shapes are what [`ParamRef::shape`] reports and what saved weights record.
 ///
 /// ```
 /// use backprop::{Float, Matrix, Params, params};
-/// struct Scale<T> { s: Matrix<1, 1, T>, ds: Matrix<1, 1, T> }
+/// struct Scale<T> { s: Matrix<1, 3, T>, ds: Matrix<1, 3, T> }
 /// impl<T: Float> Params<T> for Scale<T> {
-///     params!(T; s => ds);
+///     params!(T; vector s => ds);
 /// }
-/// let mut layer = Scale { s: Matrix::new([[2.0_f64]]), ds: Matrix::new([[0.5]]) };
+/// let mut layer = Scale { s: Matrix::new([[2.0_f64, 1.0, 1.0]]), ds: Matrix::new([[0.5, 0.0, 0.0]]) };
 /// layer.visit_params(&mut |p| p.values[0] -= p.grad[0]);
 /// assert_eq!(layer.s[(0, 0)], 1.5);
-/// assert_eq!(layer.param_count(), 1);
+/// assert_eq!(layer.param_count(), 3);
+/// layer.inspect_params(&mut |p| assert_eq!(p.shape, [3]));
 /// ```
 #[macro_export]
 macro_rules! params {
-    ($T:ty; $($value:ident => $grad:ident),+ $(,)?) => {
+    ($T:ty; $($kind:ident $value:ident => $grad:ident),+ $(,)?) => {
         fn visit_params(&mut self, f: &mut dyn FnMut($crate::Param<'_, $T>)) {
             $(f($crate::Param {
                 name: &stringify!($value),
@@ -109,10 +112,19 @@ macro_rules! params {
                 name: &stringify!($value),
                 values: self.$value.as_slice(),
                 grad: self.$grad.as_slice(),
-                shape: self.$value.shape(),
+                shape: &$crate::params!(@shape $kind, self.$value.shape()),
             });)+
         }
     };
+    (@shape matrix, $shape:expr) => {{
+        let (rows, cols) = $shape;
+        [rows, cols]
+    }};
+    (@shape vector, $shape:expr) => {{
+        let (rows, cols) = $shape;
+        assert_eq!(rows, 1, "params!: a `vector` parameter is a one-row matrix");
+        [cols]
+    }};
 }
 
 /// A name inside a tuple network: the layer's position, a dot, the inner name.

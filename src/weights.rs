@@ -9,9 +9,9 @@
 //!
 //! - the name is the visitor's: `0.w`, `0.b`, `2.w`, `2.b` for the book's
 //!   `(Affine<784, 50>, Relu, Affine<50, 10>)`;
-//! - a parameter of shape `(rows, cols)` is stored with shape `[rows, cols]`, row-major
-//!   (an `Affine<I, O>`'s `w` is `[I, O]`, the book's layout, so `Y = X·W + b`), and one
-//!   with a single row as `[cols]` (a bias `b` is `[O]`);
+//! - the shape is the one the layer declares ([`ParamRef::shape`](crate::ParamRef)),
+//!   row-major: an `Affine<I, O>`'s `w` is `[I, O]` (the book's layout, `Y = X·W + b`)
+//!   and its bias `b` is `[O]`;
 //! - the dtype is `F32` or `F64`, as the network's element type, little-endian;
 //! - the header's `__metadata__` records `format` (`backprop`), `backprop_version`,
 //!   `network` (its [name](crate::Named)), `summary` (one line a parameter, e.g.
@@ -89,7 +89,7 @@ pub fn save<T: Float, N: Params<T> + Named + ?Sized>(
         for &x in p.values {
             push_le_bytes(&mut bytes, x);
         }
-        tensors.push((p.name.to_string(), stored_shape(p.shape), bytes));
+        tensors.push((p.name.to_string(), p.shape.to_vec(), bytes));
     });
     let mut names = HashSet::new();
     if let Some((name, ..)) = tensors.iter().find(|(name, ..)| !names.insert(name)) {
@@ -216,7 +216,7 @@ fn check<T: Float, N: Params<T> + ?Sized>(
     net.inspect_params(&mut |p| {
         if failed.is_none() {
             let name = p.name.to_string();
-            match decode::<T>(file, path, &name, stored_shape(p.shape)) {
+            match decode::<T>(file, path, &name, p.shape.to_vec()) {
                 Ok(v) => values.push((name, v)),
                 Err(e) => failed = Some(e),
             }
@@ -282,15 +282,6 @@ fn decode<T: Float>(
         ));
     }
     Ok(data.chunks_exact(size).map(from_le_bytes::<T>).collect())
-}
-
-/// `[rows, cols]`, or `[cols]` for a single row (a bias).
-fn stored_shape((rows, cols): (usize, usize)) -> Vec<usize> {
-    if rows == 1 {
-        vec![cols]
-    } else {
-        vec![rows, cols]
-    }
 }
 
 /// `F32` or `F64`.

@@ -271,7 +271,7 @@ impl<const N: usize, const I: usize, const O: usize> Layer<Matrix<N, I, f64>> fo
 impl<const N: usize, const I: usize, const O: usize> Named for Buggy<N, I, O> {}
 
 impl<const N: usize, const I: usize, const O: usize> Params<f64> for Buggy<N, I, O> {
-    params!(f64; w => dw, b => db);
+    params!(f64; matrix w => dw, vector b => db);
 }
 
 /// `(Affine<3, 4>, Buggy<4, 4>, Sigmoid)` with the given bug, checked on a batch of 5.

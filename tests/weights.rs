@@ -392,3 +392,32 @@ fn a_save_that_cannot_write_names_the_path_and_leaves_no_temporary_file() {
     );
     assert_eq!(err.to_string().lines().count(), 1);
 }
+
+/// A layer with one input still stores its `w` as `[1, O]`, a matrix, and its bias as
+/// `[O]`: shapes come from what each layer declares, not from the number of rows.
+#[test]
+fn a_one_input_layer_keeps_w_two_dimensional() {
+    let dir = TempDir::new("weights-one-input");
+    let path = dir.join("sine.safetensors");
+    let mut rng = StdRng::seed_from_u64(6);
+    let net = (
+        Affine::<1, 4, f64>::random(0.5, &mut rng),
+        Relu::new(),
+        Affine::<4, 1, f64>::random(0.5, &mut rng),
+    );
+    save(&net, &path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let file = SafeTensors::deserialize(&bytes).unwrap();
+    let shape = |name: &str| file.tensor(name).unwrap().shape().to_vec();
+    assert_eq!(
+        [shape("0.w"), shape("0.b"), shape("2.w"), shape("2.b")],
+        [vec![1, 4], vec![4], vec![4, 1], vec![1]]
+    );
+    let mut fresh = (
+        Affine::<1, 4, f64>::zeros(),
+        Relu::new(),
+        Affine::<4, 1, f64>::zeros(),
+    );
+    load(&mut fresh, &path).unwrap();
+    assert_eq!((fresh.0.w, fresh.2.b), (net.0.w, net.2.b));
+}

@@ -202,5 +202,5 @@ impl<const I: usize, const O: usize, T> Named for Affine<I, O, T> {
 
 /// Two parameters: `w` (with `dw`) and `b` (with `db`).
 impl<const I: usize, const O: usize, T: Float> Params<T> for Affine<I, O, T> {
-    params!(T; w => dw, b => db);
+    params!(T; matrix w => dw, vector b => db);
 }

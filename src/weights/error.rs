@@ -74,7 +74,7 @@ pub enum WeightsError {
         path: PathBuf,
         /// The tensor's name.
         name: String,
-        /// The parameter's shape: `[rows, cols]`, or `[cols]` when it has one row.
+        /// The parameter's shape as its layer declares it: `[rows, cols]` for a matrix, `[n]` for a vector.
         expected: Vec<usize>,
         /// The tensor's shape in the file.
         found: Vec<usize>,
