@@ -49,10 +49,13 @@ def find(data: Path, name: str) -> Path:
 
 def load_layers(path: Path):
     """[(W, b)] in layer order, checked: a chain of Affine layers."""
-    with safe_open(str(path), framework="numpy") as f:
-        names = list(f.keys())
-        tensors = {name: f.get_tensor(name) for name in names}
-        meta = f.metadata() or {}
+    try:
+        with safe_open(str(path), framework="numpy") as f:
+            names = list(f.keys())
+            tensors = {name: f.get_tensor(name) for name in names}
+            meta = f.metadata() or {}
+    except Exception as e:  # OSError, or the package's own SafetensorError
+        sys.exit(f"{path}: cannot read as safetensors: {e}")
     positions = sorted({int(m.group(1)) for n in names if (m := re.fullmatch(r"(\d+)\.[wb]", n))})
     if len(positions) * 2 != len(names):
         sys.exit(f"{path}: expected only Affine parameters `K.w`, `K.b`, found {names}")
