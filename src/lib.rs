@@ -18,6 +18,7 @@ mod params;
 mod summary;
 pub mod threads;
 pub mod train;
+pub mod weights;
 
 #[doc = include_str!("../docs/shape_errors.md")]
 pub mod shape_errors {}

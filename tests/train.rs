@@ -9,7 +9,7 @@ mod common;
 
 use backprop::data::{DEFAULT_DIR, Mnist};
 use backprop::train::{EpochStats, History, TrainConfig, evaluate, train};
-use backprop::{Affine, Error, Network, Relu, Sgd, SoftmaxWithLoss};
+use backprop::{Affine, Error, Network, Relu, Sgd, SoftmaxWithLoss, weights};
 use common::{TempDir, run_example, text};
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -277,6 +277,7 @@ fn a_bad_flag_prints_the_usage_and_exits_2() {
         "--seed",
         "--threads",
         "--plot",
+        "--save",
         "const BATCH",
         "const HIDDEN",
     ] {
@@ -446,4 +447,67 @@ fn the_example_prints_epochs_a_final_line_and_writes_both_curves() {
             "the plot lacks the text {label:?}"
         );
     }
+}
+
+/// The printed value of `key=` on the example's `final:` line.
+fn final_value<'a>(stdout: &'a str, key: &str) -> &'a str {
+    let last = stdout.lines().last().unwrap_or("");
+    last.strip_prefix("final: ")
+        .and_then(|rest| rest.split(' ').find_map(|kv| kv.strip_prefix(key)))
+        .unwrap_or_else(|| panic!("no {key} on the last line: {stdout}"))
+}
+
+#[test]
+fn save_writes_a_model_that_loads_into_a_fresh_net_with_the_printed_accuracy() {
+    let dir = TempDir::new("save");
+    let model = dir.join("out").join("model.safetensors");
+    let plot = dir.join("plot.svg");
+    let out = example(&[
+        "--iters",
+        "200",
+        "--save",
+        model.to_str().unwrap(),
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!("saved: {}\n", model.display())),
+        "{stdout}"
+    );
+    let mut net: Net = (Affine::zeros(), Relu::new(), Affine::zeros());
+    weights::load(&mut net, &model).unwrap();
+    let test_acc = evaluate::<100, _, _, _, _>(&mut net, &mnist().test);
+    assert_eq!(format!("{test_acc:.4}"), final_value(&stdout, "test_acc="));
+}
+
+#[test]
+fn a_model_that_cannot_be_saved_is_one_line_and_exit_1_after_the_results() {
+    let dir = TempDir::new("save-fails");
+    let not_a_dir = dir.join("file");
+    std::fs::write(&not_a_dir, b"").unwrap();
+    let model = not_a_dir.join("model.safetensors");
+    let plot = dir.join("plot.svg");
+    let out = example(&[
+        "--iters",
+        "20",
+        "--save",
+        model.to_str().unwrap(),
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: cannot save the model: {}: ",
+            not_a_dir.display()
+        )),
+        "{stderr}"
+    );
+    let stdout = text(&out.stdout);
+    final_value(&stdout, "test_acc=");
+    assert!(!stdout.contains("saved:"), "{stdout}");
 }

@@ -8,7 +8,7 @@ use backprop::train::TrainConfig;
 
 /// What `--help` prints (and, with an error line first, what a bad flag prints).
 pub const USAGE: &str = "\
-usage: cargo run --release --example train -- [--data DIR] [--iters N] [--optimizer NAME] [--lr X] [--seed N] [--threads N] [--plot PATH]
+usage: cargo run --release --example train -- [--data DIR] [--iters N] [--optimizer NAME] [--lr X] [--seed N] [--threads N] [--plot PATH] [--save PATH]
 
 Trains the book's two-layer net (784-50-10, ReLU, init std 0.01) with minibatch SGD
 (or another optimizer of section 6.1), prints train/test accuracy and mean loss after
@@ -29,6 +29,9 @@ every epoch, and plots them.
                 results are the same bits as on one thread
   --plot PATH   where to write the SVG plot of loss and accuracy per epoch
                 (default out/train.svg, or $BACKPROP_OUT/train.svg)
+  --save PATH   after training, save the weights as safetensors (names 0.w, 0.b,
+                2.w, 2.b; w is [inputs, outputs]); `backprop::weights::load` and the
+                predict example read it back
   -h, --help    this text
 
 The batch size (100) and the hidden width (50) are compile-time shapes, not flags:
@@ -50,6 +53,8 @@ pub struct Args {
     pub plot: PathBuf,
     /// Threads for the large matrix products.
     pub threads: usize,
+    /// Where to save the trained weights, if anywhere.
+    pub save: Option<PathBuf>,
 }
 
 /// What the command line asks for.
@@ -71,6 +76,7 @@ pub fn parse() -> Result<Command, lexopt::Error> {
         lr: None,
         plot: out.join("train.svg"),
         threads: 1,
+        save: None,
     };
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next()? {
@@ -104,6 +110,7 @@ pub fn parse() -> Result<Command, lexopt::Error> {
                 }
             }
             Long("plot") => args.plot = parser.value()?.into(),
+            Long("save") => args.save = Some(parser.value()?.into()),
             Short('h') | Long("help") => return Ok(Command::Help),
             _ => return Err(arg.unexpected()),
         }

@@ -6,14 +6,16 @@
 //!     cargo run --release --example train
 //!     cargo run --release --example train -- --optimizer adam
 //!     cargo run --release --example train -- --data /usr/share/datasets/fashion-mnist
+//!     cargo run --release --example train -- --save out/model.safetensors
 //!     cargo run --release --example train -- --help
 //!
 //! Prints a header, one line per epoch, and ends with
 //! `final: train_acc=<a> test_acc=<b> seconds=<s>` (the seconds of the training loop,
 //! evaluations included, loading not). Writes an SVG of the loss and accuracy curves
-//! to `out/train.svg` (see `--plot`). A progress bar is drawn when stdout is a
-//! terminal. Exit codes: 0 done, 1 unusable data or a loss that stopped being a
-//! number, 2 a bad command line.
+//! to `out/train.svg` (see `--plot`), and with `--save PATH` the trained weights as
+//! safetensors (printing `saved: PATH`). A progress bar is drawn when stdout is a
+//! terminal. Exit codes: 0 done, 1 unusable data, a loss that stopped being a
+//! number, or a plot or model that could not be written, 2 a bad command line.
 
 mod args;
 mod plot;
@@ -137,13 +139,24 @@ fn run(args: &Args) -> Result<(), String> {
         Ok(()) => println!("plot: {}", args.plot.display()),
         Err(e) => eprintln!("error: cannot write the plot {}: {e}", args.plot.display()),
     }
+    let saved = match &args.save {
+        Some(path) => match backprop::weights::save(&net, path) {
+            Ok(()) => {
+                println!("saved: {}", path.display());
+                Ok(())
+            }
+            Err(e) => Err(format!("cannot save the model: {e}")),
+        },
+        None => Ok(()),
+    };
     println!(
         "final: train_acc={:.4} test_acc={:.4} seconds={:.1}",
         last.train_metric,
         last.test_metric,
         history.seconds()
     );
-    // The results are printed either way; a lost plot still fails the run.
+    // The results are printed either way; a lost plot or model still fails the run.
+    saved?;
     plotted.map_err(|_| "the plot was not written".to_string())
 }
 
