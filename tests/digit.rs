@@ -17,6 +17,9 @@ use rand::{SeedableRng, rngs::StdRng};
 /// The book's two-layer net.
 type Net = (Affine<784, 50>, Relu, Affine<50, 10>);
 
+/// A way to draw a digit's ink bytes as an image.
+type Style = fn(&[u8]) -> DynamicImage;
+
 /// How many test digits each style is measured on.
 const DIGITS: usize = 200;
 
@@ -127,7 +130,7 @@ fn round_trip(image: &DynamicImage, format: ImageFormat) -> DynamicImage {
 
 /// The first test digits drawn by `style`, encoded as `format`, decoded and
 /// preprocessed: `DIGITS · 784` values.
-fn preprocessed(style: fn(&[u8]) -> DynamicImage, format: ImageFormat) -> Vec<f32> {
+fn preprocessed(style: Style, format: ImageFormat) -> Vec<f32> {
     let mut inputs = Vec::with_capacity(DIGITS * 784);
     for i in 0..DIGITS {
         let decoded = round_trip(&style(&ink_bytes(i)), format).into_rgba8();
@@ -144,7 +147,7 @@ fn digits_written_as_images_in_five_ways_are_classified_as_well_as_the_raw_ones(
     let raw = accuracy(&mut net, &mnist().test.inputs()[..DIGITS * 784]);
     println!("raw MNIST digits: accuracy {raw:.3} on {DIGITS}");
     assert!(raw > 0.85, "the network trained too little: {raw}");
-    let styles: [(&str, fn(&[u8]) -> DynamicImage, ImageFormat); 5] = [
+    let styles: [(&str, Style, ImageFormat); 5] = [
         ("white on black, PNG", white_on_black, ImageFormat::Png),
         (
             "black on white 3×, PNG",
@@ -199,10 +202,7 @@ fn the_same_digit_in_every_style_gives_nearly_the_same_input() {
     let ink = ink_bytes(0);
     let reference = preprocess_one(&white_on_black(&ink), ImageFormat::Png);
     for (style, format) in [
-        (
-            black_on_white_3x as fn(&[u8]) -> DynamicImage,
-            ImageFormat::Png,
-        ),
+        (black_on_white_3x as Style, ImageFormat::Png),
         (small_off_centre, ImageFormat::Png),
         (transparent_rgba, ImageFormat::Png),
     ] {
