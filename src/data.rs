@@ -12,6 +12,9 @@
 //! - [`Splits`] is a training and a test dataset; [`Mnist`] is the one for MNIST,
 //!   `Splits<784, Labels<10>>`, whose [`Mnist::load`] reads the four standard files of
 //!   a directory and scales each pixel `p` to `p / 255` in `[0, 1]`.
+//! - [`digit_from_rgba`] (and [`digit_from_gray`]) turns a picture of a digit, of any
+//!   size, into a 28×28 input as MNIST's were made: inverted if drawn dark on light,
+//!   cropped, fitted into 20×20, centred by its centre of mass.
 //! - [`idx`] reads one IDX file, gzip-compressed or raw (told apart by the first two
 //!   bytes, gzip's `1f 8b`), and checks its header against its payload before trusting
 //!   either: a header is only a claim about the bytes that follow.
@@ -65,6 +68,7 @@
 mod batches;
 mod blocks;
 mod dataset;
+mod digit;
 pub mod idx;
 mod mnist;
 mod rows;
@@ -76,6 +80,7 @@ use std::path::PathBuf;
 
 pub use batches::Batches;
 pub use dataset::{Dataset, Splits};
+pub use digit::{INK_THRESHOLD, digit_from_gray, digit_from_rgba};
 pub use mnist::{CLASSES, COLS, DEFAULT_DIR, Mnist, PIXELS, ROWS, Split};
 pub use targets::{Labels, TargetSet, Values};
 

@@ -95,6 +95,39 @@ pub enum Error {
         /// What the thread pool reported.
         reason: String,
     },
+    /// An image buffer whose length is not `width · height` pixels of `per_pixel`
+    /// values each.
+    ImageLength {
+        /// The image's width in pixels.
+        width: usize,
+        /// The image's height in pixels.
+        height: usize,
+        /// `"RGBA"` or `"grayscale"`.
+        format: &'static str,
+        /// Values a pixel: 4 for RGBA, 1 for grayscale.
+        per_pixel: usize,
+        /// The buffer's length.
+        actual: usize,
+    },
+    /// An image with no pixels: a width or height of 0.
+    EmptyImage {
+        /// The width given.
+        width: usize,
+        /// The height given.
+        height: usize,
+    },
+    /// A grayscale pixel outside `[0, 1]` (0 black, 1 white), or NaN.
+    Pixel {
+        /// Its column, counting from 0.
+        x: usize,
+        /// Its row, counting from 0.
+        y: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// An image with no ink: every pixel is (nearly) the paper's brightness, or fully
+    /// transparent.
+    BlankImage,
 }
 
 impl fmt::Display for Error {
@@ -148,6 +181,34 @@ impl fmt::Display for Error {
             Error::Threads { threads, reason } => {
                 write!(f, "could not start a pool of {threads} threads: {reason}")
             }
+            Error::ImageLength {
+                width,
+                height,
+                format,
+                per_pixel,
+                actual,
+            } => {
+                let expected = *width as u128 * *height as u128 * *per_pixel as u128;
+                write!(
+                    f,
+                    "a {width}×{height} {format} image needs {expected} values"
+                )?;
+                if *per_pixel > 1 {
+                    write!(f, " ({per_pixel} a pixel)")?;
+                }
+                write!(f, ", got {actual}")
+            }
+            Error::EmptyImage { width, height } => {
+                write!(f, "a {width}×{height} image has no pixels")
+            }
+            Error::Pixel { x, y, value } => write!(
+                f,
+                "pixel ({x}, {y}) is {value}, outside 0 (black) to 1 (white)"
+            ),
+            Error::BlankImage => write!(
+                f,
+                "the image is blank: no pixel stands out from the paper (or the transparent background)"
+            ),
         }
     }
 }

@@ -1,0 +1,147 @@
+//! The `predict` example end to end: a model saved by the `train` example, digits of
+//! the shipped test set written as PNG files, one line per image, and the exit codes
+//! for a broken image, a missing `--model` and a model file that is not safetensors.
+
+mod common;
+
+use backprop::data::Mnist;
+use common::{TempDir, run_example, text};
+use image::{GrayImage, Luma};
+
+/// Test digit `i` written as black ink on white paper, enlarged 3×, to `path`;
+/// returns its label.
+fn write_digit(mnist: &Mnist, i: usize, path: &std::path::Path) -> usize {
+    let ink = mnist.test.input(i);
+    let image = GrayImage::from_fn(84, 84, |x, y| {
+        let v = ink[(y / 3 * 28 + x / 3) as usize];
+        Luma([255 - (v * 255.0).round() as u8])
+    });
+    image.save(path).unwrap();
+    mnist.test.label(i)
+}
+
+/// `DIGIT  (d1 p1, d2 p2, d3 p3)` parsed: the digit and the three pairs.
+fn parse_prediction(rest: &str) -> (usize, Vec<(usize, f64)>) {
+    let (digit, top) = rest.split_once("  (").expect("DIGIT  (…)");
+    let top = top.strip_suffix(')').expect("ends with )");
+    let pairs = top
+        .split(", ")
+        .map(|pair| {
+            let (d, p) = pair.split_once(' ').expect("digit probability");
+            (d.parse().unwrap(), p.parse().unwrap())
+        })
+        .collect();
+    (digit.parse().unwrap(), pairs)
+}
+
+#[test]
+fn a_saved_model_classifies_png_digits_and_a_broken_image_fails_alone() {
+    let dir = TempDir::new("predict");
+    let model = dir.join("model.safetensors");
+    let model_arg = model.to_str().unwrap();
+    let plot = dir.join("train.svg");
+    let trained = run_example(
+        "train",
+        &[
+            "--iters",
+            "300",
+            "--save",
+            model_arg,
+            "--plot",
+            plot.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(trained.status.success(), "{}", text(&trained.stderr));
+
+    let mnist: Mnist = Mnist::load_default().unwrap();
+    let mut images = Vec::new();
+    for i in 0..3 {
+        let path = dir.join(&format!("digit{i}.png"));
+        let label = write_digit(&mnist, i, &path);
+        images.push((path.to_str().unwrap().to_string(), label));
+    }
+    let args: Vec<&str> = ["--model", model_arg]
+        .into_iter()
+        .chain(images.iter().map(|(p, _)| p.as_str()))
+        .collect();
+    let out = run_example("predict", &args, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    for (line, (path, label)) in lines.iter().zip(&images) {
+        let rest = line.strip_prefix(&format!("{path}: ")).expect(line);
+        let (digit, top) = parse_prediction(rest);
+        // The first three test digits (7, 2, 1) are easy: the net of 300 steps (test
+        // accuracy 0.88, the same every run) gets them right.
+        assert_eq!(digit, *label, "{line}");
+        assert_eq!(top.len(), 3, "{line}");
+        assert_eq!(top[0].0, digit, "{line}");
+        assert!(top.windows(2).all(|w| w[0].1 >= w[1].1), "{line}");
+        assert!(top.iter().map(|&(_, p)| p).sum::<f64>() <= 1.0015, "{line}");
+        assert!(top[0].1 > 0.5, "{line}");
+    }
+
+    // A file that is not an image, between two that are: its own error line, the
+    // others still classified, exit 1.
+    let broken = dir.join("broken.png");
+    std::fs::write(&broken, b"not a picture").unwrap();
+    let broken = broken.to_str().unwrap();
+    let out = run_example(
+        "predict",
+        &["--model", model_arg, &images[0].0, broken, &images[1].0],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!("{}: 7  (7 ", images[0].0)),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("{broken}: error: ")),
+        "{stdout}"
+    );
+    assert!(lines[1].contains("Png"), "{stdout}");
+    assert!(
+        lines[2].starts_with(&format!("{}: 2  (2 ", images[1].0)),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn without_model_it_says_how_to_train_and_save_one_and_exits_2() {
+    let out = run_example("predict", &["my_digit.png"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: --model PATH is needed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cargo run --release --example train -- --save out/model.safetensors"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_model_that_does_not_load_is_one_line_and_exit_1() {
+    let dir = TempDir::new("predict-bad-model");
+    let not_safetensors = dir.join("model.safetensors");
+    std::fs::write(&not_safetensors, b"this is not a model").unwrap();
+    let missing = dir.join("none.safetensors");
+    for (model, says) in [(&not_safetensors, "safetensors"), (&missing, "--save")] {
+        let model = model.to_str().unwrap();
+        let out = run_example("predict", &["--model", model, "digit.png"], None);
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with(&format!("error: {model}: ")), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(out.stdout.is_empty(), "no image is read before the model");
+    }
+}
