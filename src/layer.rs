@@ -33,6 +33,36 @@ impl<const R: usize, const C: usize, T: Float> Shape for Matrix<R, C, T> {
     const SHAPE: (usize, usize) = (R, C);
 }
 
+/// Training or inference: the one switch that layers which behave differently in the
+/// two (chapter 6's `Dropout` and `BatchNorm`) receive through [`Layer::set_mode`].
+///
+/// The network methods set it, so that going through them a user cannot get it wrong:
+/// [`Network::loss`](crate::Network::loss) and [`gradient`](crate::Network::gradient)
+/// (and so the training loop and the gradient check) run in `Train`;
+/// [`predict`](crate::Network::predict), [`accuracy`](crate::Network::accuracy),
+/// [`correct`](crate::Network::correct) and the loop's evaluation run in `Infer`. A
+/// layer that depends on the mode refuses a `backward` after an `Infer` forward pass
+/// (it panics, naming itself), so a backward pass by hand after `predict` cannot go
+/// through silently.
+///
+/// ```
+/// use backprop::{Dropout, Layer, Matrix, Mode};
+/// let mut dropout = Dropout::new(0.5, 7);
+/// Layer::<Matrix<1, 4>>::set_mode(&mut dropout, Mode::Infer);
+/// let y = dropout.forward(&Matrix::<1, 4>::filled(2.0));
+/// assert_eq!(y.as_slice(), &[1.0; 4]); // every unit, scaled by 1 − 0.5
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Training: dropout draws a fresh mask, batch norm uses the batch's statistics
+    /// and updates its running ones.
+    #[default]
+    Train,
+    /// Inference: no dropout (the book's scaling instead), batch norm uses its running
+    /// statistics.
+    Infer,
+}
+
 /// What a layer is called in a network summary, and the mark of a layer: every layer
 /// (and every tuple of layers) implements it, usually as an empty `impl`, whose default
 /// name is the type's own without module paths (`Tanh`, `MyLayer<3>`).
@@ -144,6 +174,13 @@ pub trait Layer<In>: Named {
         self.backward(x, dout);
     }
 
+    /// Switches the layer between training and inference ([`Mode`]); the default
+    /// ignores it, as every layer that behaves the same in both does. A tuple passes
+    /// it to each member.
+    fn set_mode(&mut self, mode: Mode) {
+        let _ = mode;
+    }
+
     /// Appends this layer's row to a network summary: its position in the network
     /// (`"0"`, `"2"`; `"1.0"` inside a nested tuple), its [name](Named::name) and its
     /// output shape for this input. A tuple appends one row per member. The parameter
@@ -155,6 +192,7 @@ pub trait Layer<In>: Named {
             layer: self.name(),
             output: <Self::Out as Shape>::SHAPE,
             params: 0,
+            state: 0,
         });
     }
 }
@@ -200,6 +238,10 @@ macro_rules! tuple_layer {
 
             fn backward_params(&mut self, x: &X, dout: &Self::Out) {
                 tuple_layer!(@backward self, x, dout, backward_params; $($idx)+)
+            }
+
+            fn set_mode(&mut self, mode: Mode) {
+                $(self.$idx.set_mode(mode);)+
             }
 
             fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {
@@ -250,6 +292,10 @@ impl<X, A: Layer<X>> Layer<X> for (A,) {
 
     fn backward_params(&mut self, x: &X, dout: &Self::Out) {
         self.0.backward_params(x, dout)
+    }
+
+    fn set_mode(&mut self, mode: Mode) {
+        self.0.set_mode(mode)
     }
 
     fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {

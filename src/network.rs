@@ -7,7 +7,7 @@
 
 use crate::layer::Shape;
 use crate::matrix::argmax;
-use crate::{Error, Float, Layer, Loss, Matrix, Named, Params, Summary};
+use crate::{Error, Float, Layer, Loss, Matrix, Mode, Named, Params, Summary, SummaryRow};
 
 /// The network-level methods, available on every layer and tuple of layers (every
 /// [`Named`] type).
@@ -31,7 +31,8 @@ use crate::{Error, Float, Layer, Loss, Matrix, Named, Params, Summary};
 /// assert_eq!(net.predict(&x).row(0).len(), 3);
 /// ```
 pub trait Network: Named {
-    /// The network's output for a batch: the forward pass.
+    /// The network's output for a batch: the forward pass in inference mode
+    /// ([`Mode::Infer`]: no dropout, batch norm with its running statistics).
     ///
     /// ```
     /// use backprop::{Affine, Matrix, Network};
@@ -42,11 +43,13 @@ pub trait Network: Named {
     where
         Self: Layer<X>,
     {
+        Layer::<X>::set_mode(self, Mode::Infer);
         self.forward(x)
     }
 
     /// The mean loss of a batch against its targets, for any [`Loss`] (forward pass
-    /// only; a backward pass by hand may follow, given the same `x`).
+    /// only, in training mode, [`Mode::Train`]; a backward pass by hand may follow,
+    /// given the same `x`).
     ///
     /// # Errors
     /// Targets the loss rejects (a label out of range, a row that is not one-hot, a
@@ -67,10 +70,12 @@ pub trait Network: Named {
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
+        Layer::<Matrix<N, I, T>>::set_mode(self, Mode::Train);
         loss.forward(self.forward(x), targets)
     }
 
-    /// Forward, loss, then backward through every layer: afterwards each parameter's
+    /// Forward (in training mode, [`Mode::Train`]), loss, then backward through every
+    /// layer: afterwards each parameter's
     /// gradient is stored beside it (section 5.7, step 2). Returns the loss. The
     /// input's own gradient is not computed: the data needs none
     /// ([`Layer::backward_params`]).
@@ -96,6 +101,7 @@ pub trait Network: Named {
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
+        Layer::<Matrix<N, I, T>>::set_mode(self, Mode::Train);
         let value = loss.forward(self.forward(x), targets)?;
         self.backward_params(x, loss.backward());
         Ok(value)
@@ -135,7 +141,7 @@ pub trait Network: Named {
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
-        let scores = self.forward(x);
+        let scores = self.predict(x);
         scores
             .rows()
             .zip(labels)
@@ -161,24 +167,25 @@ pub trait Network: Named {
         let mut rows = Vec::new();
         self.summarize("", &mut rows);
         self.inspect_params(&mut |p| {
-            let name = p.name.to_string();
-            // The row whose position is the longest prefix of the name: `2` for `2.w`.
-            let owner = rows
-                .iter_mut()
-                .filter(|r| {
-                    r.position.is_empty()
-                        || name
-                            .strip_prefix(r.position.as_str())
-                            .is_some_and(|rest| rest.starts_with('.'))
-                })
-                .max_by_key(|r| r.position.len());
-            match owner {
-                Some(row) => row.params += p.values.len(),
-                None => panic!("summary: parameter `{name}` belongs to no layer of the network"),
-            }
+            owner(&mut rows, &p.name.to_string()).params += p.values.len()
         });
+        self.inspect_state(&mut |p| owner(&mut rows, &p.name.to_string()).state += p.values.len());
         Summary { rows }
     }
 }
 
 impl<L: Named + ?Sized> Network for L {}
+
+/// The row of the layer a parameter named `name` belongs to: the one whose position is
+/// the longest prefix of the name (`2` for `2.w`; the only row for a bare layer's `w`).
+fn owner<'a>(rows: &'a mut [SummaryRow], name: &str) -> &'a mut SummaryRow {
+    rows.iter_mut()
+        .filter(|r| {
+            r.position.is_empty()
+                || name
+                    .strip_prefix(r.position.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .max_by_key(|r| r.position.len())
+        .unwrap_or_else(|| panic!("summary: parameter `{name}` belongs to no layer of the network"))
+}

@@ -64,6 +64,18 @@ pub trait Params<T: Float> {
         let _ = f;
     }
 
+    /// Calls `f` once for every piece of state the layer keeps besides its parameters
+    /// and must keep to predict (batch norm's running mean and variance), with an empty
+    /// `grad`: not trained, but saved and loaded with the weights. Nothing by default.
+    fn visit_state(&mut self, f: &mut dyn FnMut(Param<'_, T>)) {
+        let _ = f;
+    }
+
+    /// [`visit_state`](Params::visit_state), read-only, in the same order.
+    fn inspect_state(&self, f: &mut dyn FnMut(ParamRef<'_, T>)) {
+        let _ = f;
+    }
+
     /// The total number of trainable values.
     ///
     /// ```
@@ -139,12 +151,19 @@ impl fmt::Display for Prefixed<'_> {
     }
 }
 
+/// One of the two updating visitors, [`Params::visit_params`] or [`Params::visit_state`].
+type Visit<P, T> = fn(&mut P, &mut dyn FnMut(Param<'_, T>));
+/// One of the two read-only visitors.
+type Inspect<P, T> = fn(&P, &mut dyn FnMut(ParamRef<'_, T>));
+
+/// The layer's parameters (or state) through `visit`, named with its position.
 fn visit_prefixed<T: Float, P: Params<T>>(
     layer: &mut P,
     index: usize,
     f: &mut dyn FnMut(Param<'_, T>),
+    visit: Visit<P, T>,
 ) {
-    layer.visit_params(&mut |p| {
+    visit(layer, &mut |p| {
         f(Param {
             name: &Prefixed {
                 index,
@@ -156,12 +175,14 @@ fn visit_prefixed<T: Float, P: Params<T>>(
     });
 }
 
+/// [`visit_prefixed`], read-only.
 fn inspect_prefixed<T: Float, P: Params<T>>(
     layer: &P,
     index: usize,
     f: &mut dyn FnMut(ParamRef<'_, T>),
+    inspect: Inspect<P, T>,
 ) {
-    layer.inspect_params(&mut |p| {
+    inspect(layer, &mut |p| {
         f(ParamRef {
             name: &Prefixed {
                 index,
@@ -177,11 +198,19 @@ macro_rules! tuple_params {
         /// A network's parameters: each layer's, prefixed with its position.
         impl<T: Float, $($L: Params<T>),+> Params<T> for ($($L,)+) {
             fn visit_params(&mut self, f: &mut dyn FnMut(Param<'_, T>)) {
-                $(visit_prefixed(&mut self.$idx, $idx, f);)+
+                $(visit_prefixed(&mut self.$idx, $idx, f, Params::visit_params);)+
             }
 
             fn inspect_params(&self, f: &mut dyn FnMut(ParamRef<'_, T>)) {
-                $(inspect_prefixed(&self.$idx, $idx, f);)+
+                $(inspect_prefixed(&self.$idx, $idx, f, Params::inspect_params);)+
+            }
+
+            fn visit_state(&mut self, f: &mut dyn FnMut(Param<'_, T>)) {
+                $(visit_prefixed(&mut self.$idx, $idx, f, Params::visit_state);)+
+            }
+
+            fn inspect_state(&self, f: &mut dyn FnMut(ParamRef<'_, T>)) {
+                $(inspect_prefixed(&self.$idx, $idx, f, Params::inspect_state);)+
             }
         }
     };

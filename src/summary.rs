@@ -16,6 +16,9 @@ pub struct SummaryRow {
     /// How many trainable numbers the layer has (`I·O + O` for an Affine), counted
     /// by the parameter visitor.
     pub params: usize,
+    /// How many numbers of state it keeps besides them (batch norm's running mean and
+    /// variance, `2·C`), counted by [`Params::inspect_state`](crate::Params::inspect_state).
+    pub state: usize,
 }
 
 /// A table of a network's layers, built by [`Network::summary`](crate::Network::summary).
@@ -85,19 +88,36 @@ impl fmt::Display for Summary {
             .unwrap_or(0)
             .max(total.len())
             .max(6);
+        // A state column only for networks that keep state (batch norm).
+        let state = |n: usize| {
+            if self.rows.iter().any(|r| r.state > 0) {
+                format!("  {n:>5}")
+            } else {
+                String::new()
+            }
+        };
+        let state_total = state(self.rows.iter().map(|r| r.state).sum());
+        let state_head = if state_total.is_empty() {
+            ""
+        } else {
+            "  state"
+        };
         writeln!(
             f,
-            "{:<w_idx$}  {:<w_layer$}  {:<w_out$}  {:>w_par$}",
+            "{:<w_idx$}  {:<w_layer$}  {:<w_out$}  {:>w_par$}{state_head}",
             "#", "layer", "output", "params"
         )?;
         for (row, shape) in self.rows.iter().zip(&shapes) {
             writeln!(
                 f,
-                "{:<w_idx$}  {:<w_layer$}  {shape:<w_out$}  {:>w_par$}",
-                row.position, row.layer, row.params
+                "{:<w_idx$}  {:<w_layer$}  {shape:<w_out$}  {:>w_par$}{}",
+                row.position,
+                row.layer,
+                row.params,
+                state(row.state)
             )?;
         }
         let w_label = w_idx + 2 + w_layer + 2 + w_out;
-        write!(f, "{:<w_label$}  {total:>w_par$}", "total")
+        write!(f, "{:<w_label$}  {total:>w_par$}{state_total}", "total")
     }
 }

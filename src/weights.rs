@@ -51,7 +51,7 @@ use safetensors::{Dtype, SafeTensors};
 pub use error::WeightsError;
 use error::{explain, format_error};
 
-use crate::{Float, Named, Params};
+use crate::{Float, Named, Param, ParamRef, Params};
 
 /// Saves every parameter of `net` to the safetensors file `path`, in the layout of
 /// the [module](self) documentation, from a shared borrow.
@@ -84,7 +84,7 @@ pub fn save<T: Float, N: Params<T> + Named + ?Sized>(
 ) -> Result<(), WeightsError> {
     let path = path.as_ref();
     let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
-    net.inspect_params(&mut |p| {
+    inspect_all(net, &mut |p| {
         let mut bytes = Vec::with_capacity(size_of_val(p.values));
         for &x in p.values {
             push_le_bytes(&mut bytes, x);
@@ -178,7 +178,7 @@ pub fn load<T: Float, N: Params<T> + ?Sized>(
     // The updating visitor must walk the parameters just checked; make sure of it
     // before writing any of them.
     let mut index = 0;
-    net.visit_params(&mut |p| {
+    visit_all(net, &mut |p| {
         let name = p.name.to_string();
         let agrees = values
             .get(index)
@@ -196,7 +196,7 @@ pub fn load<T: Float, N: Params<T> + ?Sized>(
     );
 
     let mut next = values.into_iter();
-    net.visit_params(&mut |p| {
+    visit_all(net, &mut |p| {
         if let Some((_, v)) = next.next() {
             p.values.copy_from_slice(&v);
         }
@@ -213,7 +213,7 @@ fn check<T: Float, N: Params<T> + ?Sized>(
 ) -> Result<Vec<(String, Vec<T>)>, WeightsError> {
     let mut values = Vec::new();
     let mut failed = None;
-    net.inspect_params(&mut |p| {
+    inspect_all(net, &mut |p| {
         if failed.is_none() {
             let name = p.name.to_string();
             match decode::<T>(file, path, &name, p.shape.to_vec()) {
@@ -362,4 +362,17 @@ fn write_through_temporary(path: &Path, bytes: &[u8]) -> Result<(), WeightsError
         let _ = fs::remove_file(&temporary);
         io_error(path, e)
     })
+}
+
+/// Every parameter, then every piece of state (batch norm's running statistics), as
+/// saved: both are part of what a trained network is.
+fn inspect_all<T: Float, N: Params<T> + ?Sized>(net: &N, f: &mut dyn FnMut(ParamRef<'_, T>)) {
+    net.inspect_params(f);
+    net.inspect_state(f);
+}
+
+/// [`inspect_all`], to write the values.
+fn visit_all<T: Float, N: Params<T> + ?Sized>(net: &mut N, f: &mut dyn FnMut(Param<'_, T>)) {
+    net.visit_params(f);
+    net.visit_state(f);
 }
