@@ -18,11 +18,24 @@
 //! `out/weight_init_compare.svg` (see `--plot`) and ends with
 //! `final: std_0.01=<L> xavier=<L> he=<L>`, each the mean loss of the last 100
 //! iterations. Measured on the shipped 10,000 training digits with `--release`
-//! (2000 iterations, seed 0, one thread of a shared 2-core EPYC):
+//! (2000 iterations, seed 0, one thread of a shared 2-core EPYC, 11.6 s for the loop):
 //!
 //! ```text
-//! MEASURED
+//!  iteration   std_0.01   xavier       he
+//!          1     2.3026   2.3032   2.5443
+//!        100     2.3019   2.2578   1.4827
+//!        200     2.3026   2.1073   0.7934
+//!        500     2.3032   0.8530   0.3701
+//!       1000     2.2951   0.3386   0.2315
+//!       2000     2.3005   0.2318   0.1580
+//! final: std_0.01=2.2999 xavier=0.2681 he=0.1730
 //! ```
+//!
+//! The book's finding holds: std 0.01 stays at ln 10 ≈ 2.30, the loss of a guess of
+//! 1/10 for every class, all the way; He falls fastest and Xavier follows some 200
+//! iterations behind. Seeds 1 and 2 end at 2.3008 / 0.2750 / 0.1697 and
+//! 2.3000 / 0.2950 / 0.1751; after 500 iterations (seeds 0 to 7) std 0.01's mean is
+//! 2.301–2.302, Xavier's 0.80–1.31 and He's 0.39–0.45.
 //!
 //! Exit codes: 0 done, 1 unusable data or a loss that stopped being a number, 2 a bad
 //! command line.
