@@ -181,6 +181,32 @@ pub trait Layer<In>: Named {
         let _ = mode;
     }
 
+    /// Sets the weight decay λ of section 6.4.2 on every layer that has weights
+    /// (`Affine`'s `w`, not its bias): the loss gains `½λ·ΣW²` ([`penalty`](Layer::penalty),
+    /// which [`Network::loss`](crate::Network::loss) and
+    /// [`gradient`](crate::Network::gradient) add) and each `dW` gains `λW` in backward,
+    /// so every optimizer and the gradient check see it. Layers without weights ignore
+    /// it; a tuple passes it to each member.
+    ///
+    /// ```
+    /// use backprop::{Affine, Layer, Matrix, Network, Relu, SoftmaxWithLoss};
+    /// let mut net = (Affine::<2, 2, f64>::new(Matrix::new([[1.0, 0.0], [0.0, 2.0]]), Matrix::zeros()), Relu::new());
+    /// Layer::<Matrix<1, 2, f64>>::set_weight_decay(&mut net, 0.1);
+    /// assert_eq!(Layer::<Matrix<1, 2, f64>>::penalty(&net), 0.25); // ½ · 0.1 · (1 + 4)
+    /// let x = Matrix::new([[0.0, 0.0]]); // no data gradient: dW is λW alone
+    /// net.gradient(&mut SoftmaxWithLoss::new(), &x, &[0]).unwrap();
+    /// assert_eq!(net.0.dw().as_slice(), &[0.1, 0.0, 0.0, 0.2]);
+    /// ```
+    fn set_weight_decay(&mut self, lambda: f64) {
+        let _ = lambda;
+    }
+
+    /// The layer's term of the loss besides the data's: `½λ·ΣW²` with weight decay,
+    /// 0 otherwise; a tuple sums its members'.
+    fn penalty(&self) -> f64 {
+        0.0
+    }
+
     /// Appends this layer's row to a network summary: its position in the network
     /// (`"0"`, `"2"`; `"1.0"` inside a nested tuple), its [name](Named::name) and its
     /// output shape for this input. A tuple appends one row per member. The parameter
@@ -244,6 +270,14 @@ macro_rules! tuple_layer {
                 $(self.$idx.set_mode(mode);)+
             }
 
+            fn set_weight_decay(&mut self, lambda: f64) {
+                $(self.$idx.set_weight_decay(lambda);)+
+            }
+
+            fn penalty(&self) -> f64 {
+                0.0 $(+ self.$idx.penalty())+
+            }
+
             fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {
                 $(self.$idx.summarize(&member(position, $idx), rows);)+
             }
@@ -296,6 +330,14 @@ impl<X, A: Layer<X>> Layer<X> for (A,) {
 
     fn set_mode(&mut self, mode: Mode) {
         self.0.set_mode(mode)
+    }
+
+    fn set_weight_decay(&mut self, lambda: f64) {
+        self.0.set_weight_decay(lambda)
+    }
+
+    fn penalty(&self) -> f64 {
+        self.0.penalty()
     }
 
     fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {

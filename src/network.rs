@@ -47,7 +47,8 @@ pub trait Network: Named {
         self.forward(x)
     }
 
-    /// The mean loss of a batch against its targets, for any [`Loss`] (forward pass
+    /// The mean loss of a batch against its targets, for any [`Loss`], plus the
+    /// network's [penalty](Layer::penalty) (weight decay) if it has one (forward pass
     /// only, in training mode, [`Mode::Train`]; a backward pass by hand may follow,
     /// given the same `x`).
     ///
@@ -71,7 +72,8 @@ pub trait Network: Named {
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
         Layer::<Matrix<N, I, T>>::set_mode(self, Mode::Train);
-        loss.forward(self.forward(x), targets)
+        let value = loss.forward(self.forward(x), targets)?;
+        Ok(value + T::from_f64(self.penalty()))
     }
 
     /// Forward (in training mode, [`Mode::Train`]), loss, then backward through every
@@ -104,7 +106,7 @@ pub trait Network: Named {
         Layer::<Matrix<N, I, T>>::set_mode(self, Mode::Train);
         let value = loss.forward(self.forward(x), targets)?;
         self.backward_params(x, loss.backward());
-        Ok(value)
+        Ok(value + T::from_f64(self.penalty()))
     }
 
     /// The fraction of rows whose highest score is at their label.

@@ -184,3 +184,32 @@ fn saved_weights_carry_the_running_statistics() {
     Params::<f64>::inspect_state(&net, &mut |p| names.push(p.name.to_string()));
     assert_eq!(names, ["1.running_mean", "1.running_var"]);
 }
+
+/// Weight decay (6.4.2): `½λ·ΣW²` over the weights (not the biases) joins the loss,
+/// `λW` the gradients, and the gradient check sees both.
+#[test]
+fn weight_decay_joins_loss_and_gradient_and_passes_the_gradient_check() {
+    let mut net = bn_net(10);
+    let x = Matrix::<8, 5, f64>::random_normal(1.0, &mut StdRng::seed_from_u64(11));
+    let labels = [0, 1, 2, 0, 1, 2, 0, 1];
+    let plain = net.loss(&mut SoftmaxWithLoss::new(), &x, &labels).unwrap();
+    let squares: f64 = [net.0.w.as_slice(), net.3.w.as_slice()]
+        .iter()
+        .flat_map(|w| w.iter())
+        .map(|w| w * w)
+        .sum();
+    Layer::<Matrix<8, 5, f64>>::set_weight_decay(&mut net, 0.1);
+    let decayed = net.loss(&mut SoftmaxWithLoss::new(), &x, &labels).unwrap();
+    assert!(
+        (decayed - plain - 0.05 * squares).abs() < 1e-12,
+        "{decayed} vs {plain}"
+    );
+    let report = gradient_check(&mut net, &mut SoftmaxWithLoss::new(), &x, &labels).unwrap();
+    assert!(report.max_mean_abs_diff() < 1e-8, "{report}");
+    // the biases are not decayed: with λ = 0 their gradients are the same
+    let db = net.3.db().clone();
+    Layer::<Matrix<8, 5, f64>>::set_weight_decay(&mut net, 0.0);
+    net.gradient(&mut SoftmaxWithLoss::new(), &x, &labels)
+        .unwrap();
+    assert_eq!(net.3.db(), &db);
+}

@@ -38,6 +38,9 @@ pub struct Affine<const I: usize, const O: usize, T = f32> {
     pub b: Matrix<1, O, T>,
     dw: Matrix<I, O, T>,
     db: Matrix<1, O, T>,
+    /// The weight decay λ (6.4.2): `½λ·ΣW²` joins the loss and `λW` the gradient `dW`.
+    /// 0 by default; the bias is never decayed.
+    pub weight_decay: f64,
     cache: Cache,
 }
 
@@ -60,6 +63,7 @@ impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
             b,
             dw: Matrix::zeros(),
             db: Matrix::zeros(),
+            weight_decay: 0.0,
             cache: Cache::default(),
         }
     }
@@ -175,6 +179,28 @@ impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I
         let _: &mut Buffers<N, I, O, T> = self.cache.for_backward(&Name::<I, O>);
         x.t_matmul_into(dout, &mut self.dw);
         dout.column_sums_into(&mut self.db);
+        if self.weight_decay != 0.0 {
+            // dW += λW, the gradient of the penalty ½λ·ΣW².
+            self.dw.scaled_add(T::from_f64(self.weight_decay), &self.w);
+        }
+    }
+
+    fn set_weight_decay(&mut self, lambda: f64) {
+        self.weight_decay = lambda;
+    }
+
+    /// `½λ·ΣW²` over the weights.
+    fn penalty(&self) -> f64 {
+        if self.weight_decay == 0.0 {
+            return 0.0;
+        }
+        let squares: f64 = self
+            .w
+            .as_slice()
+            .iter()
+            .map(|w| w.to_f64() * w.to_f64())
+            .sum();
+        0.5 * self.weight_decay * squares
     }
 }
 
