@@ -15,7 +15,7 @@ fn example(args: &[&str]) -> Output {
 /// The book's finding after 5 of its 20 epochs: with batch normalization the net
 /// learns over most of the 16 weight scales, without it only over a narrow band. For
 /// seeds 0 to 3 the mean final accuracies were 0.548–0.608 with and 0.186–0.191
-/// without, and the net with batch normalization was ahead at 14–15 of the 16 scales;
+/// without, and the net with batch normalization was ahead at 14 of the 16 scales;
 /// the test asks for a margin of 0.2 in the means and the lead at 12 scales or more.
 #[test]
 fn batch_norm_learns_over_more_scales_and_the_plot_has_sixteen_charts() {
