@@ -50,7 +50,11 @@ fn run_60_epochs(example: &str) -> (String, String) {
         .filter(|cells| cells.len() == 5 && cells.iter().all(|c| c.parse::<f64>().is_ok()))
         .map(|cells| cells[0])
         .collect();
-    assert_eq!(epochs, ["1", "11", "21", "31", "41", "51", "60"], "{stdout}");
+    assert_eq!(
+        epochs,
+        ["1", "11", "21", "31", "41", "51", "60"],
+        "{stdout}"
+    );
     let svg = std::fs::read_to_string(&plot).unwrap();
     assert!(svg.starts_with("<svg"));
     for label in ["train", "test", "epochs", "accuracy"] {
@@ -101,7 +105,10 @@ fn a_bad_flag_prints_the_usage_and_exits_2() {
             let out = run(args);
             let stderr = text(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{example} {args:?}: {stderr}");
-            assert!(stderr.starts_with("error: "), "{example} {args:?}: {stderr}");
+            assert!(
+                stderr.starts_with("error: "),
+                "{example} {args:?}: {stderr}"
+            );
             assert!(stderr.contains("usage: "), "{example} {args:?}: {stderr}");
             assert!(out.stdout.is_empty(), "{example} {args:?}");
         }
@@ -109,7 +116,10 @@ fn a_bad_flag_prints_the_usage_and_exits_2() {
         assert_eq!(help.status.code(), Some(0));
         let usage = text(&help.stdout);
         for flag in ["--epochs", "--seed", "--plot", "--help"] {
-            assert!(usage.contains(flag), "{example} --help lacks {flag}: {usage}");
+            assert!(
+                usage.contains(flag),
+                "{example} --help lacks {flag}: {usage}"
+            );
         }
     }
 }

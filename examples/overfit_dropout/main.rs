@@ -21,8 +21,23 @@
 //! shared 2-core EPYC):
 //!
 //! ```text
-//! MEASURED
+//!  epoch  plain train       test  dropout train       test
+//!      1       0.0833     0.0839         0.0767     0.0869
+//!     21       0.5267     0.3903         0.1967     0.1507
+//!     51       0.8800     0.6498         0.3033     0.2559
+//!    101       0.9900     0.7322         0.3933     0.3299
+//!    151       1.0000     0.7439         0.4200     0.3359
+//!    201       1.0000     0.7502         0.4433     0.3633
+//!    251       1.0000     0.7517         0.5267     0.4335
+//!    301       1.0000     0.7526         0.6133     0.5010
+//! final: gap_plain=0.2474 gap_dropout=0.1123
 //! ```
+//!
+//! The book's finding holds: without dropout the training accuracy reaches 1.0 and the
+//! test accuracy levels off at 0.75, a gap of 0.25; with dropout both climb slowly and
+//! together (0.61 and 0.50 after 301 epochs, a gap of 0.11), more slowly than in the
+//! book's Fig. 6-23. After 60 epochs (seeds 0 to 3) the plain gap was 0.22–0.25 and
+//! dropout's 0.05–0.09. The loop takes 41.1 s for both nets.
 //!
 //! Exit codes: 0 done, 1 unusable data or a loss that stopped being a number, 2 a bad
 //! command line.
@@ -144,8 +159,7 @@ fn main() -> ExitCode {
 fn plain(seed: u64) -> Plain {
     let mut rng = StdRng::seed_from_u64(seed);
     let first = Affine::he(&mut rng);
-    let [a, b, c, d, e]: [Hidden; 5] =
-        std::array::from_fn(|_| (Affine::he(&mut rng), Relu::new()));
+    let [a, b, c, d, e]: [Hidden; 5] = std::array::from_fn(|_| (Affine::he(&mut rng), Relu::new()));
     (first, Relu::new(), a, b, c, d, e, Affine::he(&mut rng))
 }
 

@@ -19,8 +19,23 @@
 //! shared 2-core EPYC):
 //!
 //! ```text
-//! MEASURED
+//!  epoch  plain train       test  decay train       test
+//!      1       0.0833     0.0839       0.0833     0.0841
+//!     21       0.5267     0.3903       0.5067     0.3604
+//!     51       0.8800     0.6498       0.6700     0.5043
+//!    101       0.9900     0.7322       0.8400     0.6677
+//!    131       1.0000     0.7403       0.8433     0.7032
+//!    151       1.0000     0.7439       0.8667     0.7166
+//!    201       1.0000     0.7502       0.8967     0.7195
+//! final: gap_plain=0.2498 gap_decay=0.1772
 //! ```
+//!
+//! The book's finding holds: without decay the training accuracy reaches 1.0 at epoch
+//! 131 and stays there while the test accuracy levels off at 0.75, a gap of 0.25;
+//! with λ = 0.1 the training accuracy stops short, near 0.90, and the gap is 0.18.
+//! After 60 epochs (seeds 0 to 5) the plain gap was 0.19–0.25 and decay's 0.04–0.07
+//! smaller. The loop takes 21.3 s for both nets (the evaluations over 10,300 digits
+//! after each epoch are most of it).
 //!
 //! Exit codes: 0 done, 1 unusable data or a loss that stopped being a number, 2 a bad
 //! command line.
@@ -128,8 +143,7 @@ fn main() -> ExitCode {
 fn net(seed: u64) -> Net {
     let mut rng = StdRng::seed_from_u64(seed);
     let first = Affine::he(&mut rng);
-    let [a, b, c, d, e]: [Hidden; 5] =
-        std::array::from_fn(|_| (Affine::he(&mut rng), Relu::new()));
+    let [a, b, c, d, e]: [Hidden; 5] = std::array::from_fn(|_| (Affine::he(&mut rng), Relu::new()));
     (first, Relu::new(), a, b, c, d, e, Affine::he(&mut rng))
 }
 
