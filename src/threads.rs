@@ -23,7 +23,8 @@ use crate::Error;
 /// threads are started here and stopped when `f` returns.
 ///
 /// # Errors
-/// [`Error::Threads`] if the operating system does not start the threads.
+/// [`Error::Threads`] if the operating system does not start the threads, and always
+/// on WebAssembly, which has none.
 ///
 /// ```
 /// use backprop::{Affine, Matrix, Network, Relu};
@@ -38,12 +39,24 @@ use crate::Error;
 /// # Ok::<(), backprop::Error>(())
 /// ```
 pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> Result<R, Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Threads {
+    // WebAssembly in a page has one thread and no rayon: a clear error, never a panic.
+    #[cfg(target_family = "wasm")]
+    {
+        drop(f);
+        Err(Error::Threads {
             threads,
-            reason: e.to_string(),
-        })?;
-    Ok(pool.install(f))
+            reason: "WebAssembly has no threads".to_string(),
+        })
+    }
+    #[cfg(not(target_family = "wasm"))]
+    {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Threads {
+                threads,
+                reason: e.to_string(),
+            })?;
+        Ok(pool.install(f))
+    }
 }

@@ -117,8 +117,7 @@ pub(crate) fn gemm<T: Float>(
         plain((m, k, n), a, b, c, accumulate);
     } else {
         // Inside a rayon pool (see `crate::threads`), as many parts as it has threads.
-        let parts = rayon::current_thread_index().map_or(1, |_| rayon::current_num_threads());
-        split((m, k, n), a, b, c, accumulate, parts);
+        split((m, k, n), a, b, c, accumulate, pool_threads());
     }
 }
 
@@ -150,7 +149,7 @@ fn split<T: Float>(
         data: &a.data[top_rows * a.row_stride..],
         ..a
     };
-    rayon::join(
+    join(
         || split((top_rows, k, n), a, b, c_top, accumulate, top_parts),
         || {
             split(
@@ -163,6 +162,26 @@ fn split<T: Float>(
             )
         },
     );
+}
+
+/// The number of threads of the rayon pool this call runs in; 1 outside a pool, and
+/// on WebAssembly, which has no threads.
+fn pool_threads() -> usize {
+    #[cfg(not(target_family = "wasm"))]
+    return rayon::current_thread_index().map_or(1, |_| rayon::current_num_threads());
+    #[cfg(target_family = "wasm")]
+    return 1;
+}
+
+/// Runs both closures, on two threads of the current pool where there are threads.
+fn join(a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    #[cfg(not(target_family = "wasm"))]
+    rayon::join(a, b);
+    #[cfg(target_family = "wasm")]
+    {
+        a();
+        b();
+    }
 }
 
 /// Where [`split`] cuts an `m × k · k × n` product for `parts` threads: the rows of `C`
