@@ -77,6 +77,9 @@ function outputText() {
 // Calls export `name` with `args`; returns its parsed JSON output or throws WasmError
 // with the wasm's message.
 function call(name, ...args) {
+  if (typeof wasm[name] !== 'function') {
+    throw new WasmError(`backprop_web.wasm has no export ${name} (an old build? run bash web/build.sh)`);
+  }
   const rc = wasm[name](...args);
   const text = outputText();
   if (rc !== 0) throw new WasmError(text);
@@ -138,11 +141,23 @@ function updateApple() {
   try {
     const { svg, values } = call('bp_apple', which, ...args);
     $('#apple-svg').innerHTML = svg; // the crate's own picture, not user input
+    trimSvg($('#apple-svg svg'));
     fillAppleTable(values);
     setError('apple', null);
   } catch (err) {
     setError('apple', `apple graph: ${err.message}`);
   }
+}
+
+// The recorder's picture leaves room below the graph; fit the view to what is drawn.
+function trimSvg(svg) {
+  if (!svg || typeof svg.getBBox !== 'function') return;
+  const box = svg.getBBox();
+  if (!(box.width > 0 && box.height > 0)) return;
+  const m = 6; // margin
+  svg.setAttribute('viewBox', `${box.x - m} ${box.y - m} ${box.width + 2 * m} ${box.height + 2 * m}`);
+  svg.setAttribute('width', String(box.width + 2 * m));
+  svg.setAttribute('height', String(box.height + 2 * m));
 }
 
 // One row per node: its forward value (out-K) and its gradient (out-dK).
@@ -421,10 +436,11 @@ function polyline(ctx, points, x, y, color) {
   ctx.lineWidth = 1;
 }
 
-// The smallest of 1, 2, 2.5, 5 × 10^k at or above v: round axis ends.
+// The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above v,
+// for the ends of the axes.
 function niceCeil(v) {
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v * (1 - 1e-9)) return m * p;
   return 10 * p;
 }
 
@@ -608,6 +624,7 @@ async function main() {
   } catch (err) {
     $('#status').textContent = 'The WebAssembly module did not load.';
     setError('load', `loading backprop_web.wasm: ${err.message}`);
+    document.body.dataset.ready = 'failed';
     return;
   }
   // Each panel on its own: one failing leaves the others working.
@@ -619,18 +636,21 @@ async function main() {
     }
   }
   let status = 'Ready.';
+  let loaded = false;
   try {
     const bytes = new Uint8Array(await (await fetchOk('model.safetensors')).arrayBuffer());
     setInput(bytes);
     const { parameters } = call('bp_model_load');
     status = `Ready: the shipped model (${parameters.toLocaleString('en')} parameters) is loaded.`;
+    loaded = true;
   } catch (err) {
     setError('model', `shipped model: ${err.message}`);
     status = 'Ready, without the shipped model: train one in panel 2.';
     $('#draw-model').value = 'trained';
   }
   $('#status').textContent = status;
-  document.body.dataset.ready = '1';
+  // "1": the module and the shipped model are loaded (what the browser test waits for).
+  document.body.dataset.ready = loaded && errors.size === 0 ? '1' : 'failed';
 }
 
 main().catch((err) => setError('page', `unexpected: ${err.message}`));
