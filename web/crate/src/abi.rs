@@ -19,12 +19,20 @@ use std::cell::RefCell;
 
 use crate::apple;
 use crate::json;
+use crate::session::Session;
 
 thread_local! {
     /// The bytes JavaScript writes before a call that reads "the input".
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// The last call's answer: JSON, or an error message.
     static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The networks and data kept between calls.
+    static SESSION: RefCell<Session> = RefCell::new(Session::new());
+}
+
+/// Runs `f` on the session and stores its answer (see [`respond`]).
+fn session(f: impl FnOnce(&mut Session) -> Result<String, String>) -> i32 {
+    respond(SESSION.with_borrow_mut(f))
 }
 
 /// Stores `result` in the output buffer (the JSON, or the error on one line) and
@@ -129,4 +137,60 @@ pub extern "C" fn bp_optimizers() -> i32 {
         .map(|n| json::string(n))
         .collect();
     respond(Ok(format!("[{}]", names.join(","))))
+}
+
+/// (Re)starts training: the book's net 784-50-10 seeded by `seed`, the optimizer at
+/// index `optimizer` of [`bp_optimizers`] with learning rate `lr`. `{"iteration":0}`.
+///
+/// ```
+/// use backprop_web::abi::{bp_train_start, output};
+/// assert_eq!(bp_train_start(0, 0.1, 1), 0);
+/// assert_eq!(output(), r#"{"iteration":0}"#);
+/// assert_eq!(bp_train_start(9, 0.1, 1), -1);
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn bp_train_start(optimizer: i32, lr: f64, seed: i32) -> i32 {
+    session(|s| s.train_start(optimizer, lr, seed))
+}
+
+/// Switches the run's optimizer and/or learning rate (a new optimizer state; the
+/// weights stay). `{"iteration":I}`.
+///
+/// ```
+/// use backprop_web::abi::{bp_train_set, bp_train_start, output};
+/// assert_eq!(bp_train_set(0, 0.1), -1); // nothing to change yet
+/// bp_train_start(0, 0.1, 1);
+/// assert_eq!(bp_train_set(1, 0.01), 0);
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn bp_train_set(optimizer: i32, lr: f64) -> i32 {
+    session(|s| s.train_set(optimizer, lr))
+}
+
+/// `n` training steps on random batches of 100. `{"iteration":I,"loss":L}`, `L` the
+/// mean loss of these steps; a diverged loss is an error.
+///
+/// ```
+/// use backprop_web::abi::{bp_train_start, bp_train_steps, output};
+/// bp_train_start(0, 0.1, 1);
+/// assert_eq!(bp_train_steps(2), 0);
+/// assert!(output().starts_with(r#"{"iteration":2,"loss":"#));
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn bp_train_steps(n: i32) -> i32 {
+    session(|s| s.train_steps(n))
+}
+
+/// Accuracy on the first `min(samples, 10000)` training and test digits.
+/// `{"train_acc":a,"test_acc":b,"samples":s}`.
+///
+/// ```
+/// use backprop_web::abi::{bp_train_eval, bp_train_start, output};
+/// bp_train_start(0, 0.1, 1);
+/// assert_eq!(bp_train_eval(200), 0);
+/// assert!(output().starts_with(r#"{"train_acc":"#));
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn bp_train_eval(samples: i32) -> i32 {
+    session(|s| s.train_eval(samples))
 }

@@ -11,7 +11,11 @@
 //! - [`json`]: the answers, written by hand (escaped strings, `null` for a non-finite
 //!   number);
 //! - [`apple`]: the apple panel, sections 5.1–5.4: the shopping graphs with their values,
-//!   gradients and SVG.
+//!   gradients and SVG;
+//! - [`embedded`]: the shipped MNIST subset, compiled into the module;
+//! - [`trainer`]: the train panel, section 5.7: the book's net trained a slice of steps
+//!   at a time;
+//! - [`session`]: the state kept between calls, one method per stateful export.
 //!
 //! WebAssembly in a page runs on one thread, so the state (the buffers, the networks)
 //! lives in `thread_local!` cells; each host test thread gets its own.
@@ -23,4 +27,7 @@
 #[allow(unsafe_code)]
 pub mod abi;
 pub mod apple;
+pub mod embedded;
 pub mod json;
+pub mod session;
+pub mod trainer;
