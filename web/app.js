@@ -359,7 +359,7 @@ function drawChart() {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, cssW, cssH);
 
-  const pad = { left: 52, right: 52, top: 14, bottom: 34 };
+  const pad = { left: 52, right: 52, top: 26, bottom: 34 };
   const w = cssW - pad.left - pad.right;
   const h = cssH - pad.top - pad.bottom;
   const maxIter = niceCeil(Math.max(train.iteration, 500));
@@ -406,12 +406,12 @@ function drawChart() {
   polyline(ctx, train.loss, x, yLoss, lossColor);
   polyline(ctx, train.acc, x, yAcc, accColor);
 
-  // Legend.
+  // Legend, above the plot.
   ctx.textAlign = 'left';
   ctx.fillStyle = lossColor;
-  ctx.fillText('● loss', pad.left + 8, pad.top + 14);
+  ctx.fillText('● loss (mean of each slice)', pad.left, 12);
   ctx.fillStyle = accColor;
-  ctx.fillText('● test accuracy', pad.left + 70, pad.top + 14);
+  ctx.fillText('● test accuracy (1,000 test digits)', pad.left + 190, 12);
 }
 
 function line(ctx, x0, y0, x1, y1) {

@@ -22,9 +22,10 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-# Training: the book's SGD with learning rate 0.1 from the page's fixed seed reaches a
-# test accuracy above 0.85 (first 1,000 test digits) well before this many steps.
-TRAIN_STEPS = 500
+# Training: the book's SGD with learning rate 0.1 from the page's seed (0) reaches a test
+# accuracy above 0.85 on the first 1,000 test digits by this step (0.885 in the web
+# crate's own test, web/crate/tests/train.rs, which trains the same run).
+TRAIN_STEPS = 400
 # The longest a click may wait while the page trains (slices of about 30 ms).
 MAX_INPUT_DELAY_MS = 200
 # Ink threshold when a test digit is replayed as mouse strokes (grey levels 0..255).
@@ -272,14 +273,15 @@ def apple_checks(page, c, out, _mnist):
 
 
 def train_checks(page, c, out, _mnist):
-    # Every loss the read-out shows, from the first slice on.
+    # Every state the read-outs show (they change together after each slice), and how
+    # long each click on Clear waited to be handled.
     page.evaluate(
         """() => {
-          window.__losses = [];
+          const read = id => document.querySelector(id).textContent;
+          window.__shown = [];
           new MutationObserver(() => {
-            const v = parseFloat(document.querySelector('#train-loss').textContent);
-            if (Number.isFinite(v)) window.__losses.push(v);
-          }).observe(document.querySelector('#train-loss'), {childList: true, characterData: true, subtree: true});
+            window.__shown.push([+read('#train-iter'), parseFloat(read('#train-loss')), parseFloat(read('#train-acc'))]);
+          }).observe(document.querySelector('#train-iter'), {childList: true, characterData: true, subtree: true});
           window.__delays = [];
           document.querySelector('#draw-clear').addEventListener('click',
             e => window.__delays.push(performance.now() - e.timeStamp));
@@ -326,16 +328,25 @@ def train_checks(page, c, out, _mnist):
     c.check("Stop stops", stopped_at == still and text(page, "#train-toggle") == "Start",
             f"iteration {stopped_at} then {still}, button {text(page, '#train-toggle')!r}")
 
-    losses = page.evaluate("window.__losses")
-    loss = float(text(page, "#train-loss"))
-    acc = float(text(page, "#train-acc"))
-    rate = text(page, "#train-rate")
+    # The read-outs when the iteration count reached TRAIN_STEPS (a multiple of 100, where
+    # the page measures the test accuracy), against the first ones shown.
+    shown = [r for r in page.evaluate("window.__shown") if r[0] > 0]
+    first = shown[0] if shown else None
+    at_n = next((r for r in shown if r[0] == TRAIN_STEPS), None)
     c.check(
-        "training lowers the loss",
-        bool(losses) and loss < 0.5 * losses[0],
-        f"first shown {losses[0] if losses else None}, after {still} steps {loss}",
+        f"training lowers the loss (first slice vs step {TRAIN_STEPS})",
+        first is not None and at_n is not None and at_n[1] < 0.5 * first[1],
+        f"first shown: iteration {first[0] if first else None} loss {first[1] if first else None}; "
+        f"at {TRAIN_STEPS}: loss {at_n[1] if at_n else None}",
     )
-    c.check(f"test accuracy above 0.85 after {still} steps (sgd, lr 0.1)", acc > 0.85, acc)
+    c.check(
+        f"test accuracy above 0.85 at step {TRAIN_STEPS} (sgd, lr 0.1)",
+        at_n is not None and at_n[2] > 0.85,
+        f"{at_n[2] if at_n else None} (first shown {first[2] if first else None})",
+    )
+    rate = text(page, "#train-rate")
+    print(f"     after Stop: iteration {still}, loss {text(page, '#train-loss')}, "
+          f"test accuracy {text(page, '#train-acc')}, {rate} steps/s")
     c.check("steps per second shown", rate.isdigit() and int(rate) > 0, rate)
 
     # The chart has both curves: pixels of the loss (blue) and accuracy (orange) colours.
