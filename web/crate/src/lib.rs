@@ -15,6 +15,8 @@
 //! - [`embedded`]: the shipped MNIST subset, compiled into the module;
 //! - [`trainer`]: the train panel, section 5.7: the book's net trained a slice of steps
 //!   at a time;
+//! - [`draw`]: the draw panel: a canvas's pixels preprocessed as the `predict`
+//!   example does and classified;
 //! - [`session`]: the state kept between calls, one method per stateful export.
 //!
 //! WebAssembly in a page runs on one thread, so the state (the buffers, the networks)
@@ -27,6 +29,7 @@
 #[allow(unsafe_code)]
 pub mod abi;
 pub mod apple;
+pub mod draw;
 pub mod embedded;
 pub mod json;
 pub mod session;
