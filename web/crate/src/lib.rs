@@ -26,6 +26,9 @@
 // The only exception is the exports module, which needs `#[unsafe(no_mangle)]`.
 #![deny(unsafe_code)]
 
+// Exports need unmangled names (`#[unsafe(no_mangle)]`), which the `unsafe_code` lint
+// counts as unsafe. No raw pointer is dereferenced there: JavaScript writes into and
+// reads from buffers Rust owns, at addresses Rust hands out.
 #[allow(unsafe_code)]
 pub mod abi;
 pub mod apple;
