@@ -7,8 +7,8 @@
 //! with JSON in the output buffer, or `-1` with a one-line error message there.
 //!
 //! Each export is a thin wrapper over a safe function that returns
-//! `Result<String, String>`; [`output`] lets host tests read the answers exactly as
-//! JavaScript does.
+//! `Result<String, String>`; [`write_input`] and [`output`] let host tests drive the
+//! exports exactly as JavaScript does.
 
 // This module is the one place `unsafe_code` is allowed (see the crate root): the
 // exports need unmangled names, `#[unsafe(no_mangle)]`, so that JavaScript finds them
@@ -35,6 +35,11 @@ fn session(f: impl FnOnce(&mut Session) -> Result<String, String>) -> i32 {
     respond(SESSION.with_borrow_mut(f))
 }
 
+/// The input buffer's contents, for a function that reads "the input".
+fn with_input<R>(f: impl FnOnce(&[u8]) -> R) -> R {
+    INPUT.with_borrow(|input| f(input))
+}
+
 /// Stores `result` in the output buffer (the JSON, or the error on one line) and
 /// returns the export's status: `0` for `Ok`, `-1` for `Err`.
 fn respond(result: Result<String, String>) -> i32 {
@@ -48,9 +53,26 @@ fn respond(result: Result<String, String>) -> i32 {
 
 /// An address in linear memory as the `i32` the wasm ABI passes (wasm32 addresses are
 /// 32 bits; on a 64-bit host the number means nothing, and host tests use
-/// [`output`] instead).
+/// [`write_input`] and [`output`] instead).
 fn address(ptr: *const u8) -> i32 {
     ptr as usize as i32
+}
+
+/// Puts `bytes` in the input buffer, as JavaScript does at the address [`bp_input`]
+/// returns: for host tests.
+///
+/// ```
+/// use backprop_web::abi::{bp_predict, bp_train_start, output, write_input};
+/// bp_train_start(0, 0.1, 0);
+/// write_input(&[0, 0, 0, 255].repeat(4)); // a 2×2 black canvas
+/// assert_eq!(bp_predict(2, 2), -1);
+/// assert_eq!(output(), "nothing drawn");
+/// ```
+pub fn write_input(bytes: &[u8]) {
+    INPUT.with_borrow_mut(|input| {
+        input.clear();
+        input.extend_from_slice(bytes);
+    });
 }
 
 /// The output buffer as text, as JavaScript decodes it: for host tests.
@@ -193,4 +215,47 @@ pub extern "C" fn bp_train_steps(n: i32) -> i32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn bp_train_eval(samples: i32) -> i32 {
     session(|s| s.train_eval(samples))
+}
+
+/// Loads the safetensors file in the input buffer (as the train example saves it)
+/// into the shipped network. `{"parameters":P,"summary":"…"}`; on an error the
+/// shipped network before, if any, stays.
+///
+/// ```
+/// use backprop_web::abi::{bp_model_load, output, write_input};
+/// write_input(b"not a model");
+/// assert_eq!(bp_model_load(), -1);
+/// assert!(output().starts_with("the model file: not a valid safetensors file"));
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn bp_model_load() -> i32 {
+    session(|s| with_input(|bytes| s.model_load(bytes)))
+}
+
+/// Chooses the network `bp_predict` uses: `0` the one trained in the page, `1` the
+/// shipped one; an error if it does not exist yet. `{"using":which}`.
+///
+/// ```
+/// use backprop_web::abi::{bp_use, output};
+/// assert_eq!(bp_use(1), -1);
+/// assert_eq!(output(), "no shipped model loaded yet");
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn bp_use(which: i32) -> i32 {
+    session(|s| s.use_network(which))
+}
+
+/// Classifies the `width × height` RGBA canvas in the input buffer.
+/// `{"digit":d,"scores":[…10],"pixels":[…784]}`; a blank canvas is the error
+/// `nothing drawn`.
+///
+/// ```
+/// use backprop_web::abi::{bp_predict, output, write_input};
+/// write_input(&[255; 4]);
+/// assert_eq!(bp_predict(1, 1), -1);
+/// assert!(output().starts_with("no network yet"));
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn bp_predict(width: i32, height: i32) -> i32 {
+    session(|s| with_input(|rgba| s.predict(width, height, rgba)))
 }

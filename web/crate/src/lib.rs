@@ -15,6 +15,8 @@
 //! - [`embedded`]: the shipped MNIST subset, compiled into the module;
 //! - [`trainer`]: the train panel, section 5.7: the book's net trained a slice of steps
 //!   at a time;
+//! - [`draw`]: the draw panel: a canvas's pixels preprocessed as the `predict`
+//!   example does and classified;
 //! - [`session`]: the state kept between calls, one method per stateful export.
 //!
 //! WebAssembly in a page runs on one thread, so the state (the buffers, the networks)
@@ -24,9 +26,13 @@
 // The only exception is the exports module, which needs `#[unsafe(no_mangle)]`.
 #![deny(unsafe_code)]
 
+// Exports need unmangled names (`#[unsafe(no_mangle)]`), which the `unsafe_code` lint
+// counts as unsafe. No raw pointer is dereferenced there: JavaScript writes into and
+// reads from buffers Rust owns, at addresses Rust hands out.
 #[allow(unsafe_code)]
 pub mod abi;
 pub mod apple;
+pub mod draw;
 pub mod embedded;
 pub mod json;
 pub mod session;

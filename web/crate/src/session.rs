@@ -1,19 +1,34 @@
 //! Everything the page keeps between calls: the embedded data once decoded, the run
-//! trained in the page, the shipped (loaded) network and which of the two draws
+//! trained in the page, the shipped (loaded) network and which of the two makes the
 //! predictions. One method per stateful export, each answering JSON or a one-line
 //! error message; [`abi`](crate::abi) keeps one `Session` in a `thread_local!`.
 
 use backprop::data::Mnist;
+use backprop::{Affine, Matrix, Network, Params, Relu};
 
+use crate::draw;
 use crate::embedded;
 use crate::json::Object;
-use crate::trainer::Trainer;
+use crate::trainer::{Net, Trainer};
 
 /// The page's state. A host test makes its own; the exports share one.
 #[derive(Default)]
 pub struct Session {
     data: Option<Mnist>,
     trainer: Option<Trainer>,
+    /// The network shipped with the page, once `bp_model_load` succeeded.
+    shipped: Option<Net>,
+    /// The network `bp_use` chose, if it was called.
+    chosen: Option<Which>,
+}
+
+/// The two networks a prediction can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Which {
+    /// The one trained in the page (`bp_use(0)`).
+    Trained,
+    /// The shipped one, loaded from a file (`bp_use(1)`).
+    Shipped,
 }
 
 impl Session {
@@ -124,6 +139,94 @@ impl Session {
         trainer.accuracy(data, samples).map(|a| a.to_json())
     }
 
+    /// `bp_model_load`: the safetensors file in `bytes` (as the train example saves
+    /// it) becomes the shipped network. Answers `{"parameters":P,"summary":"…"}`, the
+    /// summary the network's layer table.
+    ///
+    /// # Errors
+    /// The library's [`WeightsError`](backprop::weights::WeightsError) message, naming
+    /// "the model file"; the shipped network before, if any, stays.
+    ///
+    /// ```
+    /// use backprop_web::{session::Session, trainer::Trainer};
+    /// let mut s = Session::new();
+    /// let bytes = backprop::weights::to_bytes(Trainer::new(0, 0.1, 0).unwrap().net_mut()).unwrap();
+    /// assert!(s.model_load(&bytes).unwrap().starts_with(r#"{"parameters":39760,"summary":""#));
+    /// assert!(s.model_load(b"junk").unwrap_err().starts_with("the model file: not a valid safetensors file"));
+    /// ```
+    pub fn model_load(&mut self, bytes: &[u8]) -> Result<String, String> {
+        let mut net: Net = (Affine::zeros(), Relu::new(), Affine::zeros());
+        backprop::weights::from_bytes(&mut net, bytes, "the model file")
+            .map_err(|e| e.to_string())?;
+        let answer = Object::new()
+            .number("parameters", net.param_count())
+            .string("summary", &net.summary::<Matrix<1, 784>>().to_string())
+            .finish();
+        self.shipped = Some(net);
+        Ok(answer)
+    }
+
+    /// `bp_use`: the network predictions use, `0` the one trained in the page, `1` the
+    /// shipped one. Answers `{"using":which}`.
+    ///
+    /// # Errors
+    /// Another number, or a network that does not exist yet (nothing trained, nothing
+    /// loaded).
+    ///
+    /// ```
+    /// let mut s = backprop_web::session::Session::new();
+    /// assert_eq!(s.use_network(0).unwrap_err(), "no network trained in the page yet: start training first");
+    /// s.train_start(0, 0.1, 0).unwrap();
+    /// assert_eq!(s.use_network(0).unwrap(), r#"{"using":0}"#);
+    /// assert!(s.use_network(1).is_err());
+    /// ```
+    pub fn use_network(&mut self, which: i32) -> Result<String, String> {
+        let which = match which {
+            0 if self.trainer.is_some() => Which::Trained,
+            0 => return Err(NO_TRAINED.to_string()),
+            1 if self.shipped.is_some() => Which::Shipped,
+            1 => return Err(NO_SHIPPED.to_string()),
+            _ => {
+                return Err(format!(
+                    "no network {which}: 0 is the one trained here, 1 the shipped one"
+                ));
+            }
+        };
+        self.chosen = Some(which);
+        Ok(Object::new()
+            .number("using", usize::from(which == Which::Shipped))
+            .finish())
+    }
+
+    /// `bp_predict`: classifies the `width × height` RGBA canvas `rgba` with the
+    /// network in use ([`Session::use_network`]; by default the shipped one once
+    /// loaded, else the one trained here). Answers
+    /// `{"digit":d,"scores":[…],"pixels":[…]}`.
+    ///
+    /// # Errors
+    /// `nothing drawn` for a canvas without ink, no network yet, or a size that does
+    /// not match the bytes.
+    ///
+    /// ```
+    /// let mut s = backprop_web::session::Session::new();
+    /// assert!(s.predict(1, 1, &[255; 4]).unwrap_err().starts_with("no network yet"));
+    /// s.train_start(0, 0.1, 0).unwrap();
+    /// assert_eq!(s.predict(1, 1, &[0, 0, 0, 255]).unwrap_err(), "nothing drawn");
+    /// ```
+    pub fn predict(&mut self, width: i32, height: i32, rgba: &[u8]) -> Result<String, String> {
+        let default = if self.shipped.is_some() {
+            Which::Shipped
+        } else {
+            Which::Trained
+        };
+        let net = match self.chosen.unwrap_or(default) {
+            Which::Shipped => self.shipped.as_mut(),
+            Which::Trained => self.trainer.as_mut().map(Trainer::net_mut),
+        }
+        .ok_or("no network yet: train one or load the shipped model")?;
+        draw::predict(net, width, height, rgba).map(|p| p.to_json())
+    }
+
     /// The run trained in the page, if one was started.
     fn trainer_mut(&mut self) -> Result<&mut Trainer, String> {
         self.trainer.as_mut().ok_or_else(|| NOT_STARTED.to_string())
@@ -132,3 +235,7 @@ impl Session {
 
 /// The error of a training call before `bp_train_start`.
 const NOT_STARTED: &str = "no training run yet: start one first";
+/// `bp_use(0)` before `bp_train_start`.
+const NO_TRAINED: &str = "no network trained in the page yet: start training first";
+/// `bp_use(1)` before `bp_model_load`.
+const NO_SHIPPED: &str = "no shipped model loaded yet";

@@ -154,4 +154,9 @@ fn bad_inputs_are_one_line_errors_not_panics() {
     assert_eq!(output(), "orange_num is not a number");
     // which = 0 ignores d and e, whatever they hold.
     assert_eq!(bp_apple(0, 1.0, 1.0, 1.0, f64::NAN, f64::INFINITY), 0);
+    // Finite inputs whose product overflows: the price is infinite, sent as null.
+    assert_eq!(bp_apple(0, 1e308, 1e308, -1e308, 0.0, 0.0), 0);
+    let json = output();
+    assert!(json.contains(r#""price":null"#), "{json}");
+    assert!(json.contains(r#""dtax":null"#), "{json}");
 }
