@@ -253,6 +253,7 @@ function trainToggle() {
     $('#train-toggle').textContent = 'Start';
     return;
   }
+  if (learningRate() === null) return;
   if (!train.exists && !trainCreate()) return;
   trainLoop();
 }
@@ -272,8 +273,10 @@ async function trainLoop() {
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   } catch (err) {
-    // A diverged loss (learning rate too large) or any other wasm error.
+    // A diverged loss (learning rate too large) or any other wasm error. The weights
+    // may be NaN now: the next Start begins a fresh net.
     train.running = false;
+    train.exists = false;
     setError('train', `training: ${err.message}`);
   }
   if (train.token === token) {

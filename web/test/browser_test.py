@@ -209,18 +209,47 @@ def run_checks(page, url, c, out, mnist):
 
     # Each panel on its own: a panel whose checks cannot go on (a wait timed out) is a
     # failure, and the next panel is still checked.
-    for name, panel in [("apple", apple_checks), ("train", train_checks), ("draw", draw_checks)]:
+    for name, panel in [("apple", apple_checks), ("train", train_checks), ("draw", draw_checks),
+                        ("page", page_screenshot), ("error", error_checks)]:
         try:
             panel(page, c, out, mnist)
         except (PlaywrightError, ValueError) as e:
-            c.check(f"{name} panel checks ran to the end", False,
+            c.check(f"{name} checks ran to the end", False,
                     f"{first_line(e)}; #error={text(page, '#error')!r}")
 
-    # The whole page with the book's apple numbers, for the README.
+
+def page_screenshot(page, _c, out, _mnist):
+    """The whole page with the book's apple numbers, trained, a digit drawn."""
     page.select_option("#apple-graph", "apple")
     page.fill("#in-apple", "100")
+    page.locator("#in-apple").blur()
     wait_frames(page)
     page.screenshot(path=str(out / "page.png"), full_page=True)
+
+
+def error_checks(page, c, _out, _mnist):
+    """A failure in the wasm is shown in #error (never thrown): here a learning rate
+    so large that the loss diverges; Reset with a sane one clears it."""
+    page.fill("#lr", "1e9")
+    page.click("#train-reset")
+    page.click("#train-toggle")
+    page.wait_for_function("!document.querySelector('#error').hidden", timeout=60_000)
+    page.wait_for_function("document.querySelector('#train-toggle').textContent === 'Start'", timeout=10_000)
+    err = text(page, "#error")
+    c.check("a diverging loss (lr 1e9) is shown in #error and stops training",
+            "diverged" in err and "learning rate" in err,
+            f"{err!r} at iteration {text(page, '#train-iter')}")
+    page.fill("#lr", "")
+    page.click("#train-toggle")
+    err = text(page, "#error")
+    c.check("an empty learning rate is refused in #error",
+            err == "the learning rate must be a positive number" and text(page, "#train-toggle") == "Start",
+            f"{err!r}, button {text(page, '#train-toggle')!r}")
+    page.fill("#lr", "0.1")
+    page.click("#train-reset")
+    hidden = page.is_hidden("#error")
+    c.check("Reset with lr 0.1 clears #error", hidden and text(page, "#train-iter") == "0",
+            f"hidden={hidden}, iteration {text(page, '#train-iter')}")
 
 
 def outputs(page, keys):
@@ -420,12 +449,25 @@ def draw_checks(page, c, out, mnist):
     )
     c.check("the 28×28 preview shows the digit", 20 < lit < 400, f"{lit} bright pixels")
 
+    # The verdict follows the stroke while it is drawn, before the button is released.
+    page.click("#draw-clear")
+    box = page.locator("#draw").bounding_box()
+    page.mouse.move(box["x"] + 140, box["y"] + 50)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 140, box["y"] + 230, steps=5)
+    wait_frames(page)
+    during = text(page, "#draw-digit")
+    page.mouse.up()
+    c.check("a digit is read while the stroke is drawn (a vertical bar)", during.isdigit(), repr(during))
+    page.click("#draw-clear")
+    draw_digit(page, digits[9][1])
+
     # The network trained in panel 2 reads the drawing too.
     page.select_option("#draw-model", "trained")
     wait_frames(page)
     seen = text(page, "#draw-digit")
     err = text(page, "#error")
-    c.check("the page-trained network reads the last drawing (a 9)", seen.isdigit() and err == "",
+    c.check("the page-trained network reads the drawing too", seen.isdigit() and err == "",
             f"verdict {seen!r}, error {err!r}")
     page.select_option("#draw-model", "shipped")
     wait_frames(page)
