@@ -238,6 +238,8 @@ function trainCreate() {
   }
   setError('train', null);
   showTrain();
+  // Panel 3 waiting for a network trained here: now there is one.
+  if (!modelOk && $('#draw-model').value === 'trained') useModel();
   return true;
 }
 
@@ -473,6 +475,7 @@ const BRUSH = 22; // px on the 280×280 canvas: about two MNIST pixels wide
 let drawn = false; // anything on the canvas since the last Clear
 let stroke = null; // the pointer drawing now: {id, x, y}
 let framePending = false;
+let modelOk = true; // the network chosen in #draw-model could be selected in the wasm
 
 function clearDrawing() {
   const ctx = $('#draw').getContext('2d');
@@ -562,10 +565,12 @@ function useModel() {
   const trained = $('#draw-model').value === 'trained';
   try {
     call('bp_use', trained ? 0 : 1);
+    modelOk = true;
     setError('draw', null);
   } catch (err) {
-    const hint = trained ? ' (start training in panel 2 first)' : '';
-    setError('draw', `network: ${err.message}${hint}`);
+    // Not the other network instead: no verdict until this one exists.
+    modelOk = false;
+    setError('draw', `panel 3's network: ${err.message}`);
     showPrediction(null);
     return false;
   }
@@ -579,7 +584,7 @@ function redrawPrediction() {
 }
 
 function predict() {
-  if (!drawn) return;
+  if (!drawn || !modelOk) return;
   const canvas = $('#draw');
   const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
   let result;

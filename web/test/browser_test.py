@@ -209,13 +209,25 @@ def run_checks(page, url, c, out, mnist):
 
     # Each panel on its own: a panel whose checks cannot go on (a wait timed out) is a
     # failure, and the next panel is still checked.
-    for name, panel in [("apple", apple_checks), ("train", train_checks), ("draw", draw_checks),
+    for name, panel in [("apple", apple_checks), ("untrained", untrained_checks),
+                        ("train", train_checks), ("draw", draw_checks),
                         ("page", page_screenshot), ("error", error_checks)]:
         try:
             panel(page, c, out, mnist)
         except (PlaywrightError, ValueError) as e:
             c.check(f"{name} checks ran to the end", False,
                     f"{first_line(e)}; #error={text(page, '#error')!r}")
+
+
+def untrained_checks(page, c, _out, _mnist):
+    """Before any training, panel 3's "trained" network does not exist: said in #error,
+    and no verdict; back to the shipped one, the error goes."""
+    page.select_option("#draw-model", "trained")
+    err = text(page, "#error")
+    c.check("no page-trained network yet: said in #error", "network" in err and "train" in err, repr(err))
+    page.select_option("#draw-model", "shipped")
+    hidden = page.is_hidden("#error")
+    c.check("shipped network again: #error cleared", hidden, f"hidden={hidden}")
 
 
 def page_screenshot(page, _c, out, _mnist):
