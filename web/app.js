@@ -209,7 +209,7 @@ const train = {
   msPerStep: 5, // measured; decides how many steps fit in a slice
   loss: [], // [iteration, mean loss of a slice]
   acc: [], // [iteration, test accuracy]
-  switches: [], // iterations where the optimizer or learning rate changed
+  switches: [], // [iteration, "optimizer lr"] where the optimizer or learning rate changed
   rateWindow: [], // [time, iteration], the last second or so, for steps per second
 };
 
@@ -334,7 +334,8 @@ function trainSet() {
   try {
     call('bp_train_set', Number($('#optimizer').value), lr);
     setError('train', null);
-    if (train.iteration > 0) train.switches.push(train.iteration);
+    const name = $('#optimizer').selectedOptions[0]?.textContent ?? '';
+    if (train.iteration > 0) train.switches.push([train.iteration, `${name} ${lr}`]);
     drawChart();
   } catch (err) {
     setError('train', `training: ${err.message}`);
@@ -405,8 +406,11 @@ function drawChart() {
   ctx.save();
   ctx.setLineDash([4, 4]);
   ctx.strokeStyle = ink;
-  for (const s of train.switches) line(ctx, x(s), pad.top, x(s), pad.top + h);
+  for (const [s] of train.switches) line(ctx, x(s), pad.top, x(s), pad.top + h);
   ctx.restore();
+  ctx.textAlign = 'left';
+  ctx.fillStyle = ink;
+  train.switches.forEach(([s, label], k) => ctx.fillText(label, x(s) + 4, pad.top + 12 + 14 * k));
 
   polyline(ctx, train.loss, x, yLoss, lossColor);
   polyline(ctx, train.acc, x, yAcc, accColor);

@@ -242,6 +242,7 @@ def page_screenshot(page, _c, out, _mnist):
 def error_checks(page, c, _out, _mnist):
     """A failure in the wasm is shown in #error (never thrown): here a learning rate
     so large that the loss diverges; Reset with a sane one clears it."""
+    page.select_option("#optimizer", label="sgd")  # (Adam's steps are bounded by lr)
     page.fill("#lr", "1e9")
     page.click("#train-reset")
     page.click("#train-toggle")
@@ -389,6 +390,25 @@ def train_checks(page, c, out, _mnist):
     print(f"     after Stop: iteration {still}, loss {text(page, '#train-loss')}, "
           f"test accuracy {text(page, '#train-acc')}, {rate} steps/s")
     c.check("steps per second shown", rate.isdigit() and int(rate) > 0, rate)
+
+    # Another optimizer mid-run keeps the weights: Adam goes on from the trained net (a
+    # fresh one would start at a loss of ln 10 ≈ 2.3).
+    before = int(still)
+    page.select_option("#optimizer", label="adam")
+    lr = page.input_value("#lr")
+    page.click("#train-toggle")
+    page.wait_for_function(f"+document.querySelector('#train-iter').textContent >= {before + 200}",
+                           timeout=60_000)
+    page.click("#train-toggle")
+    wait_frames(page)
+    after = [r for r in page.evaluate("window.__shown") if r[0] > before]
+    c.check(
+        "switching to adam mid-run keeps the weights",
+        lr == "0.001" and bool(after) and after[0][1] < 1.0 and page.is_hidden("#error"),
+        f"lr {lr}; first loss after the switch {after[0][1] if after else None} at iteration "
+        f"{after[0][0] if after else None}; now iteration {text(page, '#train-iter')}, "
+        f"loss {text(page, '#train-loss')}, test accuracy {text(page, '#train-acc')}",
+    )
 
     # The chart has both curves: pixels of the loss (blue) and accuracy (orange) colours.
     counts = page.evaluate(
