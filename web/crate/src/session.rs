@@ -42,14 +42,12 @@ impl Session {
         Self::default()
     }
 
-    /// The embedded MNIST, decoded on first use.
-    fn data(&mut self) -> Result<&Mnist, String> {
+    /// Decodes the embedded MNIST, the first time only.
+    fn load_data(&mut self) -> Result<(), String> {
         if self.data.is_none() {
             self.data = Some(embedded::mnist().map_err(|e| e.to_string())?);
         }
-        self.data
-            .as_ref()
-            .ok_or_else(|| "the embedded MNIST did not load".to_string())
+        Ok(())
     }
 
     /// `bp_train_start`: (re)creates the book's net, seeded by `seed`, with the
@@ -68,7 +66,7 @@ impl Session {
     pub fn train_start(&mut self, optimizer: i32, lr: f64, seed: i32) -> Result<String, String> {
         // The seed is the i32's 32 bits, so every value JavaScript passes is its own run.
         let trainer = Trainer::new(optimizer, lr, u64::from(seed as u32))?;
-        self.data()?;
+        self.load_data()?;
         self.trainer = Some(trainer);
         Ok(Object::new().number("iteration", 0_u64).finish())
     }
@@ -87,7 +85,7 @@ impl Session {
     /// assert_eq!(s.train_set(5, 0.001).unwrap(), r#"{"iteration":0}"#);
     /// ```
     pub fn train_set(&mut self, optimizer: i32, lr: f64) -> Result<String, String> {
-        let trainer = self.trainer_mut()?;
+        let (trainer, _) = self.run()?;
         trainer.set_optimizer(optimizer, lr)?;
         Ok(Object::new()
             .number("iteration", trainer.iteration())
@@ -109,11 +107,7 @@ impl Session {
     /// assert!(s.train_steps(10).unwrap_err().contains("lower the learning rate"));
     /// ```
     pub fn train_steps(&mut self, n: i32) -> Result<String, String> {
-        let trainer = self.trainer.as_mut().ok_or(NOT_STARTED)?;
-        let data = match &self.data {
-            Some(data) => data,
-            None => return Err(NOT_STARTED.to_string()),
-        };
+        let (trainer, data) = self.run()?;
         trainer.steps(data, n).map(|s| s.to_json())
     }
 
@@ -131,11 +125,7 @@ impl Session {
     /// assert!(s.train_eval(100).unwrap().ends_with(r#","samples":100}"#));
     /// ```
     pub fn train_eval(&mut self, samples: i32) -> Result<String, String> {
-        let trainer = self.trainer.as_mut().ok_or(NOT_STARTED)?;
-        let data = match &self.data {
-            Some(data) => data,
-            None => return Err(NOT_STARTED.to_string()),
-        };
+        let (trainer, data) = self.run()?;
         trainer.accuracy(data, samples).map(|a| a.to_json())
     }
 
@@ -227,9 +217,12 @@ impl Session {
         draw::predict(net, width, height, rgba).map(|p| p.to_json())
     }
 
-    /// The run trained in the page, if one was started.
-    fn trainer_mut(&mut self) -> Result<&mut Trainer, String> {
-        self.trainer.as_mut().ok_or_else(|| NOT_STARTED.to_string())
+    /// The run and the data it trains on, once `bp_train_start` made both.
+    fn run(&mut self) -> Result<(&mut Trainer, &Mnist), String> {
+        match (&mut self.trainer, &self.data) {
+            (Some(trainer), Some(data)) => Ok((trainer, data)),
+            _ => Err(NOT_STARTED.to_string()),
+        }
     }
 }
 
