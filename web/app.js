@@ -481,8 +481,14 @@ let stroke = null; // the pointer drawing now: {id, x, y}
 let framePending = false;
 let modelOk = true; // the network chosen in #draw-model could be selected in the wasm
 
+// The drawing's 2D context. Its pixels are read back for every prediction, so the
+// browser is told to keep them in memory rather than on the GPU.
+function drawContext() {
+  return $('#draw').getContext('2d', { willReadFrequently: true });
+}
+
 function clearDrawing() {
-  const ctx = $('#draw').getContext('2d');
+  const ctx = drawContext();
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   drawn = false;
@@ -500,7 +506,7 @@ function canvasPoint(canvas, event) {
 
 function initDraw() {
   const canvas = $('#draw');
-  const ctx = canvas.getContext('2d');
+  const ctx = drawContext();
   clearDrawing();
 
   canvas.addEventListener('pointerdown', (event) => {
@@ -590,7 +596,7 @@ function redrawPrediction() {
 function predict() {
   if (!drawn || !modelOk) return;
   const canvas = $('#draw');
-  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const { data } = drawContext().getImageData(0, 0, canvas.width, canvas.height);
   let result;
   try {
     setInput(data);

@@ -159,23 +159,13 @@ def main():
                 viewport={"width": 1200, "height": 900},
             )
             try:
-                page = context.new_page()
-                page.on(
-                    "console",
-                    lambda m: problems.append(f"console.{m.type}: {m.text}")
-                    if m.type in ("error", "assert")
-                    else None,
-                )
-                page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-                page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
-                page.on(
-                    "response",
-                    lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
-                )
+                page = watched_page(context, problems)
                 run_checks(page, url, c, out, args.mnist)
                 # Whatever the checks did, the page must not have shown an error.
                 err = page.text_content("#error").strip()
                 c.check("#error is empty at the end", err == "", repr(err))
+                page.close()
+                fallback_check(watched_page(context, problems), url, c)
             finally:
                 context.close()
     finally:
@@ -188,6 +178,51 @@ def main():
         print(f"browser test: {len(c.failed)} of {c.count} checks FAILED: {', '.join(c.failed)}")
         sys.exit(1)
     print(f"browser test: all {c.count} checks passed")
+
+
+def watched_page(context, problems):
+    """A new tab whose console errors, page errors and failed requests go to `problems`."""
+    page = context.new_page()
+    def console(m):
+        if m.type in ("error", "assert"):
+            problems.append(f"console.{m.type}: {m.text}")
+        elif m.type == "warning":
+            print(f"     (console warning, not a failure: {m.text})", flush=True)
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
+    page.on(
+        "response",
+        lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+    )
+    return page
+
+
+def fallback_check(page, url, c):
+    """A server that sends the module with another MIME type than application/wasm:
+    the page falls back to compiling the whole bytes, quietly."""
+
+    def wrong_mime(route):
+        response = route.fetch()
+        headers = {**response.headers, "content-type": "application/octet-stream"}
+        route.fulfill(response=response, headers=headers)
+
+    page.route("**/backprop_web.wasm", wrong_mime)
+    page.goto(url)
+    try:
+        page.wait_for_function("document.body.dataset.ready", timeout=60_000)
+    except PlaywrightError as e:
+        print(f"     (waiting for the page: {first_line(e)})")
+    ready = page.evaluate("document.body.dataset.ready")
+    loader = page.evaluate("document.body.dataset.loader")
+    price = page.text_content("#out-price") if page.query_selector("#out-price") else None
+    c.check(
+        "module served as application/octet-stream: loaded from its bytes instead",
+        ready == "1" and loader == "arraybuffer" and price == "220",
+        f"ready={ready!r} loader={loader!r} price={price!r} error={page.text_content('#error').strip()!r}",
+    )
+    page.close()
 
 
 def run_checks(page, url, c, out, mnist):
