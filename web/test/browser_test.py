@@ -157,6 +157,7 @@ def main():
                 headless=True,
                 args=CHROMIUM_ARGS,
                 viewport={"width": 1200, "height": 900},
+                has_touch=True,  # for the finger-drawn digit
             )
             try:
                 page = watched_page(context, problems)
@@ -477,6 +478,30 @@ def draw_digit(page, image):
     wait_frames(page)
 
 
+def touch_digit(page, image):
+    """As draw_digit, with touch events (touchStart, touchMove, touchEnd) sent through
+    Chromium's DevTools protocol: a finger on a touch screen."""
+    page.evaluate(
+        """() => {
+          window.__pointerTypes = [];
+          document.querySelector('#draw').addEventListener('pointerdown', e => {
+            if (!window.__pointerTypes.includes(e.pointerType)) window.__pointerTypes.push(e.pointerType);
+          });
+        }"""
+    )
+    cdp = page.context.new_cdp_session(page)
+    box = page.locator("#draw").bounding_box()
+    sx, sy = box["width"] / 28, box["height"] / 28
+    for y, x0, x1 in ink_runs(image):
+        yy = box["y"] + (y + 0.5) * sy
+        for kind, x in (("touchStart", x0), ("touchMove", x1)):
+            point = {"x": box["x"] + (x + 0.5) * sx, "y": yy}
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [point]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+    wait_frames(page)
+
+
 def draw_checks(page, c, out, mnist):
     page.select_option("#draw-model", "shipped")
     digits = first_of_each_digit(mnist)
@@ -504,6 +529,14 @@ def draw_checks(page, c, out, mnist):
             page.locator("#panel-draw").screenshot(path=str(out / "panel-draw.png"))
     c.check("drawn test digits read right (shipped model), at least 8 of 10", right >= 8,
             f"{right}/10: {' '.join(results)}")
+
+    # With a finger: the same pointer events, from touch. The 7 drawn as touch strokes.
+    page.click("#draw-clear")
+    touch_digit(page, digits[7][1])
+    seen = text(page, "#draw-digit")
+    kinds = page.evaluate("window.__pointerTypes")
+    c.check("a 7 drawn with a finger (touch events) is read as 7",
+            seen == "7" and kinds == ["touch"], f"read {seen!r}, pointer types {kinds}")
 
     # The preview shows what the net saw: some bright pixels.
     lit = page.evaluate(
