@@ -1,7 +1,7 @@
 // The page's JavaScript: loads the crate compiled to WebAssembly (backprop_web.wasm)
 // and wires its exports to the three panels. No framework, no build step.
 //
-// The interface is in notes/web-abi.md of the project: plain `extern "C"` exports; JS
+// The interface (documented in web/crate/src/abi.rs): plain `extern "C"` exports; JS
 // writes into an input buffer the wasm owns (`bp_input`) and reads each call's output
 // (`bp_output_ptr`, `bp_output_len`): JSON on success (return 0), a one-line message on
 // failure (return -1). Every failure is shown in #error, nothing is thrown to the console.
@@ -28,7 +28,6 @@ class WasmError extends Error {}
 // The wasm module and the two buffers.
 
 let wasm = null; // the instance's exports
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 // Fetches and instantiates the module: streaming compilation when the server sends
