@@ -18,7 +18,9 @@
 //!   `0.w [784, 50] f32`) and `parameters` (the total count).
 //!
 //! [`load`] checks the whole file against the network before it changes anything, so
-//! a failed load leaves the network as it was.
+//! a failed load leaves the network as it was. [`to_bytes`] and [`from_bytes`] are the
+//! same two without a file system: the file's bytes in memory (what [`save`] writes
+//! and [`load`] reads, which are built on them).
 //!
 //! ```
 //! use backprop::{Affine, Matrix, Network, Relu};
@@ -83,6 +85,45 @@ pub fn save<T: Float, N: Params<T> + Named + ?Sized>(
     path: impl AsRef<Path>,
 ) -> Result<(), WeightsError> {
     let path = path.as_ref();
+    let bytes = encode(net, path)?;
+    write_through_temporary(path, &bytes)
+}
+
+/// The safetensors file [`save`] would write for `net`, as bytes in memory: for a
+/// download, a database, or WebAssembly, where there is no file system.
+///
+/// # Errors
+/// [`WeightsError::Format`] if two parameters have the same name; the error names
+/// the network (its [name](Named)) where a file error names the file.
+///
+/// ```
+/// use backprop::{Affine, Matrix, Network, Relu};
+/// use backprop::weights::{from_bytes, to_bytes};
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let mut rng = StdRng::seed_from_u64(0);
+/// let mut trained = (Affine::<4, 3>::random(0.5, &mut rng), Relu::new(), Affine::<3, 2>::random(0.5, &mut rng));
+/// let bytes = to_bytes(&trained)?;
+/// // 8 bytes of header length, the JSON header, then (4·3 + 3 + 3·2 + 2) f32 values.
+/// let header = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+/// assert_eq!(bytes.len(), 8 + header + 23 * 4);
+///
+/// let mut fresh = (Affine::<4, 3>::zeros(), Relu::new(), Affine::<3, 2>::zeros());
+/// from_bytes(&mut fresh, &bytes, "trained")?;
+/// let x = Matrix::<1, 4>::new([[1.0, -2.0, 0.5, 3.0]]);
+/// assert_eq!(fresh.predict(&x).as_slice(), trained.predict(&x).as_slice());
+/// # Ok::<(), backprop::weights::WeightsError>(())
+/// ```
+pub fn to_bytes<T: Float, N: Params<T> + Named + ?Sized>(net: &N) -> Result<Vec<u8>, WeightsError> {
+    encode(net, Path::new(&net.name()))
+}
+
+/// The safetensors bytes of `net`, in the layout of the [module](self)
+/// documentation; errors name `path`.
+fn encode<T: Float, N: Params<T> + Named + ?Sized>(
+    net: &N,
+    path: &Path,
+) -> Result<Vec<u8>, WeightsError> {
     let mut tensors: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
     inspect_all(net, &mut |p| {
         let mut bytes = Vec::with_capacity(size_of_val(p.values));
@@ -122,9 +163,7 @@ pub fn save<T: Float, N: Params<T> + Named + ?Sized>(
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format_error(path, e.to_string()))?;
-    let bytes = safetensors::serialize(views, Some(metadata))
-        .map_err(|e| format_error(path, e.to_string()))?;
-    write_through_temporary(path, &bytes)
+    safetensors::serialize(views, Some(metadata)).map_err(|e| format_error(path, e.to_string()))
 }
 
 /// Loads the parameters of `net` from the safetensors file `path`, as [`save`] wrote
@@ -170,9 +209,44 @@ pub fn load<T: Float, N: Params<T> + ?Sized>(
     path: impl AsRef<Path>,
 ) -> Result<(), WeightsError> {
     let path = path.as_ref();
-    let bytes = read_whole(path)?;
+    from_bytes(net, &read_whole(path)?, path)
+}
+
+/// Loads the parameters of `net` from the bytes of a safetensors file already in
+/// memory (as [`to_bytes`] or [`save`] made them; an upload, a download, an embedded
+/// model), with the same checks as [`load`]: on any error the network is exactly as
+/// it was. `name` says what the bytes are (`"the uploaded model"`, a URL); errors name
+/// it where [`load`]'s name the file.
+///
+/// # Errors
+/// [`WeightsError::Format`] (not a safetensors file, or a truncated one),
+/// [`WeightsError::MissingTensor`], [`WeightsError::ExtraTensor`],
+/// [`WeightsError::Shape`], [`WeightsError::Dtype`].
+///
+/// # Panics
+/// As [`load`]: only for a hand-written [`Params`] whose two visitors disagree.
+///
+/// ```
+/// use backprop::{Affine, Params};
+/// use backprop::weights::{WeightsError, from_bytes, to_bytes};
+/// let mut net = (Affine::<2, 2>::zeros(),);
+/// let err = from_bytes(&mut net, b"not a model", "the uploaded model").unwrap_err();
+/// assert!(matches!(err, WeightsError::Format { .. }));
+/// assert!(err.to_string().starts_with("the uploaded model: not a valid safetensors file: "));
+///
+/// let bytes = to_bytes(&(Affine::<2, 3>::zeros(),))?;
+/// let err = from_bytes(&mut net, &bytes, "model.bin").unwrap_err();
+/// assert_eq!(err.to_string(), "model.bin: tensor `0.w` has shape [2, 3], the network needs [2, 2]");
+/// # Ok::<(), WeightsError>(())
+/// ```
+pub fn from_bytes<T: Float, N: Params<T> + ?Sized>(
+    net: &mut N,
+    bytes: &[u8],
+    name: impl AsRef<Path>,
+) -> Result<(), WeightsError> {
+    let path = name.as_ref();
     let file =
-        SafeTensors::deserialize(&bytes).map_err(|e| format_error(path, explain(&e, &bytes)))?;
+        SafeTensors::deserialize(bytes).map_err(|e| format_error(path, explain(&e, bytes)))?;
     let values = check::<T, N>(net, path, &file)?;
 
     // The updating visitor must walk the parameters just checked; make sure of it

@@ -359,3 +359,52 @@ fn loads_fashion_mnist_from_debian() {
     assert_eq!(histogram(fashion.train.labels()), [6_000; 10]);
     assert_eq!(histogram(fashion.test.labels()), [1_000; 10]);
 }
+
+/// The four files' bytes, gzipped or not, load as the same directory does; a broken
+/// one is refused naming it by its standard name.
+#[test]
+fn bytes_in_memory_load_as_the_files_do() {
+    let dir = layout("bytes", true, "", |_| {});
+    let read = |name: &str| std::fs::read(dir.join(format!("{name}.gz"))).unwrap();
+    let gz = [
+        read("train-images-idx3-ubyte"),
+        read("train-labels-idx1-ubyte"),
+        read("t10k-images-idx3-ubyte"),
+        read("t10k-labels-idx1-ubyte"),
+    ];
+    let from_dir = Mnist::<f32>::load(&dir).unwrap();
+    let from_gz = Mnist::<f32>::from_idx_bytes(&gz[0], &gz[1], &gz[2], &gz[3]).unwrap();
+    assert_eq!(from_gz, from_dir);
+    let (images, labels) = (synthetic(true), synthetic(false));
+    let from_raw = Mnist::<f32>::from_idx_bytes(&images, &labels, &images, &labels).unwrap();
+    assert_eq!(from_raw, from_dir);
+
+    // One label fewer in the test split: both files named, with both counts.
+    let mut short = labels.clone();
+    short[7] = 11;
+    short.pop();
+    let err = Mnist::<f32>::from_idx_bytes(&images, &labels, &images, &short).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DataError::CountMismatch {
+                image_count: 12,
+                label_count: 11,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("t10k-images-idx3-ubyte") && message.contains("t10k-labels-idx1-ubyte"),
+        "{message}"
+    );
+    // A gzip stream cut short does not decompress.
+    let cut = &gz[0][..gz[0].len() / 2];
+    let err = Mnist::<f32>::from_idx_bytes(cut, &gz[1], &gz[2], &gz[3]).unwrap_err();
+    assert!(
+        err.to_string().starts_with("train-images-idx3-ubyte: "),
+        "{err}"
+    );
+}

@@ -7,7 +7,7 @@ use std::path::Path;
 mod common;
 
 use backprop::data::Mnist;
-use backprop::weights::{WeightsError, load, save};
+use backprop::weights::{WeightsError, from_bytes, load, save, to_bytes};
 use backprop::{
     Affine, Float, Layer, Matrix, Network, Params, Relu, Sgd, Sigmoid, SoftmaxWithLoss,
 };
@@ -420,4 +420,97 @@ fn a_one_input_layer_keeps_w_two_dimensional() {
     );
     load(&mut fresh, &path).unwrap();
     assert_eq!((fresh.0.w, fresh.2.b), (net.0.w, net.2.b));
+}
+
+/// An affine layer whose weights and biases are all drawn from N(0, 0.1²).
+fn random_affine<const I: usize, const O: usize>(rng: &mut StdRng) -> Affine<I, O, f64> {
+    Affine::new(
+        Matrix::random_normal(0.1, rng),
+        Matrix::random_normal(0.1, rng),
+    )
+}
+
+#[test]
+fn bytes_in_memory_round_trip_bit_for_bit_and_are_what_the_file_holds() {
+    let mut rng = StdRng::seed_from_u64(21);
+    let net: Book<f64> = (
+        random_affine(&mut rng),
+        Relu::new(),
+        random_affine(&mut rng),
+    );
+    let bytes = to_bytes(&net).unwrap();
+    let mut fresh: Book<f64> = book(22);
+    assert_ne!(snapshot(&fresh), snapshot(&net));
+    from_bytes(&mut fresh, &bytes, "in memory").unwrap();
+    assert_eq!(snapshot(&fresh), snapshot(&net));
+
+    // load reads what to_bytes made, and from_bytes what save wrote.
+    let dir = TempDir::new("weights-bytes");
+    let path = dir.join("from-bytes.safetensors");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut from_file: Book<f64> = book(23);
+    load(&mut from_file, &path).unwrap();
+    assert_eq!(snapshot(&from_file), snapshot(&net));
+    let saved = dir.join("saved.safetensors");
+    save(&net, &saved).unwrap();
+    let mut from_saved: Book<f64> = book(24);
+    from_bytes(&mut from_saved, &std::fs::read(&saved).unwrap(), "saved").unwrap();
+    assert_eq!(snapshot(&from_saved), snapshot(&net));
+    // The same metadata either way.
+    let metadata = |b: &[u8]| SafeTensors::read_metadata(b).unwrap().1.metadata().clone();
+    assert_eq!(metadata(&bytes), metadata(&std::fs::read(&saved).unwrap()));
+    assert!(metadata(&bytes).is_some());
+}
+
+#[test]
+fn hostile_bytes_are_refused_naming_them_and_change_nothing() {
+    let mut net: Book = book(25);
+    let before = snapshot(&net);
+    let good = to_bytes(&book::<f32>(26)).unwrap();
+    let mut rng = StdRng::seed_from_u64(27);
+    let noise: Vec<u8> = (0..5_000).map(|_| rng.random()).collect();
+    let mut huge_header = good.clone();
+    huge_header[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+    let mut wrong_data = good.clone();
+    wrong_data.truncate(good.len() - 4);
+    let overflow = with_header(
+        r#"{"0.w":{"dtype":"F32","shape":[18446744073709551615,2],"data_offsets":[0,8]}}"#,
+        &[0; 8],
+    );
+    let liar = with_header(
+        r#"{"0.w":{"dtype":"F32","shape":[784,50],"data_offsets":[0,156800]},"0.b":{"dtype":"F32","shape":[50],"data_offsets":[156800,157000]},"2.w":{"dtype":"F32","shape":[50,10],"data_offsets":[157000,159000]},"2.b":{"dtype":"F32","shape":[10],"data_offsets":[159000,159040]}}"#,
+        &[0; 100],
+    );
+    let cases: [(&str, &[u8]); 8] = [
+        ("empty", b""),
+        ("seven bytes", &noise[..7]),
+        ("noise", &noise),
+        ("a header length of u64::MAX", &huge_header),
+        ("a file 4 bytes short", &wrong_data),
+        ("a shape that overflows", &overflow),
+        ("offsets past the end", &liar),
+        ("only a header", &good[..8 + 16]),
+    ];
+    for (label, bytes) in cases {
+        let err = from_bytes(&mut net, bytes, label).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(err, WeightsError::Format { .. }),
+            "{label}: {err:?}"
+        );
+        assert!(
+            text.starts_with(&format!("{label}: not a valid safetensors file")),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(snapshot(&net) == before, "{label} changed the network");
+    }
+    // A good file for another network: refused by shape, naming the tensor.
+    let other = to_bytes(&(Affine::<784, 10>::zeros(),)).unwrap();
+    let err = from_bytes(&mut net, &other, "another net").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "another net: tensor `0.w` has shape [784, 10], the network needs [784, 50]"
+    );
+    assert!(snapshot(&net) == before);
 }

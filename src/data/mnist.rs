@@ -1,4 +1,5 @@
-//! The MNIST dataset: four IDX files in one directory, loaded into two [`Split`]s.
+//! The MNIST dataset: four IDX files, in one directory or in memory, loaded into two
+//! [`Split`]s.
 
 use std::path::{Path, PathBuf};
 
@@ -104,9 +105,62 @@ impl<T: Float> Mnist<T> {
     /// ```
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, DataError> {
         let dir = dir.as_ref();
+        let read = |name| find(dir, name).and_then(IdxFile::read);
+        Self::from_idx_files(
+            read(TRAIN_IMAGES)?,
+            read(TRAIN_LABELS)?,
+            read(TEST_IMAGES)?,
+            read(TEST_LABELS)?,
+        )
+    }
+
+    /// MNIST from the contents of its four files, already in memory (e.g. embedded
+    /// with `include_bytes!` where there is no file system, as in WebAssembly), each
+    /// gzip-compressed or raw as [`Mnist::load`] reads them; errors name each file by
+    /// its standard name (`train-images-idx3-ubyte`, …).
+    ///
+    /// # Errors
+    /// As [`Mnist::load`], less the file-system ones: every error of
+    /// [`IdxFile::from_bytes`], [`DataError::Magic`], [`DataError::Dims`],
+    /// [`DataError::Label`], [`DataError::CountMismatch`].
+    ///
+    /// ```
+    /// use backprop::data::{DEFAULT_DIR, DataError, Mnist};
+    /// let file = |name: &str| std::fs::read(format!("{DEFAULT_DIR}/{name}.gz")).unwrap();
+    /// let (images, labels) = (file("t10k-images-idx3-ubyte"), file("t10k-labels-idx1-ubyte"));
+    /// let mnist = Mnist::<f32>::from_idx_bytes(&images, &labels, &images, &labels)?;
+    /// assert_eq!((mnist.train.len(), mnist.test.label(0)), (10_000, 7));
+    ///
+    /// // Labels in place of images: the wrong magic number, naming the file.
+    /// let err = Mnist::<f32>::from_idx_bytes(&labels, &labels, &images, &labels).unwrap_err();
+    /// assert!(matches!(err, DataError::Magic { found: 2049, expected: Some(2051), .. }));
+    /// assert!(err.to_string().starts_with("train-images-idx3-ubyte: "));
+    /// # Ok::<(), DataError>(())
+    /// ```
+    pub fn from_idx_bytes(
+        train_images: &[u8],
+        train_labels: &[u8],
+        test_images: &[u8],
+        test_labels: &[u8],
+    ) -> Result<Self, DataError> {
+        Self::from_idx_files(
+            IdxFile::from_bytes(TRAIN_IMAGES, train_images)?,
+            IdxFile::from_bytes(TRAIN_LABELS, train_labels)?,
+            IdxFile::from_bytes(TEST_IMAGES, test_images)?,
+            IdxFile::from_bytes(TEST_LABELS, test_labels)?,
+        )
+    }
+
+    /// The two splits from the four parsed files, whichever way they were read.
+    fn from_idx_files(
+        train_images: IdxFile,
+        train_labels: IdxFile,
+        test_images: IdxFile,
+        test_labels: IdxFile,
+    ) -> Result<Self, DataError> {
         Ok(Self {
-            train: load_split(dir, TRAIN_IMAGES, TRAIN_LABELS)?,
-            test: load_split(dir, TEST_IMAGES, TEST_LABELS)?,
+            train: split(train_images, train_labels)?,
+            test: split(test_images, test_labels)?,
         })
     }
 
@@ -127,11 +181,13 @@ impl<T: Float> Mnist<T> {
     }
 }
 
-fn load_split<T: Float>(dir: &Path, images: &str, labels: &str) -> Result<Split<T>, DataError> {
-    let images_path = find(dir, images)?;
-    let labels_path = find(dir, labels)?;
-    let pixels = IdxFile::read(&images_path)?.into_images(ROWS, COLS)?;
-    let labels = IdxFile::read(&labels_path)?.into_labels(CLASSES)?;
+/// One split from its image file and its label file: checked (28×28 images, labels
+/// 0–9, as many of each), pixels scaled to `[0, 1]`.
+fn split<T: Float>(images: IdxFile, labels: IdxFile) -> Result<Split<T>, DataError> {
+    let images_path = images.path().to_path_buf();
+    let labels_path = labels.path().to_path_buf();
+    let pixels = images.into_images(ROWS, COLS)?;
+    let labels = labels.into_labels(CLASSES)?;
     let image_count = pixels.len() / PIXELS;
     if image_count != labels.len() {
         return Err(DataError::CountMismatch {

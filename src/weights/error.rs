@@ -13,8 +13,9 @@ const LENGTH_BYTES: usize = 8;
 const MISSING_HINT: &str = "train one: cargo run --release --example train -- --save PATH";
 
 /// What went wrong saving or loading a network's weights. Every variant names the
-/// file, and those about one tensor name it too, with both shapes or dtypes; the
-/// message is one line.
+/// file (for bytes in memory, the name given to [`from_bytes`](super::from_bytes), or
+/// the network's name for [`to_bytes`](super::to_bytes)), and those about one tensor
+/// name it too, with both shapes or dtypes; the message is one line.
 ///
 /// ```
 /// use backprop::Affine;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the page into web/dist/ (everything a static server needs, index.html at its
+# top): the crate compiled to WebAssembly, the book's net trained and saved by the train
+# example as the page's shipped model, and the page's own HTML, JavaScript and CSS.
+# Runs from any directory. Then: bash web/serve.sh, and open http://127.0.0.1:8000
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+dist=web/dist
+mkdir -p "$dist" target/web
+
+# The wasm target, once (rustup keeps it with the toolchain).
+if command -v rustup >/dev/null; then
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    rustup target add wasm32-unknown-unknown
+  fi
+else
+  echo "note: no rustup; assuming the toolchain has the wasm32-unknown-unknown target" >&2
+fi
+
+# The crate as WebAssembly: plain extern "C" exports, no wasm-bindgen. SIMD128 is in
+# every current browser and speeds up the matrix products.
+echo "build.sh: building backprop_web.wasm" >&2
+RUSTFLAGS="-C target-feature=+simd128" cargo build --release \
+  --target wasm32-unknown-unknown -p backprop-web
+cp target/wasm32-unknown-unknown/release/backprop_web.wasm "$dist/"
+
+# The shipped model: the book's net trained on the shipped MNIST subset (10,000 steps,
+# seed 0, a few seconds). Trained again whenever the train example was rebuilt (the
+# crate changed), else the saved one is kept.
+cargo build --release --example train
+model=$dist/model.safetensors
+if [ ! -f "$model" ] || [ target/release/examples/train -nt "$model" ]; then
+  echo "build.sh: training the shipped model" >&2
+  cargo run --release --quiet --example train -- --save "$model" --plot target/web/train.svg | tail -n 1
+else
+  echo "build.sh: $model is newer than the train example; kept" >&2
+fi
+
+cp web/index.html web/app.js web/style.css "$dist/"
+echo "build.sh: the page is in $dist/ ($(du -sh "$dist" | cut -f1)); serve it with: bash web/serve.sh" >&2
