@@ -92,6 +92,16 @@ pub fn model() -> String {
 }
 
 /// The width of the vectors a [`peak_gflops`] probe computes with.
+///
+/// ```
+/// use backprop::cpu::Width;
+/// // The width of each kernel this CPU runs; the plain one is always there.
+/// let widths: Vec<Width> = backprop::cpu::gemm_kernels()
+///     .into_iter()
+///     .filter_map(Width::of_kernel)
+///     .collect();
+/// assert_eq!(widths[0], Width::Bits128);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Width {
     /// One lane: scalar fused multiply-adds where the CPU has AVX2+FMA, else a
@@ -108,6 +118,12 @@ pub enum Width {
 
 impl Width {
     /// Every width, from the narrowest.
+    ///
+    /// ```
+    /// use backprop::cpu::Width;
+    /// let names: Vec<&str> = Width::ALL.iter().map(|w| w.name()).collect();
+    /// assert_eq!(names, ["scalar", "128-bit", "256-bit", "512-bit"]);
+    /// ```
     pub const ALL: [Width; 4] = [
         Width::Scalar,
         Width::Bits128,
