@@ -95,6 +95,12 @@ pub enum Error {
         /// What the thread pool reported.
         reason: String,
     },
+    /// A value of the `BACKPROP_GEMM` environment variable that is not a kernel name,
+    /// or names a kernel this CPU does not run ([`cpu::gemm_kernel_checked`](crate::cpu::gemm_kernel_checked)).
+    GemmKernel {
+        /// What is wrong and which kernel runs instead.
+        reason: String,
+    },
     /// An image buffer whose length is not `width · height` pixels of `per_pixel`
     /// values each.
     ImageLength {
@@ -181,6 +187,7 @@ impl fmt::Display for Error {
             Error::Threads { threads, reason } => {
                 write!(f, "could not start a pool of {threads} threads: {reason}")
             }
+            Error::GemmKernel { reason } => write!(f, "{reason}"),
             Error::ImageLength {
                 width,
                 height,

@@ -9,10 +9,18 @@ use std::fmt::{Debug, Display, LowerExp};
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for f32 {}
-    impl Sealed for f64 {}
+pub(crate) mod sealed {
+    pub trait Sealed {
+        /// `true` for `f32`, `false` for `f64`: a constant the GEMM matches on to pick
+        /// its tile, so that each type compiles only its own.
+        const IS_F32: bool;
+    }
+    impl Sealed for f32 {
+        const IS_F32: bool = true;
+    }
+    impl Sealed for f64 {
+        const IS_F32: bool = false;
+    }
 }
 
 /// A floating-point element type: implemented for `f32` and `f64` only.

@@ -3,6 +3,7 @@
 #![deny(unsafe_code)]
 
 mod cache;
+pub mod cpu;
 pub mod data;
 mod error;
 mod float;
@@ -24,6 +25,7 @@ pub mod weights;
 pub mod shape_errors {}
 
 pub use cache::Cache;
+pub use cpu::gemm_kernel;
 pub use error::Error;
 pub use float::Float;
 pub use gradcheck::{CentralDifference, GradientCheck, gradient_check, numerical_gradient};

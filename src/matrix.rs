@@ -10,7 +10,7 @@
 //! let c = a.matmul(&b); // (2×3)·(2×3): the inner dimensions differ
 //! ```
 
-mod gemm;
+pub(crate) mod gemm;
 mod ops;
 mod product;
 

@@ -49,6 +49,30 @@ def pin_threads(threads):
         os.environ[name] = str(threads)
 
 
+def blas_description():
+    """One line naming the BLAS NumPy calls into: `blas: <internal_api> <version>
+    kernel=<architecture> threads=<n>`, from threadpoolctl. Call after importing NumPy."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "blas: unknown (pip install threadpoolctl to see it)"
+    parts = []
+    for pool in threadpool_info():
+        if pool.get("user_api") != "blas":
+            continue
+        parts.append(
+            f"{pool.get('internal_api')} {pool.get('version')} "
+            f"kernel={pool.get('architecture')} threads={pool.get('num_threads')}"
+        )
+    return "blas: " + ("; ".join(parts) if parts else "none found")
+
+
+def openblas_variables():
+    """The OpenBLAS tweaks of this process's environment, as `NAME=value` or `(unset)`."""
+    return ", ".join(f"{k}={os.environ.get(k, '(unset)')}"
+                     for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"))
+
+
 def run(step, warmup, steps, reps):
     """Time `step()` with the protocol, print the per-repetition and median lines.
 

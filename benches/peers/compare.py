@@ -2,14 +2,23 @@
 """Run the crate's training step and its peers alternately; print a markdown table.
 
 Step mode (default): each round runs, one after the other,
-    rust step_bench (f32), NumPy f32, NumPy f64, PyTorch f32, PyTorch f32 with the
-    input's gradient, rust step_bench --f64
+    rust step_bench (f32), NumPy f32, NumPy f64, NumPy f32 and f64 with the book's
+    first-layer dX (--book-dx), PyTorch f32, PyTorch f32 with the input's gradient,
+    rust step_bench --f64
 and parses the `median_us_per_step=` line of each. Running them alternately,
 round after round, spreads the noise of a shared machine over all of them. The
-table gives the median over rounds and its ratio to NumPy's time (lower is faster).
+table gives the median over rounds and its ratio to the time of NumPy doing the
+same work as the crate (no dX for the first layer; lower is faster). The book's
+full step is a second, labelled NumPy row (`--no-book-dx` leaves it out).
 
 Train mode (`--train`): each round runs the whole training, the crate's `train`
-example and train_numpy.py, and compares the `seconds=` of their `final:` lines.
+example and train_numpy.py (same work, and with --book-dx), and compares the
+`seconds=` of their `final:` lines.
+
+Beside the table: the CPU model, this machine's FMA peak per thread (the crate's
+`peak` example, run once before the rounds), the GEMM kernel the crate ran and its
+share of that peak (step_bench's `kernel:` and `rate:` lines), and the BLAS kernel
+each NumPy peer reported using.
 
 The Rust examples are built once, before any timing (`cargo build --release
 --example NAME`), and the built binary is then run directly, which is what
@@ -40,6 +49,8 @@ NUMPY_ONLY_UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 MEDIAN = re.compile(r"^median_us_per_step=([0-9.eE+-]+)\s*$", re.MULTILINE)
 FINAL = re.compile(r"^final:.*$", re.MULTILINE)
+# Lines `<key>: ...` kept from each program's output (see Runner.notes).
+NOTE_KEYS = ("cpu", "kernel", "step", "rate", "blas", "work")
 
 
 @dataclass
@@ -54,6 +65,10 @@ class Runner:
     status: str = "ok"
     values: list = field(default_factory=list)
     details: list = field(default_factory=list)
+    # The reference of the ratios: NumPy doing the crate's work, for its dtype.
+    reference: bool = False
+    # Lines the program printed about itself (kernel, rate, blas, work), last round.
+    notes: dict = field(default_factory=dict)
 
     def median(self):
         return statistics.median(self.values) if self.values else None
@@ -116,6 +131,10 @@ def run_once(runner, parse):
     if parsed is None:
         runner.status = "failed (no result line in its output)"
         return out
+    for key in NOTE_KEYS:
+        found = re.findall(rf"^{key}: (.*)$", out, re.MULTILINE)
+        if found:
+            runner.notes[key] = found[-1].strip()
     value, detail = parsed
     runner.values.append(value)
     runner.details.append(detail)
@@ -162,13 +181,22 @@ def step_runners(args, env, numpy_env):
             r.command = [rust_exe, *extra, *threads, *args.rust_arg]
         return r
 
+    def numpy(dtype, book_dx):
+        name = ("numpy, the book's full step (+ first-layer dX)" if book_dx
+                else "numpy, same work (no first-layer dX)")
+        command = py + [str(HERE / "step_numpy.py"), "--dtype",
+                        "float32" if dtype == "f32" else "float64"] + threads
+        return Runner(name, dtype, args.threads, env=numpy_env, reference=not book_dx,
+                      command=command + (["--book-dx"] if book_dx else []))
+
     runners.append(rust("f32", []))
-    runners.append(Runner("numpy (book layers)", "f32", args.threads, env=numpy_env,
-                          command=py + [str(HERE / "step_numpy.py"), "--dtype", "float32"] + threads))
+    runners.append(numpy("f32", False))
     if not args.no_f64:
-        runners.append(Runner("numpy (book layers)", "f64", args.threads, env=numpy_env,
-                              command=py + [str(HERE / "step_numpy.py"), "--dtype", "float64"]
-                              + threads))
+        runners.append(numpy("f64", False))
+    if not args.no_book_dx:
+        runners.append(numpy("f32", True))
+        if not args.no_f64:
+            runners.append(numpy("f64", True))
     if not args.no_torch:
         torch = py + [str(HERE / "step_torch.py")] + threads
         runners.append(Runner("torch autograd (no input dX)", "f32", args.threads, env=env,
@@ -188,10 +216,14 @@ def train_runners(args, env, numpy_env):
         rust.status = why
     else:
         rust.command = [rust_exe, *data, "--threads", str(args.threads), *args.rust_arg]
-    numpy = Runner("numpy train_numpy.py", "f32", args.threads, env=numpy_env,
-                   command=[args.python, str(HERE / "train_numpy.py"), "--dtype", "float32",
-                            "--threads", str(args.threads), *data])
-    return [rust, numpy]
+    command = [args.python, str(HERE / "train_numpy.py"), "--dtype", "float32",
+               "--threads", str(args.threads), *data]
+    runners = [rust, Runner("numpy train_numpy.py, same work", "f32", args.threads,
+                            env=numpy_env, command=command, reference=True)]
+    if not args.no_book_dx:
+        runners.append(Runner("numpy train_numpy.py --book-dx", "f32", args.threads,
+                              env=numpy_env, command=command + ["--book-dx"]))
+    return runners
 
 
 def numpy_blas(numpy_env):
@@ -209,6 +241,21 @@ def numpy_blas(numpy_env):
     return done.stdout.strip() or f"numpy not importable: {done.stderr.strip()[-100:]}"
 
 
+def machine_peak(args):
+    """The lines of the crate's `peak` example (FMA peak per thread, each width)."""
+    if args.no_rust or args.no_peak:
+        return ["peak: not measured (--no-rust or --no-peak)"]
+    exe, why = build_rust_example("peak")
+    if exe is None:
+        return [f"peak: {why}"]
+    log(f"peak probe: {exe} --runs 5")
+    done = subprocess.run([exe, "--runs", "5"], cwd=REPO, capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        return [f"peak: failed (exit {done.returncode})"]
+    return [line for line in done.stdout.splitlines() if line.startswith(("peak ", "kernels"))]
+
+
 def print_header(args, numpy_env):
     cpu = "?"
     try:
@@ -218,21 +265,35 @@ def print_header(args, numpy_env):
                 break
     except OSError:
         pass
+    peak = machine_peak(args)
     tweaks = ", ".join(f"{k}={os.environ[k]}" for k in NUMPY_ONLY_UNSET if k in os.environ)
     print(f"CPU: {cpu}, {os.cpu_count()} logical cores; load average before: "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"NumPy BLAS: {numpy_blas(numpy_env)}")
     print(f"OpenBLAS tweaks in the environment: {tweaks or 'none'}"
           + (" (removed for the NumPy runs only)" if tweaks else ""))
+    print("This machine's FMA peak per thread (cargo run --release --example peak):")
+    for line in peak:
+        print(f"    {line}")
     print(f"{args.rounds} round(s), alternating; threads {args.threads}")
     print()
 
 
+def print_notes(runners):
+    """What the programs said about themselves: the crate's kernel and share of peak,
+    the BLAS kernel of each NumPy run and the work it did."""
+    print()
+    for r in runners:
+        keys = [k for k in ("kernel", "rate", "work", "blas") if k in r.notes]
+        if keys:
+            print(f"- {r.name} {r.dtype}: " + "; ".join(f"{k}: {r.notes[k]}" for k in keys))
+
+
 def step_table(runners):
-    ref32 = next((r for r in runners if r.name.startswith("numpy") and r.dtype == "f32"), None)
-    ref64 = next((r for r in runners if r.name.startswith("numpy") and r.dtype == "f64"), None)
+    ref32 = next((r for r in runners if r.reference and r.dtype == "f32"), None)
+    ref64 = next((r for r in runners if r.reference and r.dtype == "f64"), None)
     print("| implementation | dtype | threads | median µs/step | each round | "
-          "× NumPy f32 time | × NumPy f64 time |")
+          "× NumPy f32 time (same work) | × NumPy f64 time (same work) |")
     print("|---|---|---|---:|---|---:|---:|")
     for r in runners:
         if not r.values:
@@ -243,11 +304,13 @@ def step_table(runners):
         print(f"| {r.name} | {r.dtype} | {r.threads} | {fmt(r.median())} | {each} | "
               f"{ratio(r, ref32)} | {vs64} |")
     print()
-    print("Ratios are time / NumPy's time: below 1 is faster than NumPy.")
+    print("Ratios are time / the time of NumPy doing the crate's work (no first-layer dX): "
+          "below 1 is faster than NumPy.")
+    print_notes(runners)
 
 
 def train_table(runners):
-    ref = next((r for r in runners if r.name.startswith("numpy")), None)
+    ref = next((r for r in runners if r.reference), None)
     print("| implementation | dtype | threads | median seconds | each round | "
           "train_acc | test_acc | × NumPy time |")
     print("|---|---|---|---:|---|---:|---:|---:|")
@@ -261,7 +324,9 @@ def train_table(runners):
               f"{last.get('test_acc', '?')} | {ratio(r, ref)} |")
     print()
     print("Seconds: the whole training loop with its per-epoch evaluations, as printed "
-          "on each program's `final:` line. Ratio below 1 is faster than NumPy.")
+          "on each program's `final:` line. Ratio: time / the time of NumPy doing the "
+          "crate's work; below 1 is faster than NumPy.")
+    print_notes(runners)
 
 
 def main():
@@ -274,6 +339,9 @@ def main():
     p.add_argument("--no-rust", action="store_true")
     p.add_argument("--no-torch", action="store_true")
     p.add_argument("--no-f64", action="store_true")
+    p.add_argument("--no-book-dx", action="store_true",
+                   help="leave out the NumPy rows of the book's full step (first-layer dX)")
+    p.add_argument("--no-peak", action="store_true", help="do not run the peak probe")
     p.add_argument("--rust-arg", action="append", default=[],
                    help="extra argument for the Rust example (repeatable)")
     p.add_argument("--python", default=sys.executable, help="interpreter of the Python peers")

@@ -13,7 +13,10 @@ accuracies are evaluated once more and printed as
 where seconds is the wall clock of the training loop, per-epoch evaluations
 included, data loading excluded.
 
-    python3 benches/peers/train_numpy.py [--data data/mnist] [--iters 10000] [--seed 42]
+The backward pass skips the first Affine's dX, as the crate does (the same work);
+--book-dx computes it, as the book's code does.
+
+    python3 benches/peers/train_numpy.py [--data data/mnist] [--iters 10000] [--seed 42] [--book-dx]
 """
 
 import argparse
@@ -74,6 +77,8 @@ def main():
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--book-dx", action="store_true",
+                   help="also compute the first layer's dX, as the book does")
     args = p.parse_args()
     _protocol.pin_threads(args.threads)
 
@@ -85,11 +90,14 @@ def main():
     x_test, t_test = load(args.data, "t10k", dtype)
     train_size = x_train.shape[0]
     print(f"data {args.data}: {train_size} train, {x_test.shape[0]} test; "
-          f"numpy {np.__version__}, {args.dtype}, threads {args.threads}, seed {args.seed}",
-          flush=True)
+          f"numpy {np.__version__}, {args.dtype}, threads {args.threads}, seed {args.seed}, "
+          + _protocol.openblas_variables(), flush=True)
+    print("work: " + ("the book's step (the first layer's dX too)" if args.book_dx
+                      else "no dX for the first layer (as the crate)"), flush=True)
+    print(_protocol.blas_description(), flush=True)
 
     rng = np.random.RandomState(args.seed)
-    net = TwoLayerNet(rng, dtype)
+    net = TwoLayerNet(rng, dtype, book_dx=args.book_dx)
     lr = dtype.type(args.lr)
     iter_per_epoch = max(train_size / args.batch, 1)
 

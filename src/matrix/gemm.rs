@@ -23,18 +23,26 @@
 //! so the result is exactly that of one thread; the cuts fall on multiples of the tile
 //! height only so that no thread computes a partial tile it need not.
 //!
-//! The packed kernel is safe Rust compiled twice: once for the baseline target and once
-//! with AVX2 and FMA enabled; the second runs when the CPU reports both features at run
-//! time. Calling it is the crate's only `unsafe` (see [`packed`]).
+//! The packed kernel is safe Rust compiled three times ([`run_on`]): for the baseline
+//! target, with AVX2 and FMA, and with AVX-512F, each with its own tile ([`Tile`]).
+//! The fastest build the CPU reports at run time runs, unless `BACKPROP_GEMM` caps it
+//! ([`path`]; documented in [`crate::cpu`]). Calling the builds is the crate's only
+//! `unsafe`, in [`run_on`], which also runs the peak probe ([`peak`]).
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::mem::size_of;
 
 use crate::Float;
+use crate::float::sealed::Sealed;
 use blocked::blocked;
+pub(crate) use path::{Path, selected};
+use split::{pool_threads, split};
 
 mod blocked;
+pub(crate) mod path;
+pub(crate) mod peak;
+mod split;
 
 /// A read-only matrix operand: element `(i, j)` is `data[i * row_stride + j * col_stride]`.
 #[derive(Clone, Copy)]
@@ -77,16 +85,59 @@ const SMALL: usize = 256;
 /// `⌈k / KC⌉` equal blocks): a `KC × NR` panel of `B` stays in L1 while the
 /// micro-kernel sweeps the panels of `A`.
 const KC: usize = 256;
-/// Tile of the `f32` micro-kernel: 6 rows × two 8-lane vectors (12 accumulators).
-const MR32: usize = 6;
-const NR32: usize = 16;
-/// Tile of the `f64` micro-kernel: 6 rows × two 4-lane vectors (12 accumulators).
-/// Both chosen by measurement on the training step's shapes (Zen 4, AVX2).
-const MR64: usize = 6;
-const NR64: usize = 8;
-// A last panel of `B` with at most half a tile's width of columns left is packed and
-// computed half as wide: the book's 50 columns are 3 panels of 16 and one of 8 (2 of
-// its columns used), 56 computed instead of 64.
+
+/// A tile of the micro-kernel: `mr` rows of `C` by `nr` columns, and the width `nh` of
+/// a last, narrower panel: when at most `nh` columns are left after the full panels,
+/// they are packed and computed `nh` wide (the book's 50 columns on the AVX2 tile are 3
+/// panels of 16 and one of 8, 56 computed instead of 64).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tile {
+    pub mr: usize,
+    pub nr: usize,
+    pub nh: usize,
+}
+
+/// The tiles of the plain and AVX2+FMA builds: 6 rows × two 256-bit vectors, 12
+/// accumulators of the 16 registers (f32 6 × 16, f64 6 × 8), chosen by measurement on
+/// the training step's shapes (Zen 4, AVX2; benches/README.md).
+const TILE32: Tile = Tile {
+    mr: 6,
+    nr: 16,
+    nh: 8,
+};
+const TILE64: Tile = Tile {
+    mr: 6,
+    nr: 8,
+    nh: 4,
+};
+/// The tiles of the AVX-512 build: 10 rows × two 512-bit vectors, 20 accumulators of
+/// the 32 registers, leaving room for the two lines of `B` and a broadcast of `A`
+/// (f32 10 × 32, f64 10 × 16). Ten rows divide the book's batch of 100 (no partial
+/// tile, and the thread split cuts it 50 / 50); two vectors a row cover the 50-wide
+/// hidden layer with four f32 vectors (two panels of 32; no narrower panel pays, as
+/// ⌈50 / 16⌉ = 4 vectors is the least any tiling needs) and seven f64 ones (three of
+/// 16 and a last 8-wide one); the 10-wide output is one 16-wide f32 panel, one f64
+/// panel of 16.
+const TILE32_512: Tile = Tile {
+    mr: 10,
+    nr: 32,
+    nh: 16,
+};
+const TILE64_512: Tile = Tile {
+    mr: 10,
+    nr: 16,
+    nh: 8,
+};
+
+/// The tile `path` uses for `T`.
+pub(crate) fn tile_of<T: Float>(path: Path) -> Tile {
+    match (path, size_of::<T>() == 4) {
+        (Path::Avx512, true) => TILE32_512,
+        (Path::Avx512, false) => TILE64_512,
+        (_, true) => TILE32,
+        (_, false) => TILE64,
+    }
+}
 
 /// `c = a·b` (`accumulate == false`) or `c += a·b`, with `a` of shape `m × k`,
 /// `b` of shape `k × n` and `c` a contiguous row-major `m × n` buffer.
@@ -116,82 +167,12 @@ pub(crate) fn gemm<T: Float>(
     if m.saturating_mul(k).saturating_mul(n) < SMALL {
         plain((m, k, n), a, b, c, accumulate);
     } else {
-        // Inside a rayon pool (see `crate::threads`), as many parts as it has threads.
-        split((m, k, n), a, b, c, accumulate, pool_threads());
+        // Inside a rayon pool (see `crate::threads`), as many parts as it has threads,
+        // cut at multiples of the running kernel's tile height.
+        let mr = tile_of::<T>(selected().0).mr;
+        let parts = (pool_threads(), mr, &packed_here::<T>);
+        split((m, k, n), a, b, c, accumulate, parts);
     }
-}
-
-/// Products with fewer multiply-adds than this stay on one thread: handing half of it
-/// to another thread costs more than it saves.
-const PARALLEL: usize = 1 << 19;
-/// Rows of `C` are split in multiples of this, the height of both tiles.
-const SPLIT_ROWS: usize = 6;
-const _: () = assert!(SPLIT_ROWS.is_multiple_of(MR32) && SPLIT_ROWS.is_multiple_of(MR64));
-
-/// The packed product on up to `parts` threads of the current rayon pool: the rows of
-/// `C` (and of `A`) are cut in two, in proportion to the threads each side gets, and
-/// the sides computed by [`rayon::join`], each with its own thread's packing buffers,
-/// until a part would be too small.
-fn split<T: Float>(
-    (m, k, n): (usize, usize, usize),
-    a: Operand<'_, T>,
-    b: Operand<'_, T>,
-    c: &mut [T],
-    accumulate: bool,
-    parts: usize,
-) {
-    let Some((top_rows, top_parts)) = cut((m, k, n), parts) else {
-        with_packs(|packs: &mut Packs<T>| packed((m, k, n), a, b, c, accumulate, packs));
-        return;
-    };
-    let (c_top, c_bottom) = c.split_at_mut(top_rows * n);
-    let a_bottom = Operand {
-        data: &a.data[top_rows * a.row_stride..],
-        ..a
-    };
-    join(
-        || split((top_rows, k, n), a, b, c_top, accumulate, top_parts),
-        || {
-            split(
-                (m - top_rows, k, n),
-                a_bottom,
-                b,
-                c_bottom,
-                accumulate,
-                parts - top_parts,
-            )
-        },
-    );
-}
-
-/// The number of threads of the rayon pool this call runs in; 1 outside a pool, and
-/// on WebAssembly, which has no threads.
-fn pool_threads() -> usize {
-    #[cfg(not(target_family = "wasm"))]
-    return rayon::current_thread_index().map_or(1, |_| rayon::current_num_threads());
-    #[cfg(target_family = "wasm")]
-    return 1;
-}
-
-/// Runs both closures, on two threads of the current pool where there are threads.
-fn join(a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
-    #[cfg(not(target_family = "wasm"))]
-    rayon::join(a, b);
-    #[cfg(target_family = "wasm")]
-    {
-        a();
-        b();
-    }
-}
-
-/// Where [`split`] cuts an `m × k · k × n` product for `parts` threads: the rows of `C`
-/// above the cut and the threads they get, or `None` to keep it on one thread (one
-/// part, too few multiply-adds, or too few rows for a cut at a tile boundary).
-fn cut((m, k, n): (usize, usize, usize), parts: usize) -> Option<(usize, usize)> {
-    let top_parts = parts / 2;
-    let top_rows = (m * top_parts / parts.max(1)).next_multiple_of(SPLIT_ROWS);
-    let too_small = m.saturating_mul(k).saturating_mul(n) < PARALLEL;
-    (parts >= 2 && !too_small && top_rows > 0 && top_rows < m).then_some((top_rows, top_parts))
 }
 
 /// The textbook triple loop, for products too small to be worth packing.
@@ -245,8 +226,19 @@ fn with_packs<T: Float, R>(f: impl FnOnce(&mut Packs<T>) -> R) -> R {
     })
 }
 
-/// The packed product, on the fastest code path this CPU runs.
-#[allow(unsafe_code)]
+/// [`packed`] with this thread's packing buffers.
+fn packed_here<T: Float>(
+    shape: (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+) {
+    with_packs(|packs: &mut Packs<T>| packed(shape, a, b, c, accumulate, packs));
+}
+
+/// The packed product, on the path [`path::selected`] chose for this process, with
+/// that path's tile for `T`.
 fn packed<T: Float>(
     shape: (usize, usize, usize),
     a: Operand<'_, T>,
@@ -255,49 +247,125 @@ fn packed<T: Float>(
     accumulate: bool,
     packs: &mut Packs<T>,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: `packed_avx2_fma` is a safe function (every memory access in it and
-        // in what it inlines is a bounds-checked slice access) whose one extra
-        // precondition, from `#[target_feature(enable = "avx2,fma")]`, is that the CPU
-        // executes AVX2 and FMA instructions. The two run-time checks just above
-        // established exactly that.
-        unsafe { packed_avx2_fma(shape, a, b, c, accumulate, packs) };
-        return;
+    let args = (shape, a, b, c, accumulate, packs);
+    // `match` on constants (not `if`), so that each type and path compiles only the
+    // tile it runs: the compiler leaves out code under a constant `match` arm never
+    // taken.
+    macro_rules! on {
+        ($p:ident, $t32:ident, $t64:ident) => {
+            match <T as Sealed>::IS_F32 {
+                true => packed_on::<T, { $t32.mr }, { $t32.nr }, { $t32.nh }, $p>(args),
+                false => packed_on::<T, { $t64.mr }, { $t64.nr }, { $t64.nh }, $p>(args),
+            }
+        };
     }
-    packed_body::<T, false>(shape, a, b, c, accumulate, packs);
+    let ran = match selected().0 {
+        Path::Plain => on!(PLAIN, TILE32, TILE64),
+        Path::Avx2Fma => on!(AVX2, TILE32, TILE64),
+        Path::Avx512 => on!(AVX512, TILE32_512, TILE64_512),
+    };
+    assert!(ran, "gemm: the selected path is one this CPU supports");
 }
 
-/// [`packed_body`] compiled with AVX2 and FMA: 256-bit vectors and fused multiply-adds.
+/// The arguments of a packed product.
+type PackedArgs<'a, 'p, T> = (
+    (usize, usize, usize),
+    Operand<'a, T>,
+    Operand<'a, T>,
+    &'a mut [T],
+    bool,
+    &'p mut Packs<T>,
+);
+
+/// The packed product with an `MR × NR` tile (and an `NH`-wide last panel) in the
+/// build of path `P`; `false`, computing nothing, when this CPU lacks the path. Any
+/// tile runs in any build: the tests run the AVX-512 tiles in the builds this CPU has.
+fn packed_on<T: Float, const MR: usize, const NR: usize, const NH: usize, const P: u8>(
+    args: PackedArgs<'_, '_, T>,
+) -> bool {
+    run_on::<P, _>(PackedJob::<'_, '_, T, MR, NR, NH>(args)).is_ok()
+}
+
+/// [`blocked`] as a [`Job`]: fused multiply-adds in the AVX2 and AVX-512 builds only
+/// (without the instruction they are a slow library call).
+struct PackedJob<'a, 'p, T, const MR: usize, const NR: usize, const NH: usize>(
+    PackedArgs<'a, 'p, T>,
+);
+
+impl<T: Float, const MR: usize, const NR: usize, const NH: usize> Job
+    for PackedJob<'_, '_, T, MR, NR, NH>
+{
+    type Out = ();
+    #[inline(always)]
+    fn run<const P: u8>(self) {
+        let (shape, a, b, c, accumulate, packs) = self.0;
+        if P == PLAIN {
+            blocked::<T, MR, NR, NH, false>(shape, a, b, c, accumulate, packs);
+        } else {
+            blocked::<T, MR, NR, NH, true>(shape, a, b, c, accumulate, packs);
+        }
+    }
+}
+
+/// The number of a [`Path`] as a const generic argument of [`Job::run`].
+pub(crate) const PLAIN: u8 = 0;
+/// See [`PLAIN`].
+pub(crate) const AVX2: u8 = 1;
+/// See [`PLAIN`].
+pub(crate) const AVX512: u8 = 2;
+
+/// Work compiled once for each [`Path`]: `run::<P>` (`P` is [`PLAIN`], [`AVX2`] or
+/// [`AVX512`]) is `#[inline(always)]` in every implementation, so that the
+/// `#[target_feature]` functions below compile all of it with their features.
+pub(crate) trait Job {
+    /// What the work returns.
+    type Out;
+    /// The work, in the build of path `P`.
+    fn run<const P: u8>(self) -> Self::Out;
+}
+
+/// Runs `job` in the build of path `P`, or hands it back when this CPU lacks the path.
+/// The crate's only `unsafe`: calling the `#[target_feature]` builds. (`P` is a
+/// constant matched on, so each job compiles only the build it is run in.)
+#[allow(unsafe_code)]
+pub(crate) fn run_on<const P: u8, J: Job>(job: J) -> Result<J::Out, J> {
+    #[cfg(target_arch = "x86_64")]
+    use std::arch::is_x86_feature_detected as has;
+    match P {
+        PLAIN => Ok(job.run::<PLAIN>()),
+        #[cfg(target_arch = "x86_64")]
+        AVX2 if has!("avx2") && has!("fma") => {
+            // SAFETY: `on_avx2_fma` is a safe function (every memory access in it and
+            // in what it inlines is a bounds-checked slice access) whose one extra
+            // precondition, from `#[target_feature(enable = "avx2,fma")]`, is that the
+            // CPU executes AVX2 and FMA instructions. The two run-time checks just
+            // above established exactly that.
+            Ok(unsafe { on_avx2_fma(job) })
+        }
+        #[cfg(target_arch = "x86_64")]
+        AVX512 if has!("avx512f") && has!("avx2") && has!("fma") => {
+            // SAFETY: as above, for `on_avx512`, whose precondition (from
+            // `#[target_feature(enable = "avx512f,avx2,fma")]`) is that the CPU
+            // executes AVX-512F, AVX2 and FMA instructions: the three checks just
+            // above.
+            Ok(unsafe { on_avx512(job) })
+        }
+        _ => Err(job),
+    }
+}
+
+/// `job` compiled with AVX2 and FMA: 256-bit vectors and fused multiply-adds.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn packed_avx2_fma<T: Float>(
-    shape: (usize, usize, usize),
-    a: Operand<'_, T>,
-    b: Operand<'_, T>,
-    c: &mut [T],
-    accumulate: bool,
-    packs: &mut Packs<T>,
-) {
-    packed_body::<T, true>(shape, a, b, c, accumulate, packs);
+fn on_avx2_fma<J: Job>(job: J) -> J::Out {
+    job.run::<AVX2>()
 }
 
-/// The packed product with the tile of `T`. `FMA` selects fused multiply-adds, for the
-/// AVX2+FMA build only: without the instruction they are a slow library call.
-#[inline(always)]
-fn packed_body<T: Float, const FMA: bool>(
-    shape: (usize, usize, usize),
-    a: Operand<'_, T>,
-    b: Operand<'_, T>,
-    c: &mut [T],
-    accumulate: bool,
-    packs: &mut Packs<T>,
-) {
-    if size_of::<T>() == 4 {
-        blocked::<T, MR32, NR32, { NR32 / 2 }, FMA>(shape, a, b, c, accumulate, packs);
-    } else {
-        blocked::<T, MR64, NR64, { NR64 / 2 }, FMA>(shape, a, b, c, accumulate, packs);
-    }
+/// `job` compiled with AVX-512F (and AVX2, FMA): 512-bit vectors, 32 registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+fn on_avx512<J: Job>(job: J) -> J::Out {
+    job.run::<AVX512>()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The blocked product for one tile shape: the loop over depth blocks and panels,
 //! packing, and the register-blocked micro-kernel. Everything here is
-//! `#[inline(always)]`, so it is compiled into each of [`super::packed`]'s two builds
-//! (plain, and AVX2+FMA).
+//! `#[inline(always)]`, so it is compiled into each build of [`super::run_on`] (plain,
+//! AVX2+FMA, AVX-512) it runs in, generic over the tile.
 
 use super::{KC, Operand, Packs};
 use crate::Float;

@@ -1,5 +1,6 @@
 //! The GEMM kernels against a naive triple loop.
 
+use super::split::cut;
 use super::*;
 
 /// The layouts products use: plain, `A` read transposed (`Aᵀ·B`), `B` read
@@ -24,35 +25,25 @@ fn operand<T>(data: &[T], rows: usize, cols: usize, t: bool) -> Operand<'_, T> {
     }
 }
 
-fn portable<T: Float>(
-    shape: (usize, usize, usize),
-    a: Operand<'_, T>,
-    b: Operand<'_, T>,
-    c: &mut [T],
-    accumulate: bool,
-) {
-    with_packs(|packs: &mut Packs<T>| packed_body::<T, false>(shape, a, b, c, accumulate, packs));
-}
-
-fn dispatched<T: Float>(
-    shape: (usize, usize, usize),
-    a: Operand<'_, T>,
-    b: Operand<'_, T>,
-    c: &mut [T],
-    accumulate: bool,
-) {
-    with_packs(|packs: &mut Packs<T>| packed(shape, a, b, c, accumulate, packs));
-}
+mod paths;
 
 /// Every kernel against a naive triple loop, for every layout, with and without
-/// accumulation; without it, the output starts as NaN to show it is never read.
+/// accumulation; without it, the output starts as NaN to show it is never read: the
+/// entry point, the plain loop, the packed product on the selected path, and every
+/// build this CPU runs with both its own tile and the other builds' tiles
+/// ([`paths::variants`]).
 fn agrees_with_naive<T: Float>(shape: (usize, usize, usize)) {
-    let kernels: [(&str, Kernel<'_, T>); 4] = [
-        ("gemm", &gemm::<T>),
-        ("plain", &plain::<T>),
-        ("packed portable", &portable::<T>),
-        ("packed dispatched", &dispatched::<T>),
+    let mut kernels: Vec<(String, Kernel<'_, T>)> = vec![
+        ("gemm".into(), &gemm::<T>),
+        ("plain".into(), &plain::<T>),
+        ("packed on the selected path".into(), &packed_here::<T>),
     ];
+    let variants = paths::variants::<T>();
+    kernels.extend(
+        variants
+            .iter()
+            .map(|v| (v.name.clone(), &*v.run as Kernel<'_, T>)),
+    );
     check_against_naive(&kernels, shape);
 }
 
@@ -60,7 +51,7 @@ type Kernel<'k, T> =
     &'k dyn Fn((usize, usize, usize), Operand<'_, T>, Operand<'_, T>, &mut [T], bool);
 
 fn check_against_naive<T: Float>(
-    kernels: &[(&str, Kernel<'_, T>)],
+    kernels: &[(String, Kernel<'_, T>)],
     (m, k, n): (usize, usize, usize),
 ) {
     let (a_data, b_data, c0) = (
@@ -84,7 +75,7 @@ fn check_against_naive<T: Float>(
                     }
                 })
                 .collect();
-            for &(name, kernel) in kernels {
+            for (name, kernel) in kernels {
                 let mut c = if accumulate {
                     c0.clone()
                 } else {
@@ -108,7 +99,11 @@ fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
     // 1×1 and 3×5·5×7 are below SMALL, 17×33·33×9 above it; 37×300·300×21 has
     // two blocks along k and partial panels on both edges; 37×600·600×3 and ×8 have
     // no full-width panel (only the half-width one, or one panel in f64) and, with A
-    // transposed, read A's columns in place over three depth blocks.
+    // transposed, read A's columns in place over three depth blocks. For the AVX-512
+    // tiles (10 × 32 f32, 10 × 16 f64): 23×70·70×50 and 100×784·784×50 are the
+    // book's hidden layer (two 32-wide panels; three of 16 and an 8-wide one), 21×513·
+    // 513×17 one column past a half panel, 9×40·40×48 a full and a half panel, and
+    // 100×50·50×10 the output layer.
     for shape in [
         (1, 1, 1),
         (3, 5, 7),
@@ -116,6 +111,11 @@ fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
         (37, 300, 21),
         (37, 600, 3),
         (37, 600, 8),
+        (23, 70, 50),
+        (21, 513, 17),
+        (9, 40, 48),
+        (100, 50, 10),
+        (100, 784, 50),
     ] {
         agrees_with_naive::<f32>(shape);
         agrees_with_naive::<f64>(shape);
@@ -219,7 +219,7 @@ fn threads_change_no_bit<T: Float>((m, k, n): (usize, usize, usize)) {
     let in_pool = |shape, a: Operand<'_, T>, b: Operand<'_, T>, c: &mut [T], accumulate| {
         pool.install(|| gemm(shape, a, b, c, accumulate));
     };
-    check_against_naive::<T>(&[("gemm in a pool", &in_pool)], (m, k, n));
+    check_against_naive::<T>(&[("gemm in a pool".into(), &in_pool)], (m, k, n));
 }
 
 #[test]
@@ -233,26 +233,34 @@ fn splitting_across_threads_changes_no_bit() {
 }
 
 /// The cuts the thread split makes: the book's two large products are cut on two
-/// threads, in proportion on three, at tile boundaries; small products, one thread and
-/// too few rows are not cut.
+/// threads, in proportion on three, at tile boundaries (6 rows for the AVX2 tile, 10
+/// for the AVX-512 one); small products, one thread and too few rows are not cut.
 #[test]
 fn large_products_are_cut_at_tile_boundaries_in_proportion_to_threads() {
-    assert_eq!(cut((100, 784, 50), 2), Some((54, 1)));
-    assert_eq!(cut((784, 100, 50), 2), Some((396, 1)));
-    assert_eq!(cut((100, 784, 50), 3), Some((36, 1)));
-    assert_eq!(cut((64, 784, 50), 2), Some((36, 1)));
-    assert_eq!(cut((32, 128, 128), 2), Some((18, 1)));
+    assert_eq!(cut((100, 784, 50), 2, 6), Some((54, 1)));
+    assert_eq!(cut((100, 784, 50), 2, 10), Some((50, 1)));
+    assert_eq!(cut((784, 100, 50), 2, 6), Some((396, 1)));
+    assert_eq!(cut((784, 100, 50), 2, 10), Some((400, 1)));
+    assert_eq!(cut((100, 784, 50), 3, 6), Some((36, 1)));
+    assert_eq!(cut((100, 784, 50), 3, 10), Some((40, 1)));
+    assert_eq!(cut((64, 784, 50), 2, 6), Some((36, 1)));
+    assert_eq!(cut((32, 128, 128), 2, 6), Some((18, 1)));
     assert_eq!(
-        cut((32, 128, 127), 2),
+        cut((32, 128, 127), 2, 6),
         None,
         "one multiply-add short of 2¹⁹"
     );
-    assert_eq!(cut((100, 784, 50), 1), None);
-    assert_eq!(cut((100, 50, 10), 2), None, "H·W2 stays on one thread");
+    assert_eq!(cut((100, 784, 50), 1, 6), None);
+    assert_eq!(cut((100, 50, 10), 2, 6), None, "H·W2 stays on one thread");
     assert_eq!(
-        cut((6, 100_000, 100), 2),
+        cut((6, 100_000, 100), 2, 6),
         None,
         "no tile boundary inside 6 rows"
     );
-    assert_eq!(cut((1, 1 << 20, 1), 2), None, "one row cannot be cut");
+    assert_eq!(
+        cut((10, 100_000, 100), 2, 10),
+        None,
+        "no tile boundary inside 10 rows"
+    );
+    assert_eq!(cut((1, 1 << 20, 1), 2, 6), None, "one row cannot be cut");
 }
