@@ -180,7 +180,8 @@ impl Width {
 /// multiply-adds (enough to cover the latency of the FMA units of current x86 cores)
 /// that never touch memory, 2 operations per multiply-add and lane, compiled in the
 /// same build as the kernel of that width. The median of `runs` runs of about
-/// `run_seconds` each (plus a short calibration); `None` if this CPU lacks the width.
+/// `run_seconds` each (plus a short calibration); `None` if this CPU lacks the width,
+/// and on `wasm32-unknown-unknown`, which has no clock to time them with.
 ///
 /// On a busy machine the median is lower than the true peak; take several runs.
 ///

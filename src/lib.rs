@@ -3,6 +3,7 @@
 #![deny(unsafe_code)]
 
 mod cache;
+mod clock;
 pub mod cpu;
 pub mod data;
 mod error;

@@ -50,7 +50,7 @@ mod history;
 
 pub use history::{EpochStats, History};
 
-use std::time::Instant;
+use crate::clock::Stopwatch;
 
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -137,7 +137,7 @@ where
     L: Loss<N, O, T, Y::Batch<N>>,
     Opt: Optimizer<T> + ?Sized,
 {
-    let start = Instant::now();
+    let start = Stopwatch::start();
     let iters_per_epoch = (data.train.len() / N).max(1);
     let mut epochs = Vec::with_capacity(config.iters.div_ceil(iters_per_epoch));
     let mut rng = StdRng::seed_from_u64(config.seed);

@@ -39,7 +39,8 @@ pub struct EpochStats {
     pub test_metric: f64,
     /// The mean of the minibatch losses of this epoch's iterations.
     pub mean_loss: f64,
-    /// Wall-clock time since training began, evaluations included.
+    /// Wall-clock time since training began, evaluations included (zero on
+    /// `wasm32-unknown-unknown`, which has no clock).
     pub elapsed: Duration,
 }
 
@@ -60,7 +61,8 @@ pub struct History {
     pub epochs: Vec<EpochStats>,
     /// Iterations per epoch, `max(train_len / N, 1)`.
     pub iters_per_epoch: usize,
-    /// Wall-clock time of the whole run, evaluations included.
+    /// Wall-clock time of the whole run, evaluations included (zero on
+    /// `wasm32-unknown-unknown`, which has no clock).
     pub elapsed: Duration,
 }
 
