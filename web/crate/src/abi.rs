@@ -87,8 +87,8 @@ pub fn output() -> String {
 }
 
 /// Resizes the input buffer to `len` bytes (zeros; a negative `len` counts as 0) and
-/// returns its address, valid until the next call. Returns `0` and keeps the old
-/// buffer if the memory cannot grow that far.
+/// returns its address, valid until the next call. Returns `0`, with the buffer
+/// empty, if the memory cannot grow that far (JavaScript must then write nothing).
 ///
 /// ```
 /// use backprop_web::abi::bp_input;

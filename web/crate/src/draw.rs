@@ -7,7 +7,7 @@ use backprop::data::{PIXELS, digit_from_rgba};
 use backprop::{Error, Network, softmax};
 
 use crate::json::{Object, array};
-use crate::trainer::{Net, argmax};
+use crate::trainer::Net;
 
 /// The message for a canvas with no ink on it.
 pub const NOTHING_DRAWN: &str = "nothing drawn";
@@ -57,10 +57,15 @@ pub fn predict(net: &mut Net, width: i32, height: i32, rgba: &[u8]) -> Result<Pr
             },
         )?;
     let probabilities = softmax(net.predict(&x));
+    if probabilities.as_slice().iter().any(|p| !p.is_finite()) {
+        return Err(
+            "the network's scores are not finite numbers (did its training diverge?)".into(),
+        );
+    }
     let mut scores = [0.0; 10];
     scores.copy_from_slice(probabilities.row(0));
     Ok(Prediction {
-        digit: argmax(&scores),
+        digit: probabilities.argmax_rows()[0],
         scores,
         pixels: x.as_slice()[..PIXELS].to_vec(),
     })

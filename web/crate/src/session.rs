@@ -105,10 +105,16 @@ impl Session {
     /// assert!(s.train_steps(3).unwrap().starts_with(r#"{"iteration":3,"loss":"#));
     /// s.train_set(0, 1e30).unwrap();
     /// assert!(s.train_steps(10).unwrap_err().contains("lower the learning rate"));
+    /// assert!(s.train_steps(1).is_err()); // the diverged run is gone: start again
     /// ```
     pub fn train_steps(&mut self, n: i32) -> Result<String, String> {
         let (trainer, data) = self.run()?;
-        trainer.steps(data, n).map(|s| s.to_json())
+        let steps = trainer.steps(data, n);
+        if steps.as_ref().is_err_and(|e| e.contains("diverged")) {
+            // Weights past a diverged loss are not a network to draw with: the run ends.
+            self.trainer = None;
+        }
+        steps.map(|s| s.to_json())
     }
 
     /// `bp_train_eval`: accuracy of the run's network on the first

@@ -4,9 +4,9 @@
 //!
 //! One step is the library's training loop body: a random minibatch of 100 drawn with
 //! replacement (seeded), [`Network::gradient`] (forward, Softmax-with-Loss, backward)
-//! and one update by the chosen optimizer. `backprop::train::train` runs whole
-//! runs and measures time with `Instant`, which `wasm32-unknown-unknown` lacks, so the
-//! page drives the steps itself.
+//! and one update by the chosen optimizer. `backprop::train::train` runs a whole run
+//! in one call; the page needs slices of a few steps between frames, so it drives the
+//! steps itself.
 
 use backprop::data::Mnist;
 use backprop::optim::{NAMES, by_name};
@@ -226,27 +226,20 @@ fn accuracy(
     let inputs = &split.inputs()[..count * 784];
     let mut correct = 0;
     for (k, chunk) in inputs.chunks(BATCH * 784).enumerate() {
-        // A short last chunk fills the first rows; the stale rows below are not counted.
+        // A short last chunk fills the first rows; the stale rows below get a label no
+        // score can have, so `correct` does not count them.
         x.as_mut_slice()[..chunk.len()].copy_from_slice(chunk);
-        let scores = net.predict(&*x);
-        for (row, scores) in scores.rows().take(chunk.len() / 784).enumerate() {
-            if argmax(scores) == split.label(k * BATCH + row) {
-                correct += 1;
+        let rows = chunk.len() / 784;
+        let labels: [usize; BATCH] = std::array::from_fn(|row| {
+            if row < rows {
+                split.label(k * BATCH + row)
+            } else {
+                usize::MAX
             }
-        }
+        });
+        correct += net.correct(&*x, &labels);
     }
     (correct as f64 / count.max(1) as f64, count)
-}
-
-/// The index of the highest score (the first of equal ones).
-pub(crate) fn argmax(scores: &[f32]) -> usize {
-    scores
-        .iter()
-        .enumerate()
-        .fold((0, f32::NEG_INFINITY), |best, (i, &s)| {
-            if s > best.1 { (i, s) } else { best }
-        })
-        .0
 }
 
 impl Steps {

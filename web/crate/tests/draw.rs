@@ -174,3 +174,17 @@ fn bp_use_needs_the_network_to_exist_and_switches_between_the_two() {
     assert_eq!(predict(), by_default);
     assert_ne!(trained, by_default);
 }
+
+#[test]
+fn a_diverged_run_is_gone_and_never_reads_a_drawing() {
+    // Each test runs on its own thread, so this session starts empty.
+    assert_eq!(bp_train_start(0, 1e30, 0), 0);
+    assert_eq!(bp_train_steps(10), -1);
+    assert!(output().contains("diverged"), "{}", output());
+    assert_eq!(bp_use(0), -1, "the diverged weights are still drawable");
+    let mnist = embedded::mnist().unwrap();
+    write_input(&canvas(mnist.test.input(0)));
+    assert_eq!(bp_predict(SIDE as i32, SIDE as i32), -1);
+    assert_eq!(bp_train_steps(1), -1);
+    assert_eq!(output(), "no training run yet: start one first");
+}
