@@ -41,17 +41,17 @@
 //! ```
 
 mod error;
+mod file;
 
 use std::collections::HashSet;
-use std::fs;
-use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use safetensors::tensor::TensorView;
 use safetensors::{Dtype, SafeTensors};
 
 pub use error::WeightsError;
 use error::{explain, format_error};
+use file::{read_whole, write_through_temporary};
 
 use crate::{Float, Named, Param, ParamRef, Params};
 
@@ -386,56 +386,6 @@ fn from_le_bytes<T: Float>(bytes: &[u8]) -> T {
         b.copy_from_slice(bytes);
         T::from_f64(f64::from_le_bytes(b))
     }
-}
-
-/// The whole file, allocating what its real size asks and no more.
-fn read_whole(path: &Path) -> Result<Vec<u8>, WeightsError> {
-    let io_error = |source: io::Error| WeightsError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = fs::File::open(path).map_err(|e| match e.kind() {
-        io::ErrorKind::NotFound => WeightsError::Missing {
-            path: path.to_path_buf(),
-        },
-        _ => io_error(e),
-    })?;
-    let len = file.metadata().map_err(io_error)?.len();
-    let mut bytes = Vec::new();
-    usize::try_from(len)
-        .ok()
-        .and_then(|n| bytes.try_reserve_exact(n).ok())
-        .ok_or_else(|| {
-            io_error(io::Error::new(
-                io::ErrorKind::OutOfMemory,
-                format!("{len} bytes do not fit in memory"),
-            ))
-        })?;
-    file.take(len).read_to_end(&mut bytes).map_err(io_error)?;
-    Ok(bytes)
-}
-
-/// Writes `bytes` to `<path>.tmp` in `path`'s directory (created if needed), then
-/// renames it to `path`.
-fn write_through_temporary(path: &Path, bytes: &[u8]) -> Result<(), WeightsError> {
-    let io_error = |path: &Path, source| WeightsError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    if let Err(e) = fs::write(&temporary, bytes) {
-        let _ = fs::remove_file(&temporary);
-        return Err(io_error(&temporary, e));
-    }
-    fs::rename(&temporary, path).map_err(|e| {
-        let _ = fs::remove_file(&temporary);
-        io_error(path, e)
-    })
 }
 
 /// Every parameter, then every piece of state (batch norm's running statistics), as
