@@ -181,7 +181,9 @@ impl Width {
 /// that never touch memory, 2 operations per multiply-add and lane, compiled in the
 /// same build as the kernel of that width. The median of `runs` runs of about
 /// `run_seconds` each (plus a short calibration); `None` if this CPU lacks the width,
-/// and on `wasm32-unknown-unknown`, which has no clock to time them with.
+/// on `wasm32-unknown-unknown`, which has no clock to time them with, and for a
+/// `run_seconds` that is not a number of seconds in (0, 10] (NaN, negative, zero,
+/// infinite or longer would never end or say nothing).
 ///
 /// On a busy machine the median is lower than the true peak; take several runs.
 ///
@@ -192,7 +194,12 @@ impl Width {
 /// // The kernel this process runs has a width, and the probe runs it.
 /// let width = Width::of_kernel(backprop::cpu::gemm_kernel()).unwrap();
 /// assert!(peak_gflops::<f64>(width, 3, 0.002).is_some());
+/// assert_eq!(peak_gflops::<f32>(Width::Scalar, 3, f64::NAN), None);
+/// assert_eq!(peak_gflops::<f32>(Width::Scalar, 3, f64::INFINITY), None);
 /// ```
 pub fn peak_gflops<T: Float>(width: Width, runs: usize, run_seconds: f64) -> Option<f64> {
+    if !(run_seconds > 0.0 && run_seconds <= 10.0) {
+        return None;
+    }
     peak::peak::<T>(width.bits(), runs, run_seconds)
 }
