@@ -349,6 +349,35 @@ def apple_checks(page, c, out, _mnist):
     page.locator("#panel-apple").screenshot(path=str(out / "panel-apple.png"))
 
 
+# The chart's padding around its plot rectangle, in CSS pixels: drawChart's `pad` in
+# web/app.js (the tick labels and the legend are drawn outside it).
+CHART_PAD = {"left": 52, "right": 52, "top": 26, "bottom": 34}
+
+
+def chart_pixels(page):
+    """Opaque (alpha > 200) pixels of the loss (blue, #1f77b4) and accuracy (orange,
+    #ff7f0e) colours inside #train-chart's plot rectangle (the padding times
+    devicePixelRatio, as the page draws at the device's resolution)."""
+    return page.evaluate(
+        """pad => {
+          const c = document.querySelector('#train-chart');
+          const dpr = window.devicePixelRatio || 1;
+          const x0 = Math.ceil(pad.left * dpr), y0 = Math.ceil(pad.top * dpr);
+          const x1 = Math.floor(c.width - pad.right * dpr), y1 = Math.floor(c.height - pad.bottom * dpr);
+          const d = c.getContext('2d').getImageData(x0, y0, x1 - x0, y1 - y0).data;
+          let blue = 0, orange = 0;
+          for (let i = 0; i < d.length; i += 4) {
+            const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
+            if (a <= 200) continue;
+            if (Math.abs(r - 0x1f) < 30 && Math.abs(g - 0x77) < 30 && Math.abs(b - 0xb4) < 30) blue++;
+            if (Math.abs(r - 0xff) < 30 && Math.abs(g - 0x7f) < 30 && Math.abs(b - 0x0e) < 30) orange++;
+          }
+          return {blue, orange, plot: [x0, y0, x1 - x0, y1 - y0]};
+        }""",
+        CHART_PAD,
+    )
+
+
 def train_checks(page, c, out, _mnist):
     # Every state the read-outs show (they change together after each slice), and how
     # long each click on Clear waited to be handled.
@@ -376,6 +405,7 @@ def train_checks(page, c, out, _mnist):
     lr_sgd = page.input_value("#lr")
     c.check("the book's learning rates (adam, sgd)", (lr_adam, lr_sgd) == ("0.001", "0.1"), (lr_adam, lr_sgd))
 
+    empty = chart_pixels(page)  # the chart before any training: axes, labels, no curve
     page.click("#train-toggle")
     c.check("Start turns into Stop", text(page, "#train-toggle") == "Stop", text(page, "#train-toggle"))
     page.wait_for_function("+document.querySelector('#train-iter').textContent >= 50", timeout=60_000)
@@ -445,21 +475,16 @@ def train_checks(page, c, out, _mnist):
         f"loss {text(page, '#train-loss')}, test accuracy {text(page, '#train-acc')}",
     )
 
-    # The chart has both curves: pixels of the loss (blue) and accuracy (orange) colours.
-    counts = page.evaluate(
-        """() => {
-          const c = document.querySelector('#train-chart');
-          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-          let blue = 0, orange = 0;
-          for (let i = 0; i < d.length; i += 4) {
-            const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
-            if (Math.abs(r - 0x1f) < 30 && Math.abs(g - 0x77) < 30 && Math.abs(b - 0xb4) < 30) blue++;
-            if (Math.abs(r - 0xff) < 30 && Math.abs(g - 0x7f) < 30 && Math.abs(b - 0x0e) < 30) orange++;
-          }
-          return {blue, orange};
-        }"""
+    # The chart has both curves: pixels of the loss (blue) and accuracy (orange) colours,
+    # opaque, inside the plot rectangle (the tick labels and the legend, drawn outside it
+    # in the same colours, do not count), and more of them than on the empty chart.
+    after = chart_pixels(page)
+    c.check(
+        "the chart shows loss and accuracy curves",
+        after["blue"] > 200 and after["orange"] > 200
+        and after["blue"] > empty["blue"] and after["orange"] > empty["orange"],
+        f"inside the plot: {after} after training, {empty} on the empty chart before Start",
     )
-    c.check("the chart shows loss and accuracy curves", counts["blue"] > 200 and counts["orange"] > 200, counts)
     page.locator("#panel-train").screenshot(path=str(out / "panel-train.png"))
 
 
