@@ -86,8 +86,13 @@ function call(name, ...args) {
 }
 
 // Copies `bytes` (a Uint8Array or Uint8ClampedArray) into the wasm's input buffer.
+// Throws WasmError when the wasm could not make room (`bp_input` returned address 0
+// because its memory cannot grow that far): writing at 0 would corrupt its memory.
 function setInput(bytes) {
   const ptr = wasm.bp_input(bytes.length);
+  if (ptr === 0 && bytes.length > 0) {
+    throw new WasmError(`no room for ${bytes.length.toLocaleString('en')} bytes of input: the WebAssembly memory cannot grow that far`);
+  }
   new Uint8Array(wasm.memory.buffer, ptr, bytes.length).set(bytes);
 }
 
