@@ -212,6 +212,7 @@ const train = {
   iteration: 0,
   msPerStep: 5, // measured; decides how many steps fit in a slice
   loss: [], // [iteration, mean loss of a slice]
+  maxLoss: 2.5, // the largest finite loss in `loss` (at least 2.5): the loss axis's end
   acc: [], // [iteration, test accuracy]
   switches: [], // [iteration, "optimizer lr"] where the optimizer or learning rate changed
   rateWindow: [], // [time, iteration], the last second or so, for steps per second
@@ -234,7 +235,9 @@ function trainCreate() {
   if (lr === null) return false;
   try {
     call('bp_train_start', Number($('#optimizer').value), lr, SEED);
-    Object.assign(train, { exists: true, iteration: 0, loss: [], acc: [], switches: [], rateWindow: [] });
+    Object.assign(train, {
+      exists: true, iteration: 0, loss: [], maxLoss: 2.5, acc: [], switches: [], rateWindow: [],
+    });
     evaluate();
   } catch (err) {
     setError('train', `training: ${err.message}`);
@@ -304,6 +307,7 @@ function trainSlice() {
     train.msPerStep = 0.7 * train.msPerStep + 0.3 * Math.max(ms, 0.01);
     train.iteration = iteration;
     train.loss.push([iteration, loss]);
+    if (Number.isFinite(loss)) train.maxLoss = Math.max(train.maxLoss, loss);
     if (iteration % EVAL_EVERY === 0) {
       evaluate();
       redrawPrediction(); // the trained net changed: re-read the drawing if it uses it
@@ -373,7 +377,9 @@ function drawChart() {
   const w = cssW - pad.left - pad.right;
   const h = cssH - pad.top - pad.bottom;
   const maxIter = niceCeil(Math.max(train.iteration, 500));
-  const maxLoss = niceCeil(Math.max(2.5, ...train.loss.map(([, l]) => (Number.isFinite(l) ? l : 0))));
+  // A running maximum: spreading the ever-growing list into Math.max overflows the
+  // call stack (RangeError) after a long run.
+  const maxLoss = niceCeil(train.maxLoss);
   const x = (i) => pad.left + (i / maxIter) * w;
   const yLoss = (l) => pad.top + h - (l / maxLoss) * h;
   const yAcc = (a) => pad.top + h - a * h;
@@ -416,8 +422,10 @@ function drawChart() {
   ctx.fillStyle = ink;
   train.switches.forEach(([s, label], k) => ctx.fillText(label, x(s) + 4, pad.top + 12 + 14 * k));
 
-  polyline(ctx, train.loss, x, yLoss, lossColor);
-  polyline(ctx, train.acc, x, yAcc, accColor);
+  // At most one point per device pixel of the plot's width: a long run has far more.
+  const maxPoints = Math.max(2, Math.ceil(w * dpr));
+  polyline(ctx, thin(train.loss, maxPoints), x, yLoss, lossColor);
+  polyline(ctx, thin(train.acc, maxPoints), x, yAcc, accColor);
 
   // Legend, above the plot.
   ctx.textAlign = 'left';
@@ -447,6 +455,15 @@ function polyline(ctx, points, x, y, color) {
   }
   ctx.stroke();
   ctx.lineWidth = 1;
+}
+
+// Every k-th of `points` so that at most `max` are left, always with the last one.
+function thin(points, max) {
+  if (points.length <= max) return points;
+  const k = Math.ceil(points.length / max);
+  const kept = points.filter((_, i) => i % k === 0);
+  if ((points.length - 1) % k !== 0) kept.push(points.at(-1));
+  return kept;
 }
 
 // The smallest round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above v,
