@@ -558,6 +558,11 @@ def touch_digit(page, image):
     wait_frames(page)
 
 
+def bar_widths(page):
+    """The ten probability bars' widths (percent), digit 0 to 9."""
+    return page.eval_on_selector_all("#scores .bar", "bs => bs.map(b => parseFloat(b.style.width) || 0)")
+
+
 def draw_checks(page, c, out, mnist):
     page.select_option("#draw-model", "shipped")
     digits = first_of_each_digit(mnist)
@@ -617,14 +622,18 @@ def draw_checks(page, c, out, mnist):
     c.check("a digit is read while the stroke is drawn (a vertical bar)", during.isdigit(), repr(during))
     page.click("#draw-clear")
     draw_digit(page, digits[9][1])
+    shipped = bar_widths(page)
 
-    # The network trained in panel 2 reads the drawing too.
+    # The network trained in panel 2 reads the drawing too, with its own scores: the ten
+    # bars differ from the shipped network's on the same drawing.
     page.select_option("#draw-model", "trained")
     wait_frames(page)
     seen = text(page, "#draw-digit")
     err = text(page, "#error")
-    c.check("the page-trained network reads the drawing too", seen.isdigit() and err == "",
-            f"verdict {seen!r}, error {err!r}")
+    trained = bar_widths(page)
+    c.check("the page-trained network reads the drawing too",
+            seen.isdigit() and err == "" and trained != shipped and sum(trained) > 0,
+            f"verdict {seen!r}, error {err!r}; bars (%) shipped {shipped}, trained {trained}")
     page.select_option("#draw-model", "shipped")
     wait_frames(page)
 
