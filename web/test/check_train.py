@@ -26,7 +26,13 @@ def chart_pixels(page):
           const dpr = window.devicePixelRatio || 1;
           const x0 = Math.ceil(pad.left * dpr), y0 = Math.ceil(pad.top * dpr);
           const x1 = Math.floor(c.width - pad.right * dpr), y1 = Math.floor(c.height - pad.bottom * dpr);
-          const d = c.getContext('2d').getImageData(x0, y0, x1 - x0, y1 - y0).data;
+          // Read from a copy: a second readback of the chart itself makes Chromium warn
+          // (willReadFrequently) in the console.
+          const copy = document.createElement('canvas');
+          [copy.width, copy.height] = [c.width, c.height];
+          const cc = copy.getContext('2d');
+          cc.drawImage(c, 0, 0);
+          const d = cc.getImageData(x0, y0, x1 - x0, y1 - y0).data;
           let blue = 0, orange = 0;
           for (let i = 0; i < d.length; i += 4) {
             const [r, g, b, a] = [d[i], d[i + 1], d[i + 2], d[i + 3]];
