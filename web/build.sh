@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the page into web/dist/ (everything a static server needs, index.html at its
 # top): the crate compiled to WebAssembly, the book's net trained and saved by the train
-# example as the page's shipped model, and the page's own HTML, JavaScript and CSS.
+# example as the page's shipped model, and the page's own HTML, JavaScript (app.js and
+# the modules in js/) and CSS.
 # Runs from any directory. Then: bash web/serve.sh, and open http://127.0.0.1:8000
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -37,5 +38,10 @@ else
   echo "build.sh: $model is newer than the train example; kept" >&2
 fi
 
+# The page: index.html, its entry module app.js and style.css at the top, the modules
+# app.js imports under js/ (emptied first, so a module deleted in web/js/ goes too).
 cp web/index.html web/app.js web/style.css "$dist/"
+rm -rf "$dist/js"
+mkdir -p "$dist/js"
+cp web/js/*.js "$dist/js/"
 echo "build.sh: the page is in $dist/ ($(du -sh "$dist" | cut -f1)); serve it with: bash web/serve.sh" >&2

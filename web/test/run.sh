@@ -13,7 +13,8 @@ if [ ! -x "$chromium" ]; then
   echo "error: no Chromium at $chromium: apt-get install chromium (or set CHROMIUM)" >&2
   exit 1
 fi
-for f in index.html app.js style.css backprop_web.wasm model.safetensors; do
+for f in index.html app.js js/wasm.js js/apple.js js/train.js js/chart.js js/draw.js style.css \
+  backprop_web.wasm model.safetensors; do
   if [ ! -f "web/dist/$f" ]; then
     echo "error: web/dist/$f is missing: run bash web/build.sh first" >&2
     exit 1
