@@ -40,6 +40,7 @@
 //! Exit codes: 0 done, 1 unusable data or a loss that stopped being a number, 2 a bad
 //! command line.
 
+#[path = "../common/overfit_plot.rs"]
 mod plot;
 
 use std::path::PathBuf;

@@ -1,4 +1,5 @@
-//! The pictures of Figs. 6-20 and 6-21 side by side: train and test accuracy per epoch.
+//! The pictures of the overfitting experiments (Figs. 6-20/6-21 for weight decay, 6-22/6-23
+//! for dropout) side by side: train and test accuracy per epoch. Shared by both examples.
 
 use std::error::Error;
 use std::path::Path;
