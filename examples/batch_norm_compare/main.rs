@@ -63,9 +63,11 @@
 //! Exit codes: 0 done, 1 unusable data or a plot that cannot be written, 2 a bad
 //! command line.
 
+#[path = "../common/experiment.rs"]
+mod experiment;
 mod plot;
+use experiment::Args;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -122,57 +124,14 @@ accuracies per scale and plots the accuracy curves (the book's Fig. 6-19).
                 $BACKPROP_OUT/batch_norm_compare.svg)
   -h, --help    this text";
 
-struct Args {
-    epochs: usize,
-    seed: u64,
-    plot: PathBuf,
-}
-
-/// Parses the command line; `Ok(None)` is `--help`.
-fn parse() -> Result<Option<Args>, lexopt::Error> {
-    use lexopt::prelude::*;
-    let out = std::env::var_os("BACKPROP_OUT").map_or_else(|| PathBuf::from("out"), PathBuf::from);
-    let mut args = Args {
-        epochs: 20,
-        seed: 0,
-        plot: out.join("batch_norm_compare.svg"),
-    };
-    let mut parser = lexopt::Parser::from_env();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Long("epochs") => {
-                args.epochs = parser.value()?.parse()?;
-                if args.epochs == 0 {
-                    return Err("--epochs must be at least 1".into());
-                }
-            }
-            Long("seed") => args.seed = parser.value()?.parse()?,
-            Long("plot") => args.plot = parser.value()?.into(),
-            Short('h') | Long("help") => return Ok(None),
-            _ => return Err(arg.unexpected()),
-        }
-    }
-    Ok(Some(args))
-}
-
 fn main() -> ExitCode {
-    match parse() {
-        Ok(None) => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Ok(Some(args)) => match run(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
+    let cli = experiment::Cli {
+        usage: USAGE,
+        count_flag: "epochs",
+        default_count: 20,
+        name: "batch_norm_compare",
+    };
+    experiment::main(cli, run)
 }
 
 /// A hidden layer with batch normalization, its weights drawn with std `scale`.
@@ -259,13 +218,13 @@ fn run(args: &Args) -> Result<(), String> {
         test: small,
     };
     let config = TrainConfig {
-        iters: args.epochs * iters_per_epoch,
+        iters: args.count * iters_per_epoch,
         seed: args.seed,
     };
     println!(
         "{} epochs of {iters_per_epoch} iterations on {} training digits, batches of \
          {BATCH}, SGD lr 0.01, seed {}; training accuracy after the last epoch",
-        args.epochs,
+        args.count,
         data.train.len(),
         args.seed
     );

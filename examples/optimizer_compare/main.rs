@@ -34,9 +34,11 @@
 //! smoothed curve shows too. Exit codes: 0 done, 1 unusable data or a
 //! loss that stopped being a number, 2 a bad command line.
 
+#[path = "../common/experiment.rs"]
+mod experiment;
 mod plot;
+use experiment::Args;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -76,57 +78,14 @@ losses every 100 iterations and plots the smoothed curves (the book's Fig. 6-9).
                 $BACKPROP_OUT/optimizer_compare.svg)
   -h, --help    this text";
 
-struct Args {
-    iters: usize,
-    seed: u64,
-    plot: PathBuf,
-}
-
-/// Parses the command line; `Ok(None)` is `--help`.
-fn parse() -> Result<Option<Args>, lexopt::Error> {
-    use lexopt::prelude::*;
-    let out = std::env::var_os("BACKPROP_OUT").map_or_else(|| PathBuf::from("out"), PathBuf::from);
-    let mut args = Args {
-        iters: 2000,
-        seed: 0,
-        plot: out.join("optimizer_compare.svg"),
-    };
-    let mut parser = lexopt::Parser::from_env();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Long("iters") => {
-                args.iters = parser.value()?.parse()?;
-                if args.iters == 0 {
-                    return Err("--iters must be at least 1".into());
-                }
-            }
-            Long("seed") => args.seed = parser.value()?.parse()?,
-            Long("plot") => args.plot = parser.value()?.into(),
-            Short('h') | Long("help") => return Ok(None),
-            _ => return Err(arg.unexpected()),
-        }
-    }
-    Ok(Some(args))
-}
-
 fn main() -> ExitCode {
-    match parse() {
-        Ok(None) => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Ok(Some(args)) => match run(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
+    let cli = experiment::Cli {
+        usage: USAGE,
+        count_flag: "iters",
+        default_count: 2000,
+        name: "optimizer_compare",
+    };
+    experiment::main(cli, run)
 }
 
 /// One net with its update rule and the loss of every iteration.
@@ -166,12 +125,12 @@ fn run(args: &Args) -> Result<(), String> {
         label,
         net: net.clone(),
         optimizer,
-        losses: Vec::with_capacity(args.iters),
+        losses: Vec::with_capacity(args.count),
     });
     println!(
         "{} iterations of batches of {BATCH} from {} training digits, seed {}; \
          the same initial weights and batches for all four",
-        args.iters,
+        args.count,
         mnist.train.len(),
         args.seed
     );
@@ -187,7 +146,7 @@ fn run(args: &Args) -> Result<(), String> {
     let start = Instant::now();
     let mut loss = SoftmaxWithLoss::<BATCH, 10>::new();
     let (mut x, mut labels) = (Matrix::<BATCH, 784>::zeros(), [0; BATCH]);
-    for i in 1..=args.iters {
+    for i in 1..=args.count {
         mnist.train.random_batch_into(&mut rng, &mut x, &mut labels);
         for c in &mut contenders {
             let value = f64::from(

@@ -40,10 +40,12 @@
 //! Exit codes: 0 done, 1 unusable data or a loss that stopped being a number, 2 a bad
 //! command line.
 
+#[path = "../common/experiment.rs"]
+mod experiment;
 #[path = "../common/overfit_plot.rs"]
 mod plot;
+use experiment::Args;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -87,57 +89,14 @@ book's Figs. 6-20 and 6-21).
                 $BACKPROP_OUT/overfit_weight_decay.svg)
   -h, --help    this text";
 
-struct Args {
-    epochs: usize,
-    seed: u64,
-    plot: PathBuf,
-}
-
-/// Parses the command line; `Ok(None)` is `--help`.
-fn parse() -> Result<Option<Args>, lexopt::Error> {
-    use lexopt::prelude::*;
-    let out = std::env::var_os("BACKPROP_OUT").map_or_else(|| PathBuf::from("out"), PathBuf::from);
-    let mut args = Args {
-        epochs: 201,
-        seed: 0,
-        plot: out.join("overfit_weight_decay.svg"),
-    };
-    let mut parser = lexopt::Parser::from_env();
-    while let Some(arg) = parser.next()? {
-        match arg {
-            Long("epochs") => {
-                args.epochs = parser.value()?.parse()?;
-                if args.epochs == 0 {
-                    return Err("--epochs must be at least 1".into());
-                }
-            }
-            Long("seed") => args.seed = parser.value()?.parse()?,
-            Long("plot") => args.plot = parser.value()?.into(),
-            Short('h') | Long("help") => return Ok(None),
-            _ => return Err(arg.unexpected()),
-        }
-    }
-    Ok(Some(args))
-}
-
 fn main() -> ExitCode {
-    match parse() {
-        Ok(None) => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Ok(Some(args)) => match run(&args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
-            }
-        },
-        Err(e) => {
-            eprintln!("error: {e}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
-    }
+    let cli = experiment::Cli {
+        usage: USAGE,
+        count_flag: "epochs",
+        default_count: 201,
+        name: "overfit_weight_decay",
+    };
+    experiment::main(cli, run)
 }
 
 /// A `Net` with He's weights from `seed`: the same seed, the same net.
@@ -178,11 +137,11 @@ fn run(args: &Args) -> Result<(), String> {
         train: full.train.take(TRAIN),
         test: full.test,
     };
-    let iters = args.epochs * (TRAIN / BATCH);
+    let iters = args.count * (TRAIN / BATCH);
     println!(
         "{} epochs ({iters} iterations of batches of {BATCH}) on {} training digits, \
          tested on {}; seed {}, SGD lr 0.01, the same weights and batches for both",
-        args.epochs,
+        args.count,
         mnist.train.len(),
         mnist.test.len(),
         args.seed
@@ -198,7 +157,7 @@ fn run(args: &Args) -> Result<(), String> {
         "{:>6}  {:>11} {:>10}  {:>11} {:>10}",
         "epoch", "plain train", "test", "decay train", "test"
     );
-    for e in (0..args.epochs).filter(|e| e % 10 == 0 || e + 1 == args.epochs) {
+    for e in (0..args.count).filter(|e| e % 10 == 0 || e + 1 == args.count) {
         println!(
             "{:>6}  {:>11.4} {:>10.4}  {:>11.4} {:>10.4}",
             e + 1,
