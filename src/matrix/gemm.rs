@@ -13,7 +13,9 @@
 //!   columns (a last panel of at most `NR / 2` columns half as wide); `A` is read in
 //!   place where its rows or columns are contiguous, and
 //!   copied into panels of `MR` rows otherwise; a register-blocked micro-kernel
-//!   computes each `MR × NR` tile of `C` with `MR·NR` accumulators. The panels live in
+//!   computes each `MR × NR` tile of `C` with `MR·NR` accumulators. The few
+//!   columns left over past the panels are computed thin instead ([`thin`]: dot
+//!   products or column updates over the whole depth), not in a panel of mostly zeros. The panels live in
 //!   thread-local buffers that only grow, so a training loop allocates nothing after
 //!   its first step.
 //!
@@ -43,6 +45,7 @@ mod blocked;
 pub(crate) mod path;
 pub(crate) mod peak;
 mod split;
+mod thin;
 
 /// A read-only matrix operand: element `(i, j)` is `data[i * row_stride + j * col_stride]`.
 #[derive(Clone, Copy)]
@@ -196,6 +199,7 @@ struct Packs<T> {
     a: Vec<T>,
     b: Vec<T>,
     b_edge: Vec<T>,
+    thin: Vec<T>,
 }
 
 impl<T> Packs<T> {
@@ -204,6 +208,7 @@ impl<T> Packs<T> {
             a: Vec::new(),
             b: Vec::new(),
             b_edge: Vec::new(),
+            thin: Vec::new(),
         }
     }
 }
@@ -254,8 +259,12 @@ fn packed<T: Float>(
     macro_rules! on {
         ($p:ident, $t32:ident, $t64:ident) => {
             match <T as Sealed>::IS_F32 {
-                true => packed_on::<T, { $t32.mr }, { $t32.nr }, { $t32.nh }, $p>(args),
-                false => packed_on::<T, { $t64.mr }, { $t64.nr }, { $t64.nh }, $p>(args),
+                true => {
+                    packed_on::<T, { $t32.mr }, { $t32.nr }, { $t32.nh }, { $t32.nr / 2 }, $p>(args)
+                }
+                false => {
+                    packed_on::<T, { $t64.mr }, { $t64.nr }, { $t64.nh }, { $t64.nr / 2 }, $p>(args)
+                }
             }
         };
     }
@@ -280,29 +289,36 @@ type PackedArgs<'a, 'p, T> = (
 /// The packed product with an `MR × NR` tile (and an `NH`-wide last panel) in the
 /// build of path `P`; `false`, computing nothing, when this CPU lacks the path. Any
 /// tile runs in any build: the tests run the AVX-512 tiles in the builds this CPU has.
-fn packed_on<T: Float, const MR: usize, const NR: usize, const NH: usize, const P: u8>(
+fn packed_on<
+    T: Float,
+    const MR: usize,
+    const NR: usize,
+    const NH: usize,
+    const L: usize,
+    const P: u8,
+>(
     args: PackedArgs<'_, '_, T>,
 ) -> bool {
-    run_on::<P, _>(PackedJob::<'_, '_, T, MR, NR, NH>(args)).is_ok()
+    run_on::<P, _>(PackedJob::<'_, '_, T, MR, NR, NH, L>(args)).is_ok()
 }
 
 /// [`blocked`] as a [`Job`]: fused multiply-adds in the AVX2 and AVX-512 builds only
 /// (without the instruction they are a slow library call).
-struct PackedJob<'a, 'p, T, const MR: usize, const NR: usize, const NH: usize>(
+struct PackedJob<'a, 'p, T, const MR: usize, const NR: usize, const NH: usize, const L: usize>(
     PackedArgs<'a, 'p, T>,
 );
 
-impl<T: Float, const MR: usize, const NR: usize, const NH: usize> Job
-    for PackedJob<'_, '_, T, MR, NR, NH>
+impl<T: Float, const MR: usize, const NR: usize, const NH: usize, const L: usize> Job
+    for PackedJob<'_, '_, T, MR, NR, NH, L>
 {
     type Out = ();
     #[inline(always)]
     fn run<const P: u8>(self) {
         let (shape, a, b, c, accumulate, packs) = self.0;
         if P == PLAIN {
-            blocked::<T, MR, NR, NH, false>(shape, a, b, c, accumulate, packs);
+            blocked::<T, MR, NR, NH, L, false>(shape, a, b, c, accumulate, packs);
         } else {
-            blocked::<T, MR, NR, NH, true>(shape, a, b, c, accumulate, packs);
+            blocked::<T, MR, NR, NH, L, true>(shape, a, b, c, accumulate, packs);
         }
     }
 }

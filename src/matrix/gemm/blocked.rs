@@ -3,19 +3,25 @@
 //! `#[inline(always)]`, so it is compiled into each build of [`super::run_on`] (plain,
 //! AVX2+FMA, AVX-512) it runs in, generic over the tile.
 
+use super::thin::thin;
 use super::{KC, Operand, Packs};
+use std::mem::size_of;
+
 use crate::Float;
 
 /// For each block of depth: pack `B` (and `A`, unless its rows, or its columns when
-/// one column of panels covers `C`, can be read in place), then compute every `MR × NR` tile of `C` from one panel of each, storing it (first
-/// block, unless accumulating) or adding it. A last panel of at most `NH` columns is
-/// computed `NH` wide.
+/// one column of panels covers `C`, can be read in place), then compute every
+/// `MR × NR` tile of `C` from one panel of each, storing it (first block, unless
+/// accumulating) or adding it. A last panel of at most `NH` columns is computed `NH`
+/// wide; a few columns past it, or past the full panels, are computed by [`thin`]
+/// with vectors of `L` lanes.
 #[inline(always)]
 pub(super) fn blocked<
     T: Float,
     const MR: usize,
     const NR: usize,
     const NH: usize,
+    const L: usize,
     const FMA: bool,
 >(
     (m, k, n): (usize, usize, usize),
@@ -25,14 +31,32 @@ pub(super) fn blocked<
     accumulate: bool,
     packs: &mut Packs<T>,
 ) {
+    // The last few columns (at most half the narrow panel's width, after the full
+    // panels and perhaps one narrow panel) are computed thin (see `thin`) when `A`
+    // is read in place by rows, or by columns in f32: 50 = 3 × 16 + 2 on the AVX2
+    // f32 tile. (By columns in f64 the compiler leaves the thin loop scalar, and
+    // the narrow panel is faster: benches/README.md.)
+    let thin_ok = a.col_stride == 1 || (a.row_stride == 1 && size_of::<T>() == 4);
+    let n_thin = match n % NR {
+        _ if !thin_ok || NH < 2 => 0,
+        rest if rest <= NH / 2 => rest,
+        rest if rest > NH && rest - NH <= NH / 2 => rest - NH,
+        _ => 0,
+    };
+    let n_main = n - n_thin;
+    if n_thin > 0 {
+        let ab = (a, b);
+        thin::<T, L, NR, FMA>((m, k, n), n_main, ab, c, accumulate, &mut packs.thin);
+    }
     // Columns in full-width panels; the rest, if any, go in one NH-wide panel.
-    let n_wide = match n % NR {
-        rest @ 1.. if rest <= NH => n - rest,
-        _ => n,
+    let n_wide = match n_main % NR {
+        rest @ 1.. if rest <= NH => n_main - rest,
+        _ => n_main,
     };
     // Equal blocks no deeper than KC: 784 is 4 × 196, not 3 × 256 + 16.
     let kc_max = k.div_ceil(k.div_ceil(KC));
-    for p0 in (0..k).step_by(kc_max) {
+    let blocks = if n_main > 0 { k } else { 0 };
+    for p0 in (0..blocks).step_by(kc_max) {
         let kc = kc_max.min(k - p0);
         let b_block = |j0: usize, len: usize| Block {
             data: b.data,
@@ -43,7 +67,7 @@ pub(super) fn blocked<
             kc,
         };
         let b_wide = pack::<T, NR>(&mut packs.b, &b_block(0, n_wide));
-        let b_edge = pack::<T, NH>(&mut packs.b_edge, &b_block(n_wide, n - n_wide));
+        let b_edge = pack::<T, NH>(&mut packs.b_edge, &b_block(n_wide, n_main - n_wide));
         // `A` stored by rows (the batch `X` in `X·W`) is read in place: packing it
         // would gather each element with a strided load. `A` stored by columns (`Hᵀ`
         // in `Hᵀ·dY`) is read in place when one column of panels covers `C`, so each
@@ -51,7 +75,7 @@ pub(super) fn blocked<
         // columns (as for `Xᵀ·dY` with its 50 columns: see benches/README.md).
         let a_panels = if a.col_stride == 1 {
             APanels::Rows { a, p0 }
-        } else if a.row_stride == 1 && n <= NR {
+        } else if a.row_stride == 1 && n_main <= NR {
             APanels::Columns { a, p0 }
         } else {
             APanels::Packed(pack::<T, MR>(
@@ -77,7 +101,7 @@ pub(super) fn blocked<
         for (jp, b_panel) in b_wide.chunks_exact(kc * NR).enumerate() {
             column::<T, MR, NR, FMA>(&a_panels, b_panel, jp * NR, &mut out);
         }
-        if n_wide < n {
+        if n_wide < n_main {
             column::<T, MR, NH, FMA>(&a_panels, b_edge, n_wide, &mut out);
         }
     }

@@ -103,7 +103,11 @@ fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
     // tiles (10 × 32 f32, 10 × 16 f64): 23×70·70×50 and 100×784·784×50 are the
     // book's hidden layer (two 32-wide panels; three of 16 and an 8-wide one), 21×513·
     // 513×17 one column past a half panel, 9×40·40×48 a full and a half panel, and
-    // 100×50·50×10 the output layer.
+    // 100×50·50×10 the output layer. Columns computed thin (src/matrix/gemm/thin.rs):
+    // the 2 past 48 of the hidden layer, by dot products (A by rows) and by column
+    // updates (A by columns: 100 rows, a last block overlapping the one before);
+    // 37×600·600×3 all thin (37 rows: fewer than a block of column updates); ×17 one
+    // single column, with an odd depth.
     for shape in [
         (1, 1, 1),
         (3, 5, 7),

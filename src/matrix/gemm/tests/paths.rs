@@ -18,7 +18,7 @@ pub(super) struct Variant<T: 'static> {
 
 /// The packed product with an `MR × NR` tile in the build of path `P`, on this
 /// thread's buffers; the caller checked that the CPU runs the build.
-fn on<T: Float, const MR: usize, const NR: usize, const NH: usize, const P: u8>(
+fn on<T: Float, const MR: usize, const NR: usize, const NH: usize, const L: usize, const P: u8>(
     shape: (usize, usize, usize),
     a: Operand<'_, T>,
     b: Operand<'_, T>,
@@ -26,7 +26,7 @@ fn on<T: Float, const MR: usize, const NR: usize, const NH: usize, const P: u8>(
     accumulate: bool,
 ) {
     let ran = with_packs(|packs: &mut Packs<T>| {
-        packed_on::<T, MR, NR, NH, P>((shape, a, b, c, accumulate, packs))
+        packed_on::<T, MR, NR, NH, L, P>((shape, a, b, c, accumulate, packs))
     });
     assert!(ran, "the build was checked to run on this CPU");
 }
@@ -41,7 +41,7 @@ pub(super) fn variants<T: Float>() -> Vec<Variant<T>> {
                 out.push(Variant {
                     name: format!("the {} build with the {}×{} tile", $path.name(), $tile.mr, $tile.nr),
                     mr: $tile.mr,
-                    run: Box::new(on::<T, { $tile.mr }, { $tile.nr }, { $tile.nh }, $p>),
+                    run: Box::new(on::<T, { $tile.mr }, { $tile.nr }, { $tile.nh }, { $tile.nr / 2 }, $p>),
                 });
             }
         )*};
