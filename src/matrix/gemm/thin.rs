@@ -21,7 +21,9 @@
 //! registers: each block's accumulators are returned by value from a function of
 //! their own, and updated a whole array at a time with constant indices. (Kept in the
 //! caller, or updated through `&mut`, they stayed in memory one lane at a time, several
-//! times slower.)
+//! times slower.) No multiply-add sits in a closure: a closure handed to a function
+//! that is not inlined is compiled outside the AVX2 build, where `mul_add` is a call
+//! to the C library's `fmaf` (the step then took three times as long).
 
 use super::Operand;
 use crate::Float;
@@ -142,10 +144,11 @@ fn dots<T: Float, const L: usize, const W: usize, const FMA: bool>(
         let acc = dot_block::<T, L, W, FMA>(body, rows, cols);
         for (r, acc_r) in acc.iter().enumerate().take(m - i0) {
             for (w, acc_rw) in acc_r.iter().enumerate() {
-                let tail = (body..k).fold(tree_sum(*acc_rw), |s, p| {
-                    madd::<T, FMA>(rows[r][p], cols[w][p], s)
-                });
-                out.put(i0 + r, j + w, tail);
+                let mut sum = tree_sum(*acc_rw);
+                for (&x, &y) in rows[r][body..].iter().zip(&cols[w][body..]) {
+                    sum = madd::<T, FMA>(x, y, sum);
+                }
+                out.put(i0 + r, j + w, sum);
             }
         }
     }
@@ -154,17 +157,23 @@ fn dots<T: Float, const L: usize, const W: usize, const FMA: bool>(
 /// `acc + x · y`, lane by lane.
 #[inline(always)]
 fn lanewise<T: Float, const L: usize, const FMA: bool>(
-    acc: [T; L],
+    mut acc: [T; L],
     x: [T; L],
     y: [T; L],
 ) -> [T; L] {
-    std::array::from_fn(|l| madd::<T, FMA>(x[l], y[l], acc[l]))
+    for ((s, &x), &y) in acc.iter_mut().zip(&x).zip(&y) {
+        *s = madd::<T, FMA>(x, y, *s);
+    }
+    acc
 }
 
 /// `acc + y · x`, lane by lane.
 #[inline(always)]
-fn scaled<T: Float, const L: usize, const FMA: bool>(acc: [T; L], y: T, x: [T; L]) -> [T; L] {
-    std::array::from_fn(|l| madd::<T, FMA>(x[l], y, acc[l]))
+fn scaled<T: Float, const L: usize, const FMA: bool>(mut acc: [T; L], y: T, x: [T; L]) -> [T; L] {
+    for (s, &x) in acc.iter_mut().zip(&x) {
+        *s = madd::<T, FMA>(x, y, *s);
+    }
+    acc
 }
 
 /// `line[p..p + L]` as an array.
@@ -200,29 +209,39 @@ fn axpys<T: Float, const L: usize, const W: usize, const FMA: bool>(
 ) {
     let height = AXPY_PIECES * L;
     let full = m - m % height;
-    let mut block = |i0: usize, from: usize| {
-        let acc = axpy_block::<T, L, W, FMA>(k, (a, i0), b);
-        // With one column, the second is the first again (not stored).
-        for (w, acc_w) in acc.chunks_exact(AXPY_PIECES).take(W).enumerate() {
-            for (i, &x) in acc_w.as_flattened().iter().enumerate().skip(from - i0) {
-                out.put(i0 + i, j + w, x);
-            }
-        }
-    };
     for i0 in (0..full).step_by(height) {
-        block(i0, i0);
+        let acc = axpy_block::<T, L, W, FMA>(k, (a, i0), b);
+        store_block::<T, L, W>(&acc, (i0, i0), j, &mut out);
     }
     if full < m && m >= height {
-        block(m - height, full);
+        let acc = axpy_block::<T, L, W, FMA>(k, (a, m - height), b);
+        store_block::<T, L, W>(&acc, (m - height, full), j, &mut out);
     } else {
         for i in full..m {
             for w in 0..W {
-                let dot = (0..k).fold(T::ZERO, |s, p| {
+                let mut dot = T::ZERO;
+                for p in 0..k {
                     let b_pw = b.data[p * b.row_stride + w * b.col_stride];
-                    madd::<T, FMA>(a.data[p * a.col_stride + i], b_pw, s)
-                });
+                    dot = madd::<T, FMA>(a.data[p * a.col_stride + i], b_pw, dot);
+                }
                 out.put(i, j + w, dot);
             }
+        }
+    }
+}
+
+/// Stores the rows from `from` on of the block of [`axpys`] at row `i0`, columns `j..`.
+#[inline(always)]
+fn store_block<T: Float, const L: usize, const W: usize>(
+    acc: &[[T; L]; 2 * AXPY_PIECES],
+    (i0, from): (usize, usize),
+    j: usize,
+    out: &mut Out<'_, T>,
+) {
+    // With one column, the second is the first again (not stored).
+    for (w, acc_w) in acc.chunks_exact(AXPY_PIECES).take(W).enumerate() {
+        for (i, &x) in acc_w.as_flattened().iter().enumerate().skip(from - i0) {
+            out.put(i0 + i, j + w, x);
         }
     }
 }
@@ -268,7 +287,8 @@ fn dot_block<T: Float, const L: usize, const W: usize, const FMA: bool>(
     let b_lines: [&[[T; L]]; W] = cols.map(|col| &col.as_chunks::<L>().0[..steps]);
     let a_lines: [&[[T; L]]; DOT_ROWS] = rows.map(|row| &row.as_chunks::<L>().0[..steps]);
     for q in 0..steps {
-        let b_p: [[T; L]; W] = std::array::from_fn(|w| b_lines[w][q]);
+        // With one column, the second is the first again (its sums are not used).
+        let b_p = [b_lines[0][q], b_lines[W - 1][q]];
         macro_rules! rows {
             ($($r:literal)*) => {$(
                 let a_p = a_lines[$r][q];
