@@ -190,27 +190,33 @@ fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>)
     if buf.len() < len {
         buf.resize(len, T::ZERO);
     }
-    for (q, panel) in buf[..len].chunks_exact_mut(kc * width).enumerate() {
-        let w0 = q * width;
-        let valid = width.min(block.len - w0);
-        let start = block.origin + w0 * block.w_stride;
-        if block.w_stride == 1 {
-            // Each line is a contiguous run of the source.
-            for (p, line) in panel.chunks_exact_mut(width).enumerate() {
-                let src = &block.data[start + p * block.p_stride..][..valid];
-                if let (Ok(line), Ok(src)) = (
-                    <&mut [T; W]>::try_from(&mut *line),
-                    <&[T; W]>::try_from(src),
-                ) {
-                    // A whole line: a fixed-size copy the compiler keeps in registers.
-                    *line = *src;
-                } else {
-                    for (w, x) in line.iter_mut().enumerate() {
-                        *x = src.get(w).copied().unwrap_or(T::ZERO);
-                    }
+    if block.w_stride == 1 {
+        // Each line is a contiguous run of the source: walk the source one step of
+        // depth (one run of `len`) at a time, in order, handing each panel its line.
+        for p in 0..kc {
+            let src = &block.data[block.origin + p * block.p_stride..][..block.len];
+            let (whole, rest) = src.as_chunks::<W>();
+            let panels = buf[..len].chunks_exact_mut(kc * width);
+            for (panel, run) in panels.zip(whole) {
+                // A whole line: a fixed-size copy the compiler keeps in registers.
+                let line: &mut [T; W] = (&mut panel[p * width..][..width])
+                    .try_into()
+                    .expect("gemm: a packed line of W");
+                *line = *run;
+            }
+            if !rest.is_empty() {
+                let q = whole.len();
+                let line = &mut buf[q * kc * width + p * width..][..width];
+                for (w, x) in line.iter_mut().enumerate() {
+                    *x = rest.get(w).copied().unwrap_or(T::ZERO);
                 }
             }
-        } else {
+        }
+    } else {
+        for (q, panel) in buf[..len].chunks_exact_mut(kc * width).enumerate() {
+            let w0 = q * width;
+            let valid = width.min(block.len - w0);
+            let start = block.origin + w0 * block.w_stride;
             // Walk the source along depth, one `w` at a time: `kc` elements each.
             for w in 0..width {
                 let lines = panel.chunks_exact_mut(width);
