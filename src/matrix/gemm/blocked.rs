@@ -136,12 +136,13 @@ fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
     j0: usize,
     out: &mut Out<'_, T>,
 ) {
-    let (m, n, kc) = (out.m, out.n, out.kc);
+    let (m, kc) = (out.m, out.kc);
     for i0 in (0..m).step_by(MR) {
-        let tile = match *a_panels {
+        match *a_panels {
             APanels::Packed(a_pack) => {
                 let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
-                tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel)
+                let tile = tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel);
+                store(&tile, (i0, j0), out);
             }
             APanels::Rows { a, p0 } => {
                 // Rows past the edge read the last row again; their results are
@@ -151,20 +152,44 @@ fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
                     &a.data[i * a.row_stride + p0..][..kc]
                 };
                 let rows: [&[T]; MR] = std::array::from_fn(row);
-                tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel)
+                let tile = tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel);
+                store(&tile, (i0, j0), out);
             }
             APanels::Columns { a, p0 } => {
                 // Past the edge, the last row again (never stored).
                 let valid = MR.min(m - i0);
                 let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
-                tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel)
+                let tile = tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel);
+                store(&tile, (i0, j0), out);
             }
-        };
-        let cols = W.min(n - j0);
-        for (r, acc_row) in tile.iter().enumerate().take(m - i0) {
-            let c_row = &mut out.c[(i0 + r) * n + j0..][..cols];
-            for (c_ij, &x) in c_row.iter_mut().zip(acc_row) {
-                *c_ij = if out.add { *c_ij + x } else { x };
+        }
+    }
+}
+
+/// Stores (or adds) the rows and columns of `tile` that lie inside `C`, at row `i0`
+/// and column `j0`.
+#[inline(always)]
+fn store<T: Float, const MR: usize, const W: usize>(
+    tile: &[[T; W]; MR],
+    (i0, j0): (usize, usize),
+    out: &mut Out<'_, T>,
+) {
+    let cols = W.min(out.n - j0);
+    for (r, acc_row) in tile.iter().enumerate().take(out.m - i0) {
+        let c_row = &mut out.c[(i0 + r) * out.n + j0..][..cols];
+        // A whole row as an array: a loop of unknown length that copies was turned
+        // into a call to `memcpy` for each row of each tile.
+        match <&mut [T; W]>::try_from(&mut *c_row) {
+            Ok(c_row) if out.add => {
+                for (c_ij, &x) in c_row.iter_mut().zip(acc_row) {
+                    *c_ij += x;
+                }
+            }
+            Ok(c_row) => *c_row = *acc_row,
+            Err(_) => {
+                for (c_ij, &x) in c_row.iter_mut().zip(acc_row) {
+                    *c_ij = if out.add { *c_ij + x } else { x };
+                }
             }
         }
     }
