@@ -85,9 +85,11 @@ impl<T: Copy> Operand<'_, T> {
 /// costs more than it saves (the measurements are in benches/README.md).
 const SMALL: usize = 256;
 /// Largest depth of one packed block (a product of depth `k` is cut into
-/// `⌈k / KC⌉` equal blocks): a `KC × NR` panel of `B` stays in L1 while the
-/// micro-kernel sweeps the panels of `A`.
-const KC: usize = 256;
+/// `⌈k / KC⌉` equal blocks). Each block reads and writes all of `C` again, so the
+/// book's depth of 784 is one block: its `784 × NR` panels of `B` (50 KB in f32)
+/// are read from L2, one line a step of depth, while the micro-kernel sweeps the
+/// tiles of their column (benches/README.md).
+const KC: usize = 1024;
 
 /// A tile of the micro-kernel: `mr` rows of `C` by `nr` columns, and the width `nh` of
 /// a last, narrower panel: when at most `nh` columns are left after the full panels,

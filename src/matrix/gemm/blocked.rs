@@ -53,7 +53,7 @@ pub(super) fn blocked<
         rest @ 1.. if rest <= NH => n_main - rest,
         _ => n_main,
     };
-    // Equal blocks no deeper than KC: 784 is 4 × 196, not 3 × 256 + 16.
+    // Equal blocks no deeper than KC: 1,300 is 2 × 650, not 1,024 + 276.
     let kc_max = k.div_ceil(k.div_ceil(KC));
     let blocks = if n_main > 0 { k } else { 0 };
     for p0 in (0..blocks).step_by(kc_max) {

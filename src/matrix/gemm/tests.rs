@@ -96,25 +96,25 @@ fn check_against_naive<T: Float>(
 
 #[test]
 fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
-    // 1×1 and 3×5·5×7 are below SMALL, 17×33·33×9 above it; 37×300·300×21 has
-    // two blocks along k and partial panels on both edges; 37×600·600×3 and ×8 have
-    // no full-width panel (only the half-width one, or one panel in f64) and, with A
-    // transposed, read A's columns in place over three depth blocks. For the AVX-512
-    // tiles (10 × 32 f32, 10 × 16 f64): 23×70·70×50 and 100×784·784×50 are the
+    // 1×1 and 3×5·5×7 are below SMALL, 17×33·33×9 above it; 37×1300·1300×21 has two blocks
+    // along k (of 650) and partial panels on both edges; 37×2100·2100×3 and ×8 have no
+    // full-width panel (only the half-width one, or one panel in f64) and, with A
+    // transposed, read A's columns in place over three depth blocks (of 700). For the
+    // AVX-512 tiles (10 × 32 f32, 10 × 16 f64): 23×70·70×50 and 100×784·784×50 are the
     // book's hidden layer (two 32-wide panels; three of 16 and an 8-wide one), 21×513·
     // 513×17 one column past a half panel, 9×40·40×48 a full and a half panel, and
-    // 100×50·50×10 the output layer. Columns computed thin (src/matrix/gemm/thin.rs):
-    // the 2 past 48 of the hidden layer, by dot products (A by rows) and by column
-    // updates (A by columns: 100 rows, a last block overlapping the one before);
-    // 37×600·600×3 all thin (37 rows: fewer than a block of column updates); ×17 one
-    // single column, with an odd depth.
+    // 100×50·50×10 the output layer. Columns computed thin (src/matrix/gemm/thin.rs): the 2
+    // past 48 of the hidden layer, by dot products (A by rows) and by column updates (A by
+    // columns: 100 rows, a last block overlapping the one before); 37×2100·2100×3 all thin
+    // (37 rows: fewer than a block of column updates); ×17 one single column, with an odd
+    // depth.
     for shape in [
         (1, 1, 1),
         (3, 5, 7),
         (17, 33, 9),
-        (37, 300, 21),
-        (37, 600, 3),
-        (37, 600, 8),
+        (37, 1300, 21),
+        (37, 2100, 3),
+        (37, 2100, 8),
         (23, 70, 50),
         (21, 513, 17),
         (9, 40, 48),
