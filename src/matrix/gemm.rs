@@ -11,13 +11,13 @@
 //! - above it, the classic packed scheme ([`blocked`]). For each block of at most
 //!   [`KC`] steps along `k`, `B` is copied into contiguous, zero-padded panels of `NR`
 //!   columns (a last panel of at most `NR / 2` columns half as wide); `A` is read in
-//!   place where its rows or columns are contiguous, and
-//!   copied into panels of `MR` rows otherwise; a register-blocked micro-kernel
-//!   computes each `MR × NR` tile of `C` with `MR·NR` accumulators. The few
-//!   columns left over past the panels are computed thin instead ([`thin`]: dot
-//!   products or column updates over the whole depth), not in a panel of mostly zeros. The panels live in
-//!   thread-local buffers that only grow, so a training loop allocates nothing after
-//!   its first step.
+//!   place where its rows or columns are contiguous, and copied into panels of `MR`
+//!   rows otherwise; a register-blocked micro-kernel computes each `MR × NR` tile of
+//!   `C` with `MR·NR` accumulators. The few columns left over past the panels are
+//!   computed thin instead ([`thin`]: dot products or column updates over the whole
+//!   depth), not in a panel of mostly zeros. The panels live in thread-local buffers
+//!   that only grow, so a training loop allocates nothing after its first step.
+//!   The tiles of each build are in [`tile`].
 //!
 //! Inside a rayon thread pool (see [`crate::threads`]) a large product is split by
 //! rows of `C` across the pool's threads ([`split`]). Each element of `C` is computed
@@ -26,26 +26,28 @@
 //! height only so that no thread computes a partial tile it need not.
 //!
 //! The packed kernel is safe Rust compiled three times ([`run_on`]): for the baseline
-//! target, with AVX2 and FMA, and with AVX-512F, each with its own tile ([`Tile`]).
+//! target, with AVX2 and FMA, and with AVX-512F, each with its own tile ([`tile::Tile`]).
 //! The fastest build the CPU reports at run time runs, unless `BACKPROP_GEMM` caps it
 //! ([`path`]; documented in [`crate::cpu`]). Calling the builds is the crate's only
 //! `unsafe`, in [`run_on`], which also runs the peak probe ([`peak`]).
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::mem::size_of;
 
 use crate::Float;
 use crate::float::sealed::Sealed;
 use blocked::blocked;
 pub(crate) use path::{Path, selected};
 use split::{pool_threads, split};
+pub(crate) use tile::tile_of;
+use tile::{TILE32, TILE32_512, TILE64, TILE64_512};
 
 mod blocked;
 pub(crate) mod path;
 pub(crate) mod peak;
 mod split;
 mod thin;
+mod tile;
 
 /// A read-only matrix operand: element `(i, j)` is `data[i * row_stride + j * col_stride]`.
 #[derive(Clone, Copy)]
@@ -86,63 +88,10 @@ impl<T: Copy> Operand<'_, T> {
 const SMALL: usize = 256;
 /// Largest depth of one packed block (a product of depth `k` is cut into
 /// `⌈k / KC⌉` equal blocks). Each block reads and writes all of `C` again, so the
-/// book's depth of 784 is one block: its `784 × NR` panels of `B` (50 KB in f32)
-/// are read from L2, one line a step of depth, while the micro-kernel sweeps the
+/// book's depth of 784 is one block: its `784 × NR` panels of `B` (50 KB on the
+/// AVX2 f32 tile) are read from L2, one line a step of depth, while the micro-kernel sweeps the
 /// tiles of their column (benches/README.md).
 const KC: usize = 1024;
-
-/// A tile of the micro-kernel: `mr` rows of `C` by `nr` columns, and the width `nh` of
-/// a last, narrower panel: when at most `nh` columns are left after the full panels,
-/// they are packed and computed `nh` wide (the book's 50 columns on the AVX2 tile are 3
-/// panels of 16 and one of 8, 56 computed instead of 64).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Tile {
-    pub mr: usize,
-    pub nr: usize,
-    pub nh: usize,
-}
-
-/// The tiles of the plain and AVX2+FMA builds: 6 rows × two 256-bit vectors, 12
-/// accumulators of the 16 registers (f32 6 × 16, f64 6 × 8), chosen by measurement on
-/// the training step's shapes (Zen 4, AVX2; benches/README.md).
-const TILE32: Tile = Tile {
-    mr: 6,
-    nr: 16,
-    nh: 8,
-};
-const TILE64: Tile = Tile {
-    mr: 6,
-    nr: 8,
-    nh: 4,
-};
-/// The tiles of the AVX-512 build: 10 rows × two 512-bit vectors, 20 accumulators of
-/// the 32 registers, leaving room for the two lines of `B` and a broadcast of `A`
-/// (f32 10 × 32, f64 10 × 16). Ten rows divide the book's batch of 100 (no partial
-/// tile, and the thread split cuts it 50 / 50); two vectors a row cover the 50-wide
-/// hidden layer with four f32 vectors (two panels of 32; no narrower panel pays, as
-/// ⌈50 / 16⌉ = 4 vectors is the least any tiling needs) and seven f64 ones (three of
-/// 16 and a last 8-wide one); the 10-wide output is one 16-wide f32 panel, one f64
-/// panel of 16.
-const TILE32_512: Tile = Tile {
-    mr: 10,
-    nr: 32,
-    nh: 16,
-};
-const TILE64_512: Tile = Tile {
-    mr: 10,
-    nr: 16,
-    nh: 8,
-};
-
-/// The tile `path` uses for `T`.
-pub(crate) fn tile_of<T: Float>(path: Path) -> Tile {
-    match (path, size_of::<T>() == 4) {
-        (Path::Avx512, true) => TILE32_512,
-        (Path::Avx512, false) => TILE64_512,
-        (_, true) => TILE32,
-        (_, false) => TILE64,
-    }
-}
 
 /// `c = a·b` (`accumulate == false`) or `c += a·b`, with `a` of shape `m × k`,
 /// `b` of shape `k × n` and `c` a contiguous row-major `m × n` buffer.
@@ -261,12 +210,24 @@ fn packed<T: Float>(
     macro_rules! on {
         ($p:ident, $t32:ident, $t64:ident) => {
             match <T as Sealed>::IS_F32 {
-                true => {
-                    packed_on::<T, { $t32.mr }, { $t32.nr }, { $t32.nh }, { $t32.nr / 2 }, $p>(args)
-                }
-                false => {
-                    packed_on::<T, { $t64.mr }, { $t64.nr }, { $t64.nh }, { $t64.nr / 2 }, $p>(args)
-                }
+                true => packed_on::<
+                    T,
+                    { $t32.mr },
+                    { $t32.nr },
+                    { $t32.nh },
+                    { $t32.lanes },
+                    { $t32.thin },
+                    $p,
+                >(args),
+                false => packed_on::<
+                    T,
+                    { $t64.mr },
+                    { $t64.nr },
+                    { $t64.nh },
+                    { $t64.lanes },
+                    { $t64.thin },
+                    $p,
+                >(args),
             }
         };
     }
@@ -297,30 +258,38 @@ fn packed_on<
     const NR: usize,
     const NH: usize,
     const L: usize,
+    const TH: usize,
     const P: u8,
 >(
     args: PackedArgs<'_, '_, T>,
 ) -> bool {
-    run_on::<P, _>(PackedJob::<'_, '_, T, MR, NR, NH, L>(args)).is_ok()
+    run_on::<P, _>(PackedJob::<'_, '_, T, MR, NR, NH, L, TH>(args)).is_ok()
 }
 
 /// [`blocked`] as a [`Job`]: fused multiply-adds in the AVX2 and AVX-512 builds only
 /// (without the instruction they are a slow library call).
-struct PackedJob<'a, 'p, T, const MR: usize, const NR: usize, const NH: usize, const L: usize>(
-    PackedArgs<'a, 'p, T>,
-);
+struct PackedJob<
+    'a,
+    'p,
+    T,
+    const MR: usize,
+    const NR: usize,
+    const NH: usize,
+    const L: usize,
+    const TH: usize,
+>(PackedArgs<'a, 'p, T>);
 
-impl<T: Float, const MR: usize, const NR: usize, const NH: usize, const L: usize> Job
-    for PackedJob<'_, '_, T, MR, NR, NH, L>
+impl<T: Float, const MR: usize, const NR: usize, const NH: usize, const L: usize, const TH: usize>
+    Job for PackedJob<'_, '_, T, MR, NR, NH, L, TH>
 {
     type Out = ();
     #[inline(always)]
     fn run<const P: u8>(self) {
         let (shape, a, b, c, accumulate, packs) = self.0;
         if P == PLAIN {
-            blocked::<T, MR, NR, NH, L, false>(shape, a, b, c, accumulate, packs);
+            blocked::<T, MR, NR, NH, L, TH, false>(shape, a, b, c, accumulate, packs);
         } else {
-            blocked::<T, MR, NR, NH, L, true>(shape, a, b, c, accumulate, packs);
+            blocked::<T, MR, NR, NH, L, TH, true>(shape, a, b, c, accumulate, packs);
         }
     }
 }

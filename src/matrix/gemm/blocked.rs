@@ -13,8 +13,8 @@ use crate::Float;
 /// one column of panels covers `C`, can be read in place), then compute every
 /// `MR × NR` tile of `C` from one panel of each, storing it (first block, unless
 /// accumulating) or adding it. A last panel of at most `NH` columns is computed `NH`
-/// wide; a few columns past it, or past the full panels, are computed by [`thin`]
-/// with vectors of `L` lanes.
+/// wide; up to `TH` columns past it, or past the full panels, are computed by
+/// [`thin`] (its dot products `L` lanes wide).
 #[inline(always)]
 pub(super) fn blocked<
     T: Float,
@@ -22,6 +22,7 @@ pub(super) fn blocked<
     const NR: usize,
     const NH: usize,
     const L: usize,
+    const TH: usize,
     const FMA: bool,
 >(
     (m, k, n): (usize, usize, usize),
@@ -31,16 +32,16 @@ pub(super) fn blocked<
     accumulate: bool,
     packs: &mut Packs<T>,
 ) {
-    // The last few columns (at most half the narrow panel's width, after the full
-    // panels and perhaps one narrow panel) are computed thin (see `thin`) when `A`
-    // is read in place by rows, or by columns in f32: 50 = 3 × 16 + 2 on the AVX2
-    // f32 tile. (By columns in f64 the compiler leaves the thin loop scalar, and
-    // the narrow panel is faster: benches/README.md.)
+    // Up to `TH` columns left past the full panels, or past them and one narrow
+    // panel, are computed thin (see `thin`) when `A` is read in place by rows, or by
+    // columns in f32: 50 = 3 × 16 + 2 on the AVX2 f32 tile. (By columns in f64 the
+    // compiler leaves the thin loop scalar, and the narrow panel is faster:
+    // benches/README.md.)
     let thin_ok = a.col_stride == 1 || (a.row_stride == 1 && size_of::<T>() == 4);
     let n_thin = match n % NR {
-        _ if !thin_ok || NH < 2 => 0,
-        rest if rest <= NH / 2 => rest,
-        rest if rest > NH && rest - NH <= NH / 2 => rest - NH,
+        _ if !thin_ok => 0,
+        rest if rest <= TH => rest,
+        rest if rest > NH && rest - NH <= TH => rest - NH,
         _ => 0,
     };
     let n_main = n - n_thin;
@@ -48,7 +49,8 @@ pub(super) fn blocked<
         let ab = (a, b);
         thin::<T, L, NR, FMA>((m, k, n), n_main, ab, c, accumulate, &mut packs.thin);
     }
-    // Columns in full-width panels; the rest, if any, go in one NH-wide panel.
+    // Columns in full-width panels; a rest of at most NH columns goes in one NH-wide
+    // panel, a wider rest in one more full-width panel (zero past `n_main`).
     let n_wide = match n_main % NR {
         rest @ 1.. if rest <= NH => n_main - rest,
         _ => n_main,
@@ -94,6 +96,7 @@ pub(super) fn blocked<
             c: &mut *c,
             m,
             n,
+            end: n_main,
             kc,
             // After the first block, C already holds a partial sum to add to.
             add: accumulate || p0 > 0,
@@ -124,6 +127,8 @@ struct Out<'c, T> {
     c: &'c mut [T],
     m: usize,
     n: usize,
+    /// The columns the panels cover: `0..end` (past it, thin columns).
+    end: usize,
     kc: usize,
     add: bool,
 }
@@ -174,7 +179,7 @@ fn store<T: Float, const MR: usize, const W: usize>(
     (i0, j0): (usize, usize),
     out: &mut Out<'_, T>,
 ) {
-    let cols = W.min(out.n - j0);
+    let cols = W.min(out.end - j0);
     for (r, acc_row) in tile.iter().enumerate().take(out.m - i0) {
         let c_row = &mut out.c[(i0 + r) * out.n + j0..][..cols];
         // A whole row as an array: a loop of unknown length that copies was turned

@@ -8,10 +8,14 @@ use super::*;
 const LAYOUTS: [(bool, bool); 4] = [(false, false), (true, false), (false, true), (true, true)];
 
 /// Small multiples of 1/4, so that every product and partial sum is exact in `f32`
-/// and any summation order gives the same bits.
+/// and any summation order gives the same bits; scrambled by a multiplicative hash, so
+/// that no row or column repeats another (a wrong row or column then shows).
 fn values<T: Float>(len: usize, seed: usize) -> Vec<T> {
     (0..len)
-        .map(|i| T::from_f64(((i * 7 + seed * 13) % 9) as f64 / 4.0 - 1.0))
+        .map(|i| {
+            let h = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+            T::from_f64(((h as usize + seed * 13) % 9) as f64 / 4.0 - 1.0)
+        })
         .collect()
 }
 
@@ -97,17 +101,19 @@ fn check_against_naive<T: Float>(
 #[test]
 fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
     // 1×1 and 3×5·5×7 are below SMALL, 17×33·33×9 above it; 37×1300·1300×21 has two blocks
-    // along k (of 650) and partial panels on both edges; 37×2100·2100×3 and ×8 have no
-    // full-width panel (only the half-width one, or one panel in f64) and, with A
-    // transposed, read A's columns in place over three depth blocks (of 700). For the
-    // AVX-512 tiles (10 × 32 f32, 10 × 16 f64): 23×70·70×50 and 100×784·784×50 are the
-    // book's hidden layer (two 32-wide panels; three of 16 and an 8-wide one), 21×513·
-    // 513×17 one column past a half panel, 9×40·40×48 a full and a half panel, and
-    // 100×50·50×10 the output layer. Columns computed thin (src/matrix/gemm/thin.rs): the 2
-    // past 48 of the hidden layer, by dot products (A by rows) and by column updates (A by
-    // columns: 100 rows, a last block overlapping the one before); 37×2100·2100×3 all thin
-    // (37 rows: fewer than a block of column updates); ×17 one single column, with an odd
-    // depth.
+    // along k (of 650) and partial panels on both edges; 37×2100·2100×8 has no full-width
+    // panel (only the half-width one, or one panel in f64) and, with A transposed, reads
+    // A's columns in place over three depth blocks (of 700). For the AVX-512 tiles (10 × 32
+    // f32, 10 × 16 f64, no thin columns): 23×70·70×50 and 100×784·784×50 are the book's
+    // hidden layer (two 32-wide panels; three of 16 and an 8-wide one), 21×513·513×17 one
+    // column past a half panel, 9×40·40×48 a full and a half panel, and 100×50·50×10 the
+    // output layer. Thin columns on the AVX2 tiles (src/matrix/gemm/thin.rs): the 2 past 48
+    // of the hidden layer, by dot products (A by rows) and by column updates (A by columns
+    // in f32: 100 rows, a last block overlapping the one before); 37×2100·2100×3 all thin
+    // in f32 (37 rows: fewer than a block of column updates); ×17 one single column, with
+    // an odd depth (96 rows: two whole blocks of column updates, no overlap); ×29 a
+    // zero-padded full panel past the others in f32, a narrow panel and 1 thin column in
+    // f64.
     for shape in [
         (1, 1, 1),
         (3, 5, 7),
@@ -120,6 +126,8 @@ fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
         (9, 40, 48),
         (100, 50, 10),
         (100, 784, 50),
+        (96, 40, 17),
+        (100, 60, 29),
     ] {
         agrees_with_naive::<f32>(shape);
         agrees_with_naive::<f64>(shape);

@@ -7,8 +7,8 @@
 //!
 //! - `A` stored by rows (`X` in `X·W`): each element of `C` is a dot product of a row
 //!   of `A` and a column of `B` (copied once, `k` long), `L` steps of depth at a time
-//!   (`L` lanes: one vector of the build), its `L` partial sums added in a fixed tree
-//!   at the end ([`dots`]);
+//!   (`L` lanes: one vector of the AVX2 build, two SSE2 registers in the plain one),
+//!   its `L` partial sums added in a fixed tree at the end ([`dots`]);
 //! - `A` stored by columns (`Xᵀ` in `Xᵀ·dY`): `3 · NR` rows of `C` at a time (`NR`,
 //!   the tile's width, is two vectors), each step of depth adding a piece of a column
 //!   of `A` times one element of `B` per column ([`axpys`]).
@@ -198,24 +198,25 @@ fn tree_sum<T: Float, const L: usize>(mut x: [T; L]) -> T {
     x[0]
 }
 
-/// `W` columns of `C`, `AXPY_PIECES · L` rows at a time: each step of depth adds the
-/// rows' piece of a column of `A` (contiguous) times one element of `B` per column.
-/// The rows left after the last whole block are taken from one more block that ends
-/// at the last row (its first rows, computed again to the same bits, are not stored
-/// again), or one element at a time when `C` has fewer rows than a block.
+/// `W` columns of `C`, `AXPY_PIECES · NR` rows at a time (`NR`: the tile's width):
+/// each step of depth adds the rows' piece of a column of `A` (contiguous) times one
+/// element of `B` per column. The rows left after the last whole block are taken from
+/// one more block that ends at the last row (its first rows, computed again to the
+/// same bits, are not stored again), or one element at a time when `C` has fewer rows
+/// than a block.
 #[inline(always)]
-fn axpys<T: Float, const L: usize, const W: usize, const FMA: bool>(
+fn axpys<T: Float, const NR: usize, const W: usize, const FMA: bool>(
     ((m, k), a, b, mut out, j): Job<'_, '_, T>,
 ) {
-    let height = AXPY_PIECES * L;
+    let height = AXPY_PIECES * NR;
     let full = m - m % height;
     for i0 in (0..full).step_by(height) {
-        let acc = axpy_block::<T, L, W, FMA>(k, (a, i0), b);
-        store_block::<T, L, W>(&acc, (i0, i0), j, &mut out);
+        let acc = axpy_block::<T, NR, W, FMA>(k, (a, i0), b);
+        store_block::<T, NR, W>(&acc, (i0, i0), j, &mut out);
     }
     if full < m && m >= height {
-        let acc = axpy_block::<T, L, W, FMA>(k, (a, m - height), b);
-        store_block::<T, L, W>(&acc, (m - height, full), j, &mut out);
+        let acc = axpy_block::<T, NR, W, FMA>(k, (a, m - height), b);
+        store_block::<T, NR, W>(&acc, (m - height, full), j, &mut out);
     } else {
         for i in full..m {
             for w in 0..W {
@@ -232,8 +233,8 @@ fn axpys<T: Float, const L: usize, const W: usize, const FMA: bool>(
 
 /// Stores the rows from `from` on of the block of [`axpys`] at row `i0`, columns `j..`.
 #[inline(always)]
-fn store_block<T: Float, const L: usize, const W: usize>(
-    acc: &[[T; L]; 2 * AXPY_PIECES],
+fn store_block<T: Float, const NR: usize, const W: usize>(
+    acc: &[[T; NR]; 2 * AXPY_PIECES],
     (i0, from): (usize, usize),
     j: usize,
     out: &mut Out<'_, T>,
@@ -249,13 +250,13 @@ fn store_block<T: Float, const L: usize, const W: usize>(
 /// The accumulators of the block of [`axpys`] at row `i0`, returned by value (see the
 /// module documentation), column `w`'s piece `v` at `[w · AXPY_PIECES + v]`.
 #[inline(always)]
-fn axpy_block<T: Float, const L: usize, const W: usize, const FMA: bool>(
+fn axpy_block<T: Float, const NR: usize, const W: usize, const FMA: bool>(
     k: usize,
     (a, i0): (Operand<'_, T>, usize),
     b: Operand<'_, T>,
-) -> [[T; L]; 2 * AXPY_PIECES] {
-    let height = AXPY_PIECES * L;
-    let mut acc = [[T::ZERO; L]; 2 * AXPY_PIECES];
+) -> [[T; NR]; 2 * AXPY_PIECES] {
+    let height = AXPY_PIECES * NR;
+    let mut acc = [[T::ZERO; NR]; 2 * AXPY_PIECES];
     for p in 0..k {
         let line = &a.data[p * a.col_stride + i0..][..height];
         let b_0 = b.data[p * b.row_stride];
@@ -263,10 +264,12 @@ fn axpy_block<T: Float, const L: usize, const W: usize, const FMA: bool>(
         // With one column, `b_1` is `b_0` again.
         macro_rules! pieces {
             ($($v:literal)*) => {$(
-                let a_v: [T; L] = *lanes(line, $v * L);
-                acc[$v] = scaled::<T, L, FMA>(acc[$v], b_0, a_v);
-                let v1 = AXPY_PIECES + $v;
-                acc[v1] = scaled::<T, L, FMA>(acc[v1], b_1, a_v);
+                let a_v: [T; NR] = *lanes(line, $v * NR);
+                acc[$v] = scaled::<T, NR, FMA>(acc[$v], b_0, a_v);
+                if W > 1 {
+                    let v1 = AXPY_PIECES + $v;
+                    acc[v1] = scaled::<T, NR, FMA>(acc[v1], b_1, a_v);
+                }
             )*};
         }
         pieces!(0 1 2);

@@ -18,7 +18,15 @@ pub(super) struct Variant<T: 'static> {
 
 /// The packed product with an `MR × NR` tile in the build of path `P`, on this
 /// thread's buffers; the caller checked that the CPU runs the build.
-fn on<T: Float, const MR: usize, const NR: usize, const NH: usize, const L: usize, const P: u8>(
+fn on<
+    T: Float,
+    const MR: usize,
+    const NR: usize,
+    const NH: usize,
+    const L: usize,
+    const TH: usize,
+    const P: u8,
+>(
     shape: (usize, usize, usize),
     a: Operand<'_, T>,
     b: Operand<'_, T>,
@@ -26,7 +34,7 @@ fn on<T: Float, const MR: usize, const NR: usize, const NH: usize, const L: usiz
     accumulate: bool,
 ) {
     let ran = with_packs(|packs: &mut Packs<T>| {
-        packed_on::<T, MR, NR, NH, L, P>((shape, a, b, c, accumulate, packs))
+        packed_on::<T, MR, NR, NH, L, TH, P>((shape, a, b, c, accumulate, packs))
     });
     assert!(ran, "the build was checked to run on this CPU");
 }
@@ -41,7 +49,7 @@ pub(super) fn variants<T: Float>() -> Vec<Variant<T>> {
                 out.push(Variant {
                     name: format!("the {} build with the {}×{} tile", $path.name(), $tile.mr, $tile.nr),
                     mr: $tile.mr,
-                    run: Box::new(on::<T, { $tile.mr }, { $tile.nr }, { $tile.nh }, { $tile.nr / 2 }, $p>),
+                    run: Box::new(on::<T, { $tile.mr }, { $tile.nr }, { $tile.nh }, { $tile.lanes }, { $tile.thin }, $p>),
                 });
             }
         )*};
@@ -124,9 +132,14 @@ fn every_variant_splits_without_changing_a_bit<T: Float>((m, k, n): (usize, usiz
 
 #[test]
 fn every_build_and_tile_splits_across_threads_without_changing_a_bit() {
-    // The book's X·W1 and dW1 = Xᵀ·dY, and 101 rows (a partial last tile for both
-    // tile heights).
-    for shape in [(100, 784, 50), (784, 100, 50), (101, 300, 23)] {
+    // The book's X·W1 and dW1 = Xᵀ·dY, 101 rows (a partial last tile for both tile
+    // heights), and two blocks of depth.
+    for shape in [
+        (100, 784, 50),
+        (784, 100, 50),
+        (101, 300, 23),
+        (100, 1300, 50),
+    ] {
         every_variant_splits_without_changing_a_bit::<f32>(shape);
         every_variant_splits_without_changing_a_bit::<f64>(shape);
     }

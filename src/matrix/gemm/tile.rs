@@ -1,0 +1,76 @@
+//! The tiles of the micro-kernel, one pair (f32, f64) for each build of
+//! [`super::run_on`].
+
+use std::mem::size_of;
+
+use super::Path;
+use crate::Float;
+
+/// A tile of the micro-kernel: `mr` rows of `C` by `nr` columns; the width `nh` of a
+/// last, narrower panel (when at most `nh` columns are left after the full panels,
+/// they are packed and computed `nh` wide); `lanes`, the elements of one vector of
+/// the build (the dot products of [`super::thin`] run `lanes` wide); and `thin`, how many
+/// columns left past the panels are computed thin instead of in a panel of mostly
+/// zeros (the book's 50 columns on the AVX2 f32 tile are 3 panels of 16 and 2 thin
+/// columns; before, a fourth panel computed 8 for those 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tile {
+    pub mr: usize,
+    pub nr: usize,
+    pub nh: usize,
+    pub lanes: usize,
+    pub thin: usize,
+}
+
+/// The tiles of the plain and AVX2+FMA builds: 6 rows × two 256-bit vectors, 12
+/// accumulators of the 16 registers (f32 6 × 16, f64 6 × 8), chosen by measurement on
+/// the training step's shapes (Zen 4, AVX2; benches/README.md); up to 2 thin columns,
+/// as measured on Zen 3 (benches/README.md). (In the plain build a vector is two
+/// SSE2 registers.)
+pub(super) const TILE32: Tile = Tile {
+    mr: 6,
+    nr: 16,
+    nh: 8,
+    lanes: 8,
+    thin: 2,
+};
+pub(super) const TILE64: Tile = Tile {
+    mr: 6,
+    nr: 8,
+    nh: 4,
+    lanes: 4,
+    thin: 2,
+};
+/// The tiles of the AVX-512 build: 10 rows × two 512-bit vectors, 20 accumulators of
+/// the 32 registers, leaving room for the two lines of `B` and a broadcast of `A`
+/// (f32 10 × 32, f64 10 × 16). Ten rows divide the book's batch of 100 (no partial
+/// tile, and the thread split cuts it 50 / 50); two vectors a row cover the 50-wide
+/// hidden layer with four f32 vectors (two panels of 32; no narrower panel pays, as
+/// ⌈50 / 16⌉ = 4 vectors is the least any tiling needs) and seven f64 ones (three of
+/// 16 and a last 8-wide one); the 10-wide output is one 16-wide f32 panel, one f64
+/// panel of 16. No thin columns: no session machine has had AVX-512 to measure them
+/// on.
+pub(super) const TILE32_512: Tile = Tile {
+    mr: 10,
+    nr: 32,
+    nh: 16,
+    lanes: 16,
+    thin: 0,
+};
+pub(super) const TILE64_512: Tile = Tile {
+    mr: 10,
+    nr: 16,
+    nh: 8,
+    lanes: 8,
+    thin: 0,
+};
+
+/// The tile `path` uses for `T`.
+pub(crate) fn tile_of<T: Float>(path: Path) -> Tile {
+    match (path, size_of::<T>() == 4) {
+        (Path::Avx512, true) => TILE32_512,
+        (Path::Avx512, false) => TILE64_512,
+        (_, true) => TILE32,
+        (_, false) => TILE64,
+    }
+}
