@@ -162,9 +162,15 @@ def fmt(value, digits=1):
 
 
 def ratio(runner, reference):
+    """The ratio of the medians, and the median of the round-by-round ratios (each
+    round runs both within seconds of each other, so a slow minute slows both)."""
     if reference is None or runner.median() is None or reference.median() is None:
         return "—"
-    return f"{runner.median() / reference.median():.2f}"
+    of_medians = f"{runner.median() / reference.median():.2f}"
+    if runner is reference or len(runner.values) != len(reference.values):
+        return of_medians
+    paired = statistics.median(v / r for v, r in zip(runner.values, reference.values))
+    return f"{of_medians} (paired {paired:.2f})"
 
 
 def step_runners(args, env, numpy_env):
@@ -305,7 +311,8 @@ def step_table(runners):
               f"{ratio(r, ref32)} | {vs64} |")
     print()
     print("Ratios are time / the time of NumPy doing the crate's work (no first-layer dX): "
-          "below 1 is faster than NumPy.")
+          "below 1 is faster than NumPy. The ratio of the medians, and (paired) the median "
+          "of the ratios round by round.")
     print_notes(runners)
 
 
@@ -325,7 +332,8 @@ def train_table(runners):
     print()
     print("Seconds: the whole training loop with its per-epoch evaluations, as printed "
           "on each program's `final:` line. Ratio: time / the time of NumPy doing the "
-          "crate's work; below 1 is faster than NumPy.")
+          "crate's work; below 1 is faster than NumPy. The ratio of the medians, and "
+          "(paired) the median of the ratios round by round.")
     print_notes(runners)
 
 

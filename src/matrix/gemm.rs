@@ -40,7 +40,7 @@ use blocked::blocked;
 pub(crate) use path::{Path, selected};
 use split::{pool_threads, split};
 pub(crate) use tile::tile_of;
-use tile::{TILE32, TILE32_512, TILE64, TILE64_512};
+use tile::{TILE32, TILE32_512, TILE32_PLAIN, TILE64, TILE64_512, TILE64_PLAIN};
 
 mod blocked;
 pub(crate) mod path;
@@ -232,7 +232,7 @@ fn packed<T: Float>(
         };
     }
     let ran = match selected().0 {
-        Path::Plain => on!(PLAIN, TILE32, TILE64),
+        Path::Plain => on!(PLAIN, TILE32_PLAIN, TILE64_PLAIN),
         Path::Avx2Fma => on!(AVX2, TILE32, TILE64),
         Path::Avx512 => on!(AVX512, TILE32_512, TILE64_512),
     };

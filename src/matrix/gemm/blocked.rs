@@ -39,13 +39,13 @@ pub(super) fn blocked<
     // benches/README.md.)
     let thin_ok = a.col_stride == 1 || (a.row_stride == 1 && size_of::<T>() == 4);
     let n_thin = match n % NR {
-        _ if !thin_ok => 0,
+        _ if TH == 0 || !thin_ok => 0,
         rest if rest <= TH => rest,
         rest if rest > NH && rest - NH <= TH => rest - NH,
         _ => 0,
     };
     let n_main = n - n_thin;
-    if n_thin > 0 {
+    if TH > 0 && n_thin > 0 {
         let ab = (a, b);
         thin::<T, L, NR, FMA>((m, k, n), n_main, ab, c, accumulate, &mut packs.thin);
     }
