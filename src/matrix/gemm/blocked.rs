@@ -3,10 +3,10 @@
 //! `#[inline(always)]`, so it is compiled into each build of [`super::run_on`] (plain,
 //! AVX2+FMA, AVX-512) it runs in, generic over the tile.
 
-use super::thin::thin;
-use super::{KC, Operand, Packs};
 use std::mem::size_of;
 
+use super::thin::thin;
+use super::{KC, Operand, Packs};
 use crate::Float;
 
 /// For each block of depth: pack `B` (and `A`, unless its rows, or its columns when
