@@ -16,6 +16,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[path = "common/image_file.rs"]
+mod image_file;
+
 use backprop::data::digit_from_rgba;
 use backprop::{Affine, Matrix, Network, Relu, softmax};
 
@@ -111,12 +114,8 @@ fn parse() -> Result<Command, String> {
 /// The digit and the three likeliest digits with their probabilities, as printed.
 fn classify(net: &mut Net, path: &Path) -> Result<String, Box<dyn std::error::Error>> {
     // The format is told by the file's first bytes, not its name.
-    let image = image::ImageReader::open(path)?
-        .with_guessed_format()?
-        .decode()?
-        .into_rgba8();
-    let (width, height) = image.dimensions();
-    let x: Matrix<1, 784> = digit_from_rgba(width as usize, height as usize, image.as_raw())?;
+    let (width, height, rgba) = image_file::decode_rgba(&std::fs::read(path)?)?;
+    let x: Matrix<1, 784> = digit_from_rgba(width, height, &rgba)?;
     let probabilities = softmax(net.predict(&x));
     let mut ranked: Vec<(usize, f32)> = probabilities.row(0).iter().copied().enumerate().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
