@@ -232,8 +232,9 @@ def train_runners(args, env, numpy_env):
     return runners
 
 
-def numpy_blas(numpy_env):
-    """The BLAS NumPy loads in the NumPy runs' environment, as threadpoolctl reports it."""
+def numpy_blas(python, numpy_env):
+    """The BLAS NumPy loads in the NumPy runs' interpreter and environment, as
+    threadpoolctl reports it."""
     code = ("import numpy\n"
             "try:\n"
             "    from threadpoolctl import threadpool_info\n"
@@ -242,7 +243,7 @@ def numpy_blas(numpy_env):
             "print('; '.join(f\"{p['internal_api']} {p['version']} kernel={p.get('architecture')}"
             " threads={p['num_threads']}\" for p in threadpool_info() if p['user_api'] == 'blas')"
             " + f' (numpy {numpy.__version__})')\n")
-    done = subprocess.run([sys.executable, "-c", code], env=numpy_env,
+    done = subprocess.run([python, "-c", code], env=numpy_env,
                           capture_output=True, text=True, check=False)
     return done.stdout.strip() or f"numpy not importable: {done.stderr.strip()[-100:]}"
 
@@ -275,7 +276,7 @@ def print_header(args, numpy_env):
     tweaks = ", ".join(f"{k}={os.environ[k]}" for k in NUMPY_ONLY_UNSET if k in os.environ)
     print(f"CPU: {cpu}, {os.cpu_count()} logical cores; load average before: "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"NumPy BLAS: {numpy_blas(numpy_env)}")
+    print(f"NumPy BLAS: {numpy_blas(args.python, numpy_env)}")
     print(f"OpenBLAS tweaks in the environment: {tweaks or 'none'}"
           + (" (removed for the NumPy runs only)" if tweaks else ""))
     print("This machine's FMA peak per thread (cargo run --release --example peak):")
