@@ -6,24 +6,20 @@ mod common;
 
 use backprop::data::Mnist;
 use common::{TempDir, run_example, text};
+use picture::{Format, Picture};
+
+/// Pictures encoded as PNG or JPEG files.
+#[path = "common/picture.rs"]
+mod picture;
 
 /// Test digit `i` written as black ink on white paper, enlarged 3×, to `path` as a
 /// grayscale PNG; returns its label.
 fn write_digit(mnist: &Mnist, i: usize, path: &std::path::Path) -> usize {
     let ink = mnist.test.input(i);
-    let pixels: Vec<u8> = (0..84 * 84)
-        .map(|p| {
-            let (x, y) = (p % 84, p / 84);
-            255 - (ink[y / 3 * 28 + x / 3] * 255.0).round() as u8
-        })
-        .collect();
-    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let mut encoder = png::Encoder::new(file, 84, 84);
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().unwrap();
-    writer.write_image_data(&pixels).unwrap();
-    writer.finish().unwrap();
+    let digit = Picture::from_fn(84, 84, |x, y| {
+        [255 - (ink[y / 3 * 28 + x / 3] * 255.0).round() as u8]
+    });
+    std::fs::write(path, digit.encode(Format::Png)).unwrap();
     mnist.test.label(i)
 }
 

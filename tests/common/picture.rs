@@ -1,5 +1,6 @@
 //! Pictures made pixel by pixel and encoded as PNG or JPEG files, for the tests that
-//! read image files back (tests/digit.rs, tests/image_file.rs).
+//! read image files back (tests/digit.rs, tests/image_file.rs,
+//! tests/predict.rs).
 
 #![allow(dead_code)] // each test file uses its own part
 
