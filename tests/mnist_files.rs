@@ -131,17 +131,7 @@ fn image_and_label_counts_must_agree() {
         bytes[4..8].copy_from_slice(&11u32.to_be_bytes());
     });
     let err = load_err(&dir, "t10k-labels-idx1-ubyte");
-    assert!(
-        matches!(
-            err,
-            DataError::CountMismatch {
-                image_count: 12,
-                label_count: 11,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(twelve_images_eleven_labels(&err), "{err:?}");
     assert!(err.to_string().contains("t10k-images-idx3-ubyte"), "{err}");
 }
 
@@ -223,17 +213,7 @@ fn bytes_in_memory_load_as_the_files_do() {
     short[7] = 11;
     short.pop();
     let err = Mnist::<f32>::from_idx_bytes(&images, &labels, &images, &short).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            DataError::CountMismatch {
-                image_count: 12,
-                label_count: 11,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(twelve_images_eleven_labels(&err), "{err:?}");
     let message = err.to_string();
     assert!(
         message.contains("t10k-images-idx3-ubyte") && message.contains("t10k-labels-idx1-ubyte"),
@@ -246,4 +226,17 @@ fn bytes_in_memory_load_as_the_files_do() {
         err.to_string().starts_with("train-images-idx3-ubyte: "),
         "{err}"
     );
+}
+
+/// Whether `err` is the count mismatch of the tests' short label file: 12 images, 11
+/// labels.
+fn twelve_images_eleven_labels(err: &DataError) -> bool {
+    matches!(
+        err,
+        DataError::CountMismatch {
+            image_count: 12,
+            label_count: 11,
+            ..
+        }
+    )
 }
