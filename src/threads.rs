@@ -12,6 +12,16 @@
 //!
 //! [`with_threads`] runs a closure inside such a pool; code already running in a rayon
 //! pool (`ThreadPool::install`, `par_iter`) gets the split without it.
+//!
+//! While the closure runs, the pool's other threads wait for the next half-product by
+//! spinning, as the threads of BLAS libraries do, not asleep: on a virtual machine a
+//! sleeping thread took 30–100 µs to wake, as long as the half-product it was woken
+//! for, and the book's 2-thread step ran 16–20% slower (benches/README.md).
+
+#[cfg(not(target_family = "wasm"))]
+use std::sync::atomic::{AtomicBool, Ordering};
+#[cfg(not(target_family = "wasm"))]
+use std::time::{Duration, Instant};
 
 use crate::Error;
 
@@ -20,7 +30,10 @@ use crate::Error;
 /// rayon: `RAYON_NUM_THREADS` if set, else one per CPU.
 ///
 /// Build the pool once around the work (a training run), not around each step: the
-/// threads are started here and stopped when `f` returns.
+/// threads are started here and stopped when `f` returns. Until then, the threads
+/// other than `f`'s (at most one fewer than the CPUs) keep their cores busy waiting
+/// for work (see the module documentation); after a millisecond without any, they
+/// offer their core to the operating system between checks.
 ///
 /// # Errors
 /// [`Error::Threads`] if the operating system does not start the threads, and always
@@ -57,6 +70,60 @@ pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> Re
                 threads,
                 reason: e.to_string(),
             })?;
-        Ok(pool.install(f))
+        Ok(pool.install(|| awake(f)))
+    }
+}
+
+/// After this long without work, a waiting thread yields its core to the operating
+/// system between checks instead of spinning.
+#[cfg(not(target_family = "wasm"))]
+const SPIN: Duration = Duration::from_millis(1);
+
+/// Runs `f` on this thread of the current pool while up to one thread per other CPU
+/// of the pool waits for work in [`wait_for_work`]; they stop when `f` returns or
+/// panics.
+#[cfg(not(target_family = "wasm"))]
+fn awake<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let waiting = rayon::current_num_threads().min(cpus).saturating_sub(1);
+    let done = AtomicBool::new(false);
+    let home = rayon::current_thread_index();
+    rayon::scope(|scope| {
+        for _ in 0..waiting {
+            scope.spawn(|_| wait_for_work(&done, home));
+        }
+        // Set on return and on unwinding alike: a waiting thread that never saw it
+        // would keep the scope, and so `with_threads`, from ever returning.
+        let _done = SetOnDrop(&done);
+        f()
+    })
+}
+
+/// Sets its flag when dropped.
+#[cfg(not(target_family = "wasm"))]
+struct SetOnDrop<'a>(&'a AtomicBool);
+
+#[cfg(not(target_family = "wasm"))]
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// Runs the pool's pending work (the other half of each split product) as it comes,
+/// until `done`. Not on `f`'s own thread (`home`): `f`'s thread can pick this task up
+/// while it waits for a half-product, and must go back to `f`.
+#[cfg(not(target_family = "wasm"))]
+fn wait_for_work(done: &AtomicBool, home: Option<usize>) {
+    if rayon::current_thread_index() == home {
+        return;
+    }
+    let mut last_work = Instant::now();
+    while !done.load(Ordering::Acquire) {
+        match rayon::yield_now() {
+            Some(rayon::Yield::Executed) => last_work = Instant::now(),
+            _ if last_work.elapsed() < SPIN => std::hint::spin_loop(),
+            _ => std::thread::yield_now(),
+        }
     }
 }
