@@ -16,7 +16,8 @@
 //! While the closure runs, the pool's other threads wait for the next half-product by
 //! spinning, as the threads of BLAS libraries do, not asleep: on a virtual machine a
 //! sleeping thread took 30–100 µs to wake, as long as the half-product it was woken
-//! for, and the book's 2-thread step ran 16–20% slower (benches/README.md).
+//! for; waiting this way, the book's 2-thread step takes 16–20% less time
+//! (benches/README.md).
 
 #[cfg(not(target_family = "wasm"))]
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -89,12 +90,12 @@ fn awake<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     let done = AtomicBool::new(false);
     let home = rayon::current_thread_index();
     rayon::scope(|scope| {
-        for _ in 0..waiting {
-            scope.spawn(|_| wait_for_work(&done, home));
-        }
         // Set on return and on unwinding alike: a waiting thread that never saw it
         // would keep the scope, and so `with_threads`, from ever returning.
         let _done = SetOnDrop(&done);
+        for _ in 0..waiting {
+            scope.spawn(|_| wait_for_work(&done, home));
+        }
         f()
     })
 }
