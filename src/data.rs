@@ -79,10 +79,11 @@ use std::io;
 use std::path::PathBuf;
 
 pub use batches::Batches;
+pub use blocks::EVAL_ROWS;
 pub use dataset::{Dataset, Splits};
 pub use digit::{INK_THRESHOLD, digit_from_gray, digit_from_rgba};
 pub use mnist::{CLASSES, COLS, DEFAULT_DIR, Mnist, PIXELS, ROWS, Split};
-pub use targets::{Labels, TargetSet, Values};
+pub use targets::{Labels, Metric, TargetSet, Values};
 
 /// What went wrong reading a data file. Every variant names the file (or both files,
 /// for a count mismatch) and what is wrong with it.

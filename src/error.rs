@@ -80,6 +80,12 @@ pub enum Error {
     },
     /// A dataset with no samples: nothing to draw a batch from.
     EmptyDataset,
+    /// A split given to a trainer (or an evaluation) with no samples: nothing to train
+    /// on, or an accuracy of 0/0.
+    EmptySplit {
+        /// Which: `"training"`, `"test"`, or `"evaluated"` for a dataset given alone.
+        split: &'static str,
+    },
     /// A loss or gradient that is NaN or infinite.
     NotFinite {
         /// Where it happened, e.g. `"loss at iteration 120"`.
@@ -183,6 +189,10 @@ impl fmt::Display for Error {
                 "{part} row {row}, element {element} is {value}, not a finite number"
             ),
             Error::EmptyDataset => write!(f, "a dataset needs at least one sample, got none"),
+            Error::EmptySplit { split } => write!(
+                f,
+                "the {split} dataset has no samples: nothing to train on or measure"
+            ),
             Error::NotFinite { what, value } => write!(f, "{what} is {value}, not a finite number"),
             Error::Threads { threads, reason } => {
                 write!(f, "could not start a pool of {threads} threads: {reason}")

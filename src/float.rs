@@ -10,16 +10,31 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 pub(crate) mod sealed {
-    pub trait Sealed {
+    use crate::matrix::gemm::Packs;
+
+    // `Sealed` cannot be named outside the crate, so the crate's own types in its
+    // methods are not part of any interface a user sees.
+    #[allow(private_interfaces)]
+    pub trait Sealed: Sized {
         /// `true` for `f32`, `false` for `f64`: a constant the GEMM matches on to pick
         /// its tile, so that each type compiles only its own.
         const IS_F32: bool;
+        /// This type's half of a thread's GEMM packing buffers.
+        fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<Self>;
     }
+    #[allow(private_interfaces)]
     impl Sealed for f32 {
         const IS_F32: bool = true;
+        fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f32> {
+            &mut both.0
+        }
     }
+    #[allow(private_interfaces)]
     impl Sealed for f64 {
         const IS_F32: bool = false;
+        fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f64> {
+            &mut both.1
+        }
     }
 }
 

@@ -42,7 +42,7 @@
 //! let mut rng = StdRng::seed_from_u64(0);
 //! let mut net = (Affine::<4, 5, f64>::random(0.5, &mut rng), Relu::new(), Affine::<5, 3, f64>::random(0.5, &mut rng));
 //! let x = Matrix::<2, 4, f64>::random_normal(1.0, &mut rng);
-//! let report = gradient_check(&mut net, &mut SoftmaxWithLoss::new(), &x, &[0, 2])?;
+//! let report = gradient_check(&mut net, &SoftmaxWithLoss::new(), &x, &[0, 2])?;
 //! println!("{report}");
 //! assert!(report.max_mean_abs_diff() < 1e-9);
 //! # Ok::<(), backprop::Error>(())
@@ -66,7 +66,7 @@ use crate::{Error, Float, Layer, Loss, Matrix, Network, Params};
 /// ```
 /// use backprop::{Affine, CentralDifference, Matrix, Sigmoid, SoftmaxWithLoss};
 /// let mut net = (Affine::<2, 2, f64>::new(Matrix::new([[1.0, -1.0], [0.5, 2.0]]), Matrix::zeros()), Sigmoid::new());
-/// let report = CentralDifference::new(1e-5).check(&mut net, &mut SoftmaxWithLoss::new(), &Matrix::new([[0.3, -0.7]]), &[1])?;
+/// let report = CentralDifference::new(1e-5).check(&mut net, &SoftmaxWithLoss::new(), &Matrix::new([[0.3, -0.7]]), &[1])?;
 /// assert_eq!(report.h, 1e-5);
 /// assert!(report.passes(1e-6));
 /// # Ok::<(), backprop::Error>(())
@@ -135,7 +135,7 @@ impl CentralDifference {
     /// let mut layer = Affine::<1, 2, f64>::new(Matrix::new([[0.25, -0.5]]), Matrix::zeros());
     /// let before = layer.clone();
     /// let x = Matrix::new([[2.0]]);
-    /// let grads = CentralDifference::default().numerical_gradient(&mut layer, &mut SoftmaxWithLoss::new(), &x, &[1])?;
+    /// let grads = CentralDifference::default().numerical_gradient(&mut layer, &SoftmaxWithLoss::new(), &x, &[1])?;
     /// // y = softmax([0.5, −1]); ∂L/∂b = y − t, ∂L/∂w = x·(y − t)
     /// let y0 = 1.0 / (1.0 + (-1.5_f64).exp());
     /// assert!((grads[1].values[0] - y0).abs() < 1e-9); // off by (h²/6)·f‴ ≈ 1.6e-10
@@ -153,7 +153,7 @@ impl CentralDifference {
     >(
         &self,
         net: &mut Net,
-        loss: &mut impl Loss<N, C, T, Y>,
+        loss: &impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
         targets: &Y,
     ) -> Result<Vec<NumericalGradient>, Error>
@@ -172,7 +172,7 @@ impl CentralDifference {
     ///
     /// ```
     /// use backprop::{CentralDifference, Matrix, Sigmoid, SoftmaxWithLoss};
-    /// let dx = CentralDifference::default().input_gradient(&mut Sigmoid::new(), &mut SoftmaxWithLoss::new(), &Matrix::new([[0.0_f64, 0.0]]), &[0])?;
+    /// let dx = CentralDifference::default().input_gradient(&mut Sigmoid::new(), &SoftmaxWithLoss::new(), &Matrix::new([[0.0_f64, 0.0]]), &[0])?;
     /// // both sigmoids are 1/2 with slope 1/4; ∂L/∂y = (softmax(y) − t) = ∓1/2
     /// assert!((dx.values[0] + 0.125).abs() < 1e-9 && (dx.values[1] - 0.125).abs() < 1e-9);
     /// # Ok::<(), backprop::Error>(())
@@ -180,7 +180,7 @@ impl CentralDifference {
     pub fn input_gradient<L, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &self,
         layer: &mut L,
-        loss: &mut impl Loss<N, C, T, Y>,
+        loss: &impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
         targets: &Y,
     ) -> Result<NumericalGradient, Error>
@@ -201,13 +201,13 @@ impl CentralDifference {
     /// ```
     /// use backprop::{Affine, CentralDifference, Error, Matrix, SoftmaxWithLoss};
     /// let mut layer = Affine::<2, 3, f64>::new(Matrix::filled(0.1), Matrix::zeros());
-    /// let bad = CentralDifference::default().check(&mut layer, &mut SoftmaxWithLoss::new(), &Matrix::new([[1.0, 2.0]]), &[3]);
+    /// let bad = CentralDifference::default().check(&mut layer, &SoftmaxWithLoss::new(), &Matrix::new([[1.0, 2.0]]), &[3]);
     /// assert_eq!(bad, Err(Error::Label { row: 0, label: 3, classes: 3 }));
     /// ```
     pub fn check<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &self,
         net: &mut Net,
-        loss: &mut impl Loss<N, C, T, Y>,
+        loss: &impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
         targets: &Y,
     ) -> Result<GradientCheck, Error>
@@ -215,7 +215,8 @@ impl CentralDifference {
         Net: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
     {
         let numerical = self.numerical_gradient(net, loss, x, targets)?;
-        let max_score = max_abs(net.forward(x).as_slice());
+        let mut work = Default::default();
+        let max_score = max_abs(net.forward(x, &mut work).as_slice());
         let noise = self.noise::<T>(net.gradient(loss, x, targets)?, max_score);
         let backprop = numerical::stored_gradients(net);
         assert_eq!(
@@ -247,7 +248,7 @@ impl CentralDifference {
     /// ```
     /// use backprop::{CentralDifference, Matrix, Relu, SoftmaxWithLoss};
     /// let x = Matrix::new([[0.5_f64, -1.0, 2.0]]);
-    /// let report = CentralDifference::default().check_input(&mut Relu::new(), &mut SoftmaxWithLoss::new(), &x, &[2])?;
+    /// let report = CentralDifference::default().check_input(&mut Relu::new(), &SoftmaxWithLoss::new(), &x, &[2])?;
     /// assert_eq!(report.params[0].name, "x");
     /// assert!(report.passes(1e-6));
     /// # Ok::<(), backprop::Error>(())
@@ -255,7 +256,7 @@ impl CentralDifference {
     pub fn check_input<L, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &self,
         layer: &mut L,
-        loss: &mut impl Loss<N, C, T, Y>,
+        loss: &impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
         targets: &Y,
     ) -> Result<GradientCheck, Error>
@@ -263,10 +264,12 @@ impl CentralDifference {
         L: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + ?Sized,
     {
         let numerical = self.input_gradient(layer, loss, x, targets)?;
-        let scores = layer.forward(x);
+        let mut work = Default::default();
+        let mut dscores = Matrix::zeros();
+        let scores = layer.forward(x, &mut work);
         let max_score = max_abs(scores.as_slice());
-        let noise = self.noise::<T>(loss.forward(scores, targets)?, max_score);
-        let dx = layer.backward(x, loss.backward());
+        let noise = self.noise::<T>(loss.backward(scores, targets, &mut dscores)?, max_score);
+        let dx = layer.backward(x, &dscores, &mut work);
         let backprop: Vec<f64> = dx.as_slice().iter().map(|v| v.to_f64()).collect();
         let row = ParamCheck::compare(&backprop, &numerical, noise);
         Ok(self.report::<T>(noise, vec![row]))
@@ -303,7 +306,7 @@ fn max_abs<T: Float>(values: &[T]) -> f64 {
 /// # let mut rng = StdRng::seed_from_u64(1);
 /// # let mut net = (Affine::<6, 4, f64>::random(0.5, &mut rng), Relu::new(), Affine::<4, 3, f64>::random(0.5, &mut rng));
 /// # let (x, labels) = (Matrix::<2, 6, f64>::random_normal(1.0, &mut rng), [1, 2]);
-/// let report = gradient_check(&mut net, &mut SoftmaxWithLoss::new(), &x, &labels)?;
+/// let report = gradient_check(&mut net, &SoftmaxWithLoss::new(), &x, &labels)?;
 /// println!("{report}");
 /// assert!(report.passes(1e-6), "worst: {:?}", report.worst());
 /// # Ok::<(), backprop::Error>(())
@@ -314,7 +317,7 @@ fn max_abs<T: Float>(values: &[T]) -> f64 {
 /// [`CentralDifference::numerical_gradient`].
 pub fn gradient_check<Net, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
     net: &mut Net,
-    loss: &mut impl Loss<N, C, T, Y>,
+    loss: &impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
     targets: &Y,
 ) -> Result<GradientCheck, Error>
@@ -333,7 +336,7 @@ where
 /// ```
 /// use backprop::{Affine, Matrix, SoftmaxWithLoss, numerical_gradient};
 /// let mut net = (Affine::<2, 2, f64>::zeros(),);
-/// let grads = numerical_gradient(&mut net, &mut SoftmaxWithLoss::new(), &Matrix::new([[1.0, 0.0]]), &[0])?;
+/// let grads = numerical_gradient(&mut net, &SoftmaxWithLoss::new(), &Matrix::new([[1.0, 0.0]]), &[0])?;
 /// let names: Vec<&str> = grads.iter().map(|g| g.name.as_str()).collect();
 /// assert_eq!(names, ["0.w", "0.b"]);
 /// assert!((grads[0].values[0] + 0.5).abs() < 1e-9); // x₀·(y₀ − t₀) = 1·(0.5 − 1)
@@ -349,7 +352,7 @@ pub fn numerical_gradient<
     Y: ?Sized,
 >(
     net: &mut Net,
-    loss: &mut impl Loss<N, C, T, Y>,
+    loss: &impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
     targets: &Y,
 ) -> Result<Vec<NumericalGradient>, Error>

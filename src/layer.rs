@@ -6,10 +6,19 @@
 //! (`Matrix<N, 784>`), so one network trains on batches of 100 and predicts on one
 //! image or ten thousand.
 //!
+//! A layer holds its parameters and nothing that belongs to one batch. What a forward
+//! pass keeps for backward (the output, dropout's mask, batch norm's x̂) lives in a
+//! *workspace* the caller owns, whose type the layer declares for each input type
+//! ([`Layer::Workspace`]): made once for a batch size, reused at every step, and a
+//! workspace made for another batch size does not compile in its place.
+//!
 //! A tuple of layers is a layer: `(Affine<784, 50>, Relu, Affine<50, 10>)` runs its
 //! members left to right in `forward` and right to left in `backward`, the chain rule
-//! of section 5.2 applied layer by layer; each member's backward is handed its own
-//! input, which is the output its left neighbour kept.
+//! of section 5.2 applied layer by layer; its workspace is the tuple of its members'.
+
+mod buffers;
+
+pub use buffers::Buffers;
 
 use crate::summary::SummaryRow;
 use crate::{Float, Matrix};
@@ -21,7 +30,7 @@ use crate::{Float, Matrix};
 /// use backprop::{Matrix, Shape};
 /// assert_eq!(<Matrix<100, 50> as Shape>::SHAPE, (100, 50));
 /// ```
-pub trait Shape {
+pub trait Shape: Clone + Default {
     /// The element type.
     type Elem: Float;
     /// `(rows, columns)`.
@@ -33,38 +42,8 @@ impl<const R: usize, const C: usize, T: Float> Shape for Matrix<R, C, T> {
     const SHAPE: (usize, usize) = (R, C);
 }
 
-/// Training or inference: the one switch that layers which behave differently in the
-/// two (chapter 6's `Dropout` and `BatchNorm`) receive through [`Layer::set_mode`].
-///
-/// The network methods set it, so that going through them a user cannot get it wrong:
-/// [`Network::loss`](crate::Network::loss) and [`gradient`](crate::Network::gradient)
-/// (and so the training loop and the gradient check) run in `Train`;
-/// [`predict`](crate::Network::predict), [`accuracy`](crate::Network::accuracy),
-/// [`correct`](crate::Network::correct) and the loop's evaluation run in `Infer`. A
-/// layer that depends on the mode refuses a `backward` after an `Infer` forward pass
-/// (it panics, naming itself), so a backward pass by hand after `predict` cannot go
-/// through silently.
-///
-/// ```
-/// use backprop::{Dropout, Layer, Matrix, Mode};
-/// let mut dropout = Dropout::new(0.5, 7);
-/// Layer::<Matrix<1, 4>>::set_mode(&mut dropout, Mode::Infer);
-/// let y = dropout.forward(&Matrix::<1, 4>::filled(2.0));
-/// assert_eq!(y.as_slice(), &[1.0; 4]); // every unit, scaled by 1 − 0.5
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mode {
-    /// Training: dropout draws a fresh mask, batch norm uses the batch's statistics
-    /// and updates its running ones.
-    #[default]
-    Train,
-    /// Inference: no dropout (the book's scaling instead), batch norm uses its running
-    /// statistics.
-    Infer,
-}
-
-/// What a layer is called in a network summary, and the mark of a layer: every layer
-/// (and every tuple of layers) implements it, usually as an empty `impl`, whose default
+/// What a layer is called in a network summary and in saved weights: every layer (and
+/// every tuple of layers) implements it, usually as an empty `impl`, whose default
 /// name is the type's own without module paths (`Tanh`, `MyLayer<3>`).
 ///
 /// ```
@@ -101,29 +80,42 @@ fn short_type_name(full: &str) -> String {
 
 /// A layer of a network: forward computes, backward applies the chain rule.
 ///
-/// `In` is the input type, typically `Matrix<N, I, T>`; the layer's output type
-/// `Out` is fixed by the input type.
+/// `In` is the input type, typically `Matrix<N, I, T>`; the output type `Out` and the
+/// [`Workspace`](Layer::Workspace) are fixed by it. The contract, all of it checked by
+/// the types:
 ///
-/// The contract, all of it checked by the types:
-/// - `forward(x)` computes the output into a buffer the layer owns (so a training step
-///   allocates nothing once the first batch has gone through) and keeps whatever else
-///   its backward needs (ReLU keeps nothing: its input tells where it was positive;
-///   Sigmoid reads its own output);
-/// - `output()` is that buffer again, for the layer to its right;
-/// - `backward(x, dout)` is given the same input `x` and ∂L/∂out, returns ∂L/∂in and
-///   leaves the gradients of the layer's parameters beside them (`Affine` forms
-///   `dW = Xᵀ·dY` from this `x`, so it never copies its input).
+/// - `infer(&self, x, work)` computes the output for inference into `work` and returns
+///   it; the layer is only read, so a trained network is shared across threads;
+/// - `forward(&mut self, x, work)` is the training pass: the same output, and
+///   whatever else backward needs kept in `work` (dropout draws its mask, batch norm
+///   uses the batch's statistics and updates its running ones); the default is `infer`;
+/// - `backward(x, dout, work)` is handed the same input `x`, ∂L/∂out and the workspace
+///   of that forward pass, returns ∂L/∂in (a buffer in `work`) and stores the
+///   gradients of the layer's parameters beside them (`Affine` forms `dW = Xᵀ·dY` from
+///   this `x`, so it never copies its input);
+/// - `output(work)` is what the last pass left in `work`, for the layer to its right.
 ///
-/// Backward after a forward of another batch size, or before any, is a broken
-/// invariant: the layer panics and names itself.
+/// A workspace is `Default`: `Network::workspace` (or `Default::default()`) makes one
+/// for a batch type, and every later pass of that batch type reuses it, so a training
+/// step allocates nothing.
 ///
 /// ```
 /// use backprop::{Layer, Matrix, Relu};
 /// let mut relu = Relu::new();
+/// let mut work = Default::default(); // buffers for Matrix<1, 2>, inferred below
 /// let x = Matrix::new([[1.0, -2.0]]);
-/// assert_eq!(relu.forward(&x).as_slice(), &[1.0, 0.0]);
-/// let dx = relu.backward(&x, &Matrix::new([[5.0, 5.0]]));
+/// assert_eq!(relu.forward(&x, &mut work).as_slice(), &[1.0, 0.0]);
+/// let dx = relu.backward(&x, &Matrix::new([[5.0, 5.0]]), &mut work);
 /// assert_eq!(dx.as_slice(), &[5.0, 0.0]);
+/// ```
+///
+/// A workspace made for another batch size is a type error, not a run-time surprise:
+///
+/// ```compile_fail,E0308
+/// use backprop::{Layer, Matrix, Network, Relu};
+/// let relu = Relu::new();
+/// let mut one_row = relu.workspace::<Matrix<1, 2>>();
+/// relu.infer(&Matrix::<3, 2>::zeros(), &mut one_row); // expected buffers of 3 rows
 /// ```
 #[diagnostic::on_unimplemented(
     message = "layer `{Self}` cannot take `{In}` as its input",
@@ -134,29 +126,40 @@ pub trait Layer<In>: Named {
     /// The output type, e.g. `Matrix<N, O>` for `Affine<I, O>` on `Matrix<N, I>`.
     type Out: Shape;
 
-    /// Computes the output of a batch and keeps what `backward` will need.
-    fn forward(&mut self, x: &In) -> &Self::Out;
+    /// What a pass over one batch of type `In` keeps: the output, the input gradient,
+    /// and whatever backward needs besides (usually a [`Buffers`]).
+    type Workspace: Default + Send;
 
-    /// The output of the last forward pass of this batch size.
-    ///
-    /// # Panics
-    /// If there was none.
+    /// The output the last pass left in `work`.
     ///
     /// ```
     /// use backprop::{Layer, Matrix, Relu};
-    /// let mut relu = Relu::new();
-    /// relu.forward(&Matrix::<1, 2>::new([[-1.0, 2.0]]));
-    /// let y: &Matrix<1, 2> = relu.output();
+    /// let relu = Relu::new();
+    /// let mut work = Default::default();
+    /// relu.infer(&Matrix::<1, 2>::new([[-1.0, 2.0]]), &mut work);
+    /// let y: &Matrix<1, 2> = <Relu as Layer<Matrix<1, 2>>>::output(&work);
     /// assert_eq!(y.as_slice(), &[0.0, 2.0]);
     /// ```
-    fn output(&self) -> &Self::Out;
+    fn output(work: &Self::Workspace) -> &Self::Out;
 
-    /// Turns ∂L/∂out into ∂L/∂in for the input `x` of the last forward pass, and
-    /// stores the gradients of the layer's parameters.
+    /// The output for inference (dropout keeps every unit, batch norm uses its running
+    /// statistics), computed into `work`.
+    fn infer<'w>(&self, x: &In, work: &'w mut Self::Workspace) -> &'w Self::Out;
+
+    /// The output for training, computed into `work` with what `backward` will need.
+    /// The default is [`infer`](Layer::infer), for every layer that behaves the same
+    /// in both.
+    fn forward<'w>(&mut self, x: &In, work: &'w mut Self::Workspace) -> &'w Self::Out {
+        self.infer(x, work)
+    }
+
+    /// Turns ∂L/∂out into ∂L/∂in for the input `x` of the forward pass that filled
+    /// `work`, and stores the gradients of the layer's parameters.
     ///
     /// # Panics
-    /// If no forward pass of the same batch size came last.
-    fn backward(&mut self, x: &In, dout: &Self::Out) -> &In;
+    /// A layer whose training pass differs from inference (`Dropout`, `BatchNorm`)
+    /// panics, naming itself, when `work` was last filled by `infer`.
+    fn backward<'w>(&mut self, x: &In, dout: &Self::Out, work: &'w mut Self::Workspace) -> &'w In;
 
     /// Like [`backward`](Layer::backward), but skips ∂L/∂in: for the first layer of a
     /// network, whose input is data and needs no gradient (in the book's net that
@@ -165,46 +168,14 @@ pub trait Layer<In>: Named {
     /// ```
     /// use backprop::{Affine, Layer, Matrix};
     /// let mut affine = Affine::new(Matrix::new([[2.0], [3.0]]), Matrix::new([[1.0]]));
+    /// let mut work = Default::default();
     /// let x = Matrix::new([[1.0, 1.0]]);
-    /// assert_eq!(affine.forward(&x).as_slice(), &[6.0]); // 1·2 + 1·3 + 1
-    /// affine.backward_params(&x, &Matrix::new([[1.0]]));
+    /// assert_eq!(affine.forward(&x, &mut work).as_slice(), &[6.0]); // 1·2 + 1·3 + 1
+    /// affine.backward_params(&x, &Matrix::new([[1.0]]), &mut work);
     /// assert_eq!(affine.dw().as_slice(), &[1.0, 1.0]); // dW = Xᵀ·dY
     /// ```
-    fn backward_params(&mut self, x: &In, dout: &Self::Out) {
-        self.backward(x, dout);
-    }
-
-    /// Switches the layer between training and inference ([`Mode`]); the default
-    /// ignores it, as every layer that behaves the same in both does. A tuple passes
-    /// it to each member.
-    fn set_mode(&mut self, mode: Mode) {
-        let _ = mode;
-    }
-
-    /// Sets the weight decay λ of section 6.4.2 on every layer that has weights
-    /// (`Affine`'s `w`, not its bias): the loss gains `½λ·ΣW²` ([`penalty`](Layer::penalty),
-    /// which [`Network::loss`](crate::Network::loss) and
-    /// [`gradient`](crate::Network::gradient) add) and each `dW` gains `λW` in backward,
-    /// so every optimizer and the gradient check see it. Layers without weights ignore
-    /// it; a tuple passes it to each member.
-    ///
-    /// ```
-    /// use backprop::{Affine, Layer, Matrix, Network, Relu, SoftmaxWithLoss};
-    /// let mut net = (Affine::<2, 2, f64>::new(Matrix::new([[1.0, 0.0], [0.0, 2.0]]), Matrix::zeros()), Relu::new());
-    /// Layer::<Matrix<1, 2, f64>>::set_weight_decay(&mut net, 0.1);
-    /// assert_eq!(Layer::<Matrix<1, 2, f64>>::penalty(&net), 0.25); // ½ · 0.1 · (1 + 4)
-    /// let x = Matrix::new([[0.0, 0.0]]); // no data gradient: dW is λW alone
-    /// net.gradient(&mut SoftmaxWithLoss::new(), &x, &[0]).unwrap();
-    /// assert_eq!(net.0.dw().as_slice(), &[0.1, 0.0, 0.0, 0.2]);
-    /// ```
-    fn set_weight_decay(&mut self, lambda: f64) {
-        let _ = lambda;
-    }
-
-    /// The layer's term of the loss besides the data's: `½λ·ΣW²` with weight decay,
-    /// 0 otherwise; a tuple sums its members'.
-    fn penalty(&self) -> f64 {
-        0.0
+    fn backward_params(&mut self, x: &In, dout: &Self::Out, work: &mut Self::Workspace) {
+        self.backward(x, dout, work);
     }
 
     /// Appends this layer's row to a network summary: its position in the network
@@ -242,40 +213,34 @@ macro_rules! tuple_layer {
 
         /// A network: its layers run left to right in `forward`, right to left in
         /// `backward` (the chain rule), each member's backward given the output of the
-        /// member to its left as its input.
+        /// member to its left as its input. Its workspace is its members'.
         impl<X, $($L),+> Layer<X> for ($($L,)+)
         where
             $($bound)+
         {
             type Out = tuple_layer!(@last_out $($L)+);
+            type Workspace = ($($L::Workspace,)+);
 
-            fn forward(&mut self, x: &X) -> &Self::Out {
-                $(let x = self.$idx.forward(x);)+
+            fn output(work: &Self::Workspace) -> &Self::Out {
+                tuple_layer!(@last_output work; $($L $idx)+)
+            }
+
+            fn infer<'w>(&self, x: &X, work: &'w mut Self::Workspace) -> &'w Self::Out {
+                $(let x = self.$idx.infer(x, &mut work.$idx);)+
                 x
             }
 
-            fn output(&self) -> &Self::Out {
-                tuple_layer!(@last_output self; $($idx)+)
+            fn forward<'w>(&mut self, x: &X, work: &'w mut Self::Workspace) -> &'w Self::Out {
+                $(let x = self.$idx.forward(x, &mut work.$idx);)+
+                x
             }
 
-            fn backward(&mut self, x: &X, dout: &Self::Out) -> &X {
-                tuple_layer!(@backward self, x, dout, backward; $($idx)+)
+            fn backward<'w>(&mut self, x: &X, dout: &Self::Out, work: &'w mut Self::Workspace) -> &'w X {
+                tuple_layer!(@backward self, work, x, dout, backward; $($L $idx)+)
             }
 
-            fn backward_params(&mut self, x: &X, dout: &Self::Out) {
-                tuple_layer!(@backward self, x, dout, backward_params; $($idx)+)
-            }
-
-            fn set_mode(&mut self, mode: Mode) {
-                $(self.$idx.set_mode(mode);)+
-            }
-
-            fn set_weight_decay(&mut self, lambda: f64) {
-                $(self.$idx.set_weight_decay(lambda);)+
-            }
-
-            fn penalty(&self) -> f64 {
-                0.0 $(+ self.$idx.penalty())+
+            fn backward_params(&mut self, x: &X, dout: &Self::Out, work: &mut Self::Workspace) {
+                tuple_layer!(@backward self, work, x, dout, backward_params; $($L $idx)+)
             }
 
             fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {
@@ -285,59 +250,52 @@ macro_rules! tuple_layer {
     };
     (@last_out $L:ident) => { $L::Out };
     (@last_out $L:ident $($rest:ident)+) => { tuple_layer!(@last_out $($rest)+) };
-    (@last_output $s:ident; $idx:tt) => { $s.$idx.output() };
-    (@last_output $s:ident; $idx:tt $($rest:tt)+) => { tuple_layer!(@last_output $s; $($rest)+) };
+    (@last_output $w:ident; $L:ident $idx:tt) => { $L::output(&$w.$idx) };
+    (@last_output $w:ident; $L:ident $idx:tt $($rest:tt)+) => { tuple_layer!(@last_output $w; $($rest)+) };
     // Backward visits the layers right to left: member k gets the gradient of member
     // k + 1 and, as its input, the output of member k − 1 (the network's input `x` for
     // the first). The first member runs `$first_call` (`backward` or `backward_params`).
-    (@backward $s:ident, $x:expr, $d:expr, $first_call:ident; $first:tt $($rest:tt)+) => {{
-        let d = tuple_layer!(@inner $s, $d; $first $($rest)+);
-        $s.$first.$first_call($x, d)
+    (@backward $s:ident, $w:ident, $x:expr, $d:expr, $first_call:ident; $L:ident $first:tt $($rest:tt)+) => {{
+        let d = tuple_layer!(@inner $s, $w, $d; $L $first $($rest)+);
+        $s.$first.$first_call($x, d, &mut $w.$first)
     }};
-    // `@inner $s, $d; p k rest…`: ∂L/∂(input of member k), where member p is k's left
-    // neighbour and gives k its input.
-    (@inner $s:ident, $d:expr; $prev:tt $idx:tt) => {
-        $s.$idx.backward($s.$prev.output(), $d)
+    // `@inner $s, $w, $d; P p K k rest…`: ∂L/∂(input of member k), where member p (of
+    // type P) is k's left neighbour and gives k its input.
+    (@inner $s:ident, $w:ident, $d:expr; $P:ident $prev:tt $K:ident $idx:tt) => {
+        $s.$idx.backward($P::output(&$w.$prev), $d, &mut $w.$idx)
     };
-    (@inner $s:ident, $d:expr; $prev:tt $idx:tt $($rest:tt)+) => {{
-        let d = tuple_layer!(@inner $s, $d; $idx $($rest)+);
-        $s.$idx.backward($s.$prev.output(), d)
+    (@inner $s:ident, $w:ident, $d:expr; $P:ident $prev:tt $K:ident $idx:tt $($rest:tt)+) => {{
+        let d = tuple_layer!(@inner $s, $w, $d; $K $idx $($rest)+);
+        $s.$idx.backward($P::output(&$w.$prev), d, &mut $w.$idx)
     }};
 }
 
 /// A one-layer network is named after its layer.
 impl<A: Named> Named for (A,) {}
 
-/// A one-layer network is its layer.
+/// A one-layer network is its layer; its workspace is its layer's.
 impl<X, A: Layer<X>> Layer<X> for (A,) {
     type Out = A::Out;
+    type Workspace = A::Workspace;
 
-    fn forward(&mut self, x: &X) -> &Self::Out {
-        self.0.forward(x)
+    fn output(work: &Self::Workspace) -> &Self::Out {
+        A::output(work)
     }
 
-    fn output(&self) -> &Self::Out {
-        self.0.output()
+    fn infer<'w>(&self, x: &X, work: &'w mut Self::Workspace) -> &'w Self::Out {
+        self.0.infer(x, work)
     }
 
-    fn backward(&mut self, x: &X, dout: &Self::Out) -> &X {
-        self.0.backward(x, dout)
+    fn forward<'w>(&mut self, x: &X, work: &'w mut Self::Workspace) -> &'w Self::Out {
+        self.0.forward(x, work)
     }
 
-    fn backward_params(&mut self, x: &X, dout: &Self::Out) {
-        self.0.backward_params(x, dout)
+    fn backward<'w>(&mut self, x: &X, dout: &Self::Out, work: &'w mut Self::Workspace) -> &'w X {
+        self.0.backward(x, dout, work)
     }
 
-    fn set_mode(&mut self, mode: Mode) {
-        self.0.set_mode(mode)
-    }
-
-    fn set_weight_decay(&mut self, lambda: f64) {
-        self.0.set_weight_decay(lambda)
-    }
-
-    fn penalty(&self) -> f64 {
-        self.0.penalty()
+    fn backward_params(&mut self, x: &X, dout: &Self::Out, work: &mut Self::Workspace) {
+        self.0.backward_params(x, dout, work)
     }
 
     fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {

@@ -2,7 +2,6 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
-mod cache;
 mod clock;
 pub mod cpu;
 pub mod data;
@@ -25,13 +24,12 @@ pub mod weights;
 #[doc = include_str!("../docs/shape_errors.md")]
 pub mod shape_errors {}
 
-pub use cache::Cache;
 pub use cpu::gemm_kernel;
 pub use error::Error;
 pub use float::Float;
 pub use gradcheck::{CentralDifference, GradientCheck, gradient_check, numerical_gradient};
-pub use layer::{Layer, Mode, Named, Shape};
-pub use layers::{Affine, BatchNorm, Dropout, Elementwise, Relu, Sigmoid};
+pub use layer::{Buffers, Layer, Named, Shape};
+pub use layers::{Affine, BatchNorm, BatchNormKeep, Dropout, DropoutMask, Relu, Sigmoid};
 pub use loss::{Loss, MeanSquaredError, SoftmaxWithLoss, Targets, softmax};
 pub use matrix::{HasCols, HasRows, Matrix};
 pub use network::Network;

@@ -7,10 +7,15 @@
 
 use crate::layer::Shape;
 use crate::matrix::argmax;
-use crate::{Error, Float, Layer, Loss, Matrix, Mode, Named, Params, Summary, SummaryRow};
+use crate::{Error, Float, Layer, Loss, Matrix, Named, Params, Summary, SummaryRow};
 
 /// The network-level methods, available on every layer and tuple of layers (every
 /// [`Named`] type).
+///
+/// Inference takes `&self`: a trained network is shared, across threads too. Each of
+/// these methods makes the workspace it needs; a loop that should allocate nothing
+/// keeps one ([`workspace`](Network::workspace)) and calls [`Layer::infer`], or uses a
+/// [`Trainer`](crate::train::Trainer).
 ///
 /// The book's `TwoLayerNet`, trained one step:
 ///
@@ -20,37 +25,54 @@ use crate::{Error, Float, Layer, Loss, Matrix, Mode, Named, Params, Summary, Sum
 ///
 /// let mut rng = StdRng::seed_from_u64(0);
 /// let mut net = (Affine::<4, 8>::random(0.5, &mut rng), Relu::new(), Affine::<8, 3>::random(0.5, &mut rng));
-/// let mut loss = SoftmaxWithLoss::new();
+/// let loss = SoftmaxWithLoss::new();
 /// let x = Matrix::<2, 4>::random_normal(1.0, &mut rng);
 /// let labels = [0, 2];
 ///
-/// let before = net.gradient(&mut loss, &x, &labels).unwrap(); // forward + backward
+/// let before = net.gradient(&loss, &x, &labels).unwrap(); // forward + backward
 /// Sgd::new(0.1).step(&mut net); // W ← W − 0.1 · dW
-/// let after = net.loss(&mut loss, &x, &labels).unwrap();
+/// let after = net.loss(&loss, &x, &labels).unwrap();
 /// assert!(after < before);
 /// assert_eq!(net.predict(&x).row(0).len(), 3);
 /// ```
 pub trait Network: Named {
-    /// The network's output for a batch: the forward pass in inference mode
-    /// ([`Mode::Infer`]: no dropout, batch norm with its running statistics).
+    /// A zeroed workspace for batches of type `X`: the buffers a pass over such a batch
+    /// fills, to pass to [`Layer::infer`], [`Layer::forward`] and [`Layer::backward`]
+    /// again and again.
     ///
     /// ```
-    /// use backprop::{Affine, Matrix, Network};
-    /// let mut net = (Affine::new(Matrix::new([[2.0]]), Matrix::new([[1.0]])),);
-    /// assert_eq!(net.predict(&Matrix::new([[3.0]]))[(0, 0)], 7.0);
+    /// use backprop::{Affine, Layer, Matrix, Network, Relu};
+    /// let net = (Affine::<2, 3>::zeros(), Relu::new());
+    /// let mut work = net.workspace::<Matrix<5, 2>>();
+    /// assert_eq!(net.infer(&Matrix::zeros(), &mut work).row(4), [0.0; 3]);
     /// ```
-    fn predict<X>(&mut self, x: &X) -> &<Self as Layer<X>>::Out
+    fn workspace<X>(&self) -> <Self as Layer<X>>::Workspace
     where
         Self: Layer<X>,
     {
-        Layer::<X>::set_mode(self, Mode::Infer);
-        self.forward(x)
+        Default::default()
+    }
+
+    /// The network's output for a batch, in inference (no dropout, batch norm with its
+    /// running statistics), through a workspace made for the call.
+    ///
+    /// ```
+    /// use backprop::{Affine, Matrix, Network};
+    /// let net = (Affine::new(Matrix::new([[2.0]]), Matrix::new([[1.0]])),);
+    /// assert_eq!(net.predict(&Matrix::new([[3.0]]))[(0, 0)], 7.0);
+    /// ```
+    fn predict<X>(&self, x: &X) -> <Self as Layer<X>>::Out
+    where
+        Self: Layer<X>,
+    {
+        let mut work = Default::default();
+        self.infer(x, &mut work);
+        <Self as Layer<X>>::output(&work).clone()
     }
 
     /// The mean loss of a batch against its targets, for any [`Loss`], plus the
-    /// network's [penalty](Layer::penalty) (weight decay) if it has one (forward pass
-    /// only, in training mode, [`Mode::Train`]; a backward pass by hand may follow,
-    /// given the same `x`).
+    /// network's [penalty](Params::penalty) (weight decay) if it has one: a training
+    /// pass ([`Layer::forward`]: dropout draws, batch norm uses the batch's statistics).
     ///
     /// # Errors
     /// Targets the loss rejects (a label out of range, a row that is not one-hot, a
@@ -59,28 +81,27 @@ pub trait Network: Named {
     /// ```
     /// use backprop::{Affine, Matrix, Network, SoftmaxWithLoss};
     /// let mut net = (Affine::<3, 2, f64>::zeros(),);
-    /// let l = net.loss(&mut SoftmaxWithLoss::new(), &Matrix::<1, 3, f64>::zeros(), &[1]).unwrap();
+    /// let l = net.loss(&SoftmaxWithLoss::new(), &Matrix::<1, 3, f64>::zeros(), &[1]).unwrap();
     /// assert_eq!(l, 2.0_f64.ln());
     /// ```
     fn loss<const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &mut self,
-        loss: &mut impl Loss<N, C, T, Y>,
+        loss: &impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
         targets: &Y,
     ) -> Result<T, Error>
     where
-        Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
+        Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T>,
     {
-        Layer::<Matrix<N, I, T>>::set_mode(self, Mode::Train);
-        let value = loss.forward(self.forward(x), targets)?;
+        let mut work = Default::default();
+        let value = loss.forward(self.forward(x, &mut work), targets)?;
         Ok(value + T::from_f64(self.penalty()))
     }
 
-    /// Forward (in training mode, [`Mode::Train`]), loss, then backward through every
-    /// layer: afterwards each parameter's
-    /// gradient is stored beside it (section 5.7, step 2). Returns the loss. The
-    /// input's own gradient is not computed: the data needs none
-    /// ([`Layer::backward_params`]).
+    /// A training pass, the loss, then backward through every layer: afterwards each
+    /// parameter's gradient is stored beside it (section 5.7, step 2). Returns the loss
+    /// (with the penalty, as [`loss`](Network::loss)). The input's own gradient is not
+    /// computed: the data needs none ([`Layer::backward_params`]).
     ///
     /// # Errors
     /// Targets the loss rejects; the gradients are then not changed.
@@ -88,24 +109,25 @@ pub trait Network: Named {
     /// ```
     /// use backprop::{Affine, Matrix, MeanSquaredError, Network, SoftmaxWithLoss};
     /// let mut net = (Affine::<1, 2, f64>::zeros(),);
-    /// net.gradient(&mut SoftmaxWithLoss::new(), &Matrix::new([[1.0]]), &[0]).unwrap();
+    /// net.gradient(&SoftmaxWithLoss::new(), &Matrix::new([[1.0]]), &[0]).unwrap();
     /// assert_eq!(net.0.db().as_slice(), &[-0.5, 0.5]); // (y − t)/N
     /// // the same network, any loss: ½(y − t)², ∂L/∂y = y − t = [0 − 1, 0 − 3]
-    /// net.gradient(&mut MeanSquaredError::new(), &Matrix::new([[1.0]]), &Matrix::new([[1.0, 3.0]])).unwrap();
+    /// net.gradient(&MeanSquaredError::new(), &Matrix::new([[1.0]]), &Matrix::new([[1.0, 3.0]])).unwrap();
     /// assert_eq!(net.0.db().as_slice(), &[-1.0, -3.0]);
     /// ```
     fn gradient<const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
         &mut self,
-        loss: &mut impl Loss<N, C, T, Y>,
+        loss: &impl Loss<N, C, T, Y>,
         x: &Matrix<N, I, T>,
         targets: &Y,
     ) -> Result<T, Error>
     where
-        Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
+        Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T>,
     {
-        Layer::<Matrix<N, I, T>>::set_mode(self, Mode::Train);
-        let value = loss.forward(self.forward(x), targets)?;
-        self.backward_params(x, loss.backward());
+        let mut work = Default::default();
+        let mut dscores = Matrix::zeros();
+        let value = loss.backward(self.forward(x, &mut work), targets, &mut dscores)?;
+        self.backward_params(x, &dscores, &mut work);
         Ok(value + T::from_f64(self.penalty()))
     }
 
@@ -113,12 +135,12 @@ pub trait Network: Named {
     ///
     /// ```
     /// use backprop::{Affine, Matrix, Network};
-    /// let mut net = (Affine::new(Matrix::new([[1.0, -1.0]]), Matrix::zeros()),);
+    /// let net = (Affine::new(Matrix::new([[1.0, -1.0]]), Matrix::zeros()),);
     /// let x = Matrix::new([[1.0], [-1.0], [2.0]]);
     /// assert_eq!(net.accuracy(&x, &[0, 1, 1]), 2.0 / 3.0);
     /// ```
     fn accuracy<const N: usize, const I: usize, const C: usize, T: Float>(
-        &mut self,
+        &self,
         x: &Matrix<N, I, T>,
         labels: &[usize; N],
     ) -> f64
@@ -132,18 +154,19 @@ pub trait Network: Named {
     ///
     /// ```
     /// use backprop::{Affine, Matrix, Network};
-    /// let mut net = (Affine::new(Matrix::new([[1.0, -1.0]]), Matrix::zeros()),);
+    /// let net = (Affine::new(Matrix::new([[1.0, -1.0]]), Matrix::zeros()),);
     /// assert_eq!(net.correct(&Matrix::new([[1.0], [-1.0]]), &[0, 0]), 1);
     /// ```
     fn correct<const N: usize, const I: usize, const C: usize, T: Float>(
-        &mut self,
+        &self,
         x: &Matrix<N, I, T>,
         labels: &[usize; N],
     ) -> usize
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>>,
     {
-        let scores = self.predict(x);
+        let mut work = Default::default();
+        let scores = self.infer(x, &mut work);
         scores
             .rows()
             .zip(labels)

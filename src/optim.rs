@@ -26,7 +26,7 @@
 //! let mut net = (Affine::<2, 3>::zeros(), Relu::new(), Affine::<3, 2>::zeros());
 //! let mut opt: Box<dyn Optimizer<f32>> = by_name("adam", None).unwrap();
 //! assert_eq!(opt.learning_rate(), 0.001);
-//! net.gradient(&mut SoftmaxWithLoss::new(), &Matrix::new([[1.0, 2.0]]), &[0])?;
+//! net.gradient(&SoftmaxWithLoss::new(), &Matrix::new([[1.0, 2.0]]), &[0])?;
 //! opt.step(&mut net); // Adam's first step moves each value by about η against sign(g)
 //! assert!((net.2.b[(0, 0)] - 0.001).abs() < 1e-6);
 //! assert_eq!(NAMES.len(), 6);
@@ -77,8 +77,9 @@ pub use sgd::Sgd;
 /// }
 /// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
 /// let x = Matrix::new([[-3.0]]);
-/// layer.forward(&x);
-/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = −3, db = 1
+/// let mut work = Default::default();
+/// layer.forward(&x, &mut work);
+/// layer.backward(&x, &Matrix::new([[1.0]]), &mut work); // dW = −3, db = 1
 /// SignDescent(0.25).step(&mut layer);
 /// assert_eq!((layer.w[(0, 0)], layer.b[(0, 0)]), (1.25, -0.25));
 /// ```
@@ -90,6 +91,29 @@ pub trait Optimizer<T: Float> {
     fn learning_rate(&self) -> f64;
     /// Sets η (for schedules).
     fn set_learning_rate(&mut self, lr: f64);
+}
+
+/// A boxed optimizer is one, so that a [`Trainer`](crate::train::Trainer) can hold the
+/// one [`by_name`] returns.
+///
+/// ```
+/// use backprop::{Optimizer, optim::by_name};
+/// let mut boxed = by_name::<f32>("sgd", Some(0.5)).unwrap();
+/// boxed.set_learning_rate(0.25);
+/// assert_eq!(Optimizer::learning_rate(&boxed), 0.25);
+/// ```
+impl<T: Float, O: Optimizer<T> + ?Sized> Optimizer<T> for Box<O> {
+    fn step(&mut self, params: &mut dyn Params<T>) {
+        (**self).step(params)
+    }
+
+    fn learning_rate(&self) -> f64 {
+        (**self).learning_rate()
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        (**self).set_learning_rate(lr)
+    }
 }
 
 /// The names [`by_name`] knows, in the order of the table above.

@@ -76,6 +76,32 @@ pub trait Params<T: Float> {
         let _ = f;
     }
 
+    /// Sets the weight decay λ of section 6.4.2 on every weight matrix (`Affine`'s `w`,
+    /// not its bias): the loss gains `½λ·ΣW²` ([`penalty`](Params::penalty), which
+    /// [`Network::loss`](crate::Network::loss), [`Network::gradient`](crate::Network::gradient)
+    /// and the trainer add) and each `dW` gains `λW` in backward, so every optimizer and
+    /// the gradient check see it. Layers without weights ignore it (the default); a
+    /// tuple passes it to each member.
+    ///
+    /// ```
+    /// use backprop::{Affine, Matrix, Network, Params, Relu, SoftmaxWithLoss};
+    /// let mut net = (Affine::<2, 2, f64>::new(Matrix::new([[1.0, 0.0], [0.0, 2.0]]), Matrix::zeros()), Relu::new());
+    /// net.set_weight_decay(0.1);
+    /// assert_eq!(net.penalty(), 0.25); // ½ · 0.1 · (1 + 4)
+    /// let x = Matrix::new([[0.0, 0.0]]); // no data gradient: dW is λW alone
+    /// net.gradient(&SoftmaxWithLoss::new(), &x, &[0]).unwrap();
+    /// assert_eq!(net.0.dw().as_slice(), &[0.1, 0.0, 0.0, 0.2]);
+    /// ```
+    fn set_weight_decay(&mut self, lambda: f64) {
+        let _ = lambda;
+    }
+
+    /// The term of the loss besides the data's: `½λ·ΣW²` with weight decay, 0
+    /// otherwise (the default); a tuple sums its members'.
+    fn penalty(&self) -> f64 {
+        0.0
+    }
+
     /// The total number of trainable values.
     ///
     /// ```
@@ -211,6 +237,14 @@ macro_rules! tuple_params {
 
             fn inspect_state(&self, f: &mut dyn FnMut(ParamRef<'_, T>)) {
                 $(inspect_prefixed(&self.$idx, $idx, f, Params::inspect_state);)+
+            }
+
+            fn set_weight_decay(&mut self, lambda: f64) {
+                $(self.$idx.set_weight_decay(lambda);)+
+            }
+
+            fn penalty(&self) -> f64 {
+                0.0 $(+ self.$idx.penalty())+
             }
         }
     };

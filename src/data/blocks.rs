@@ -1,56 +1,51 @@
-//! A dataset's inputs cut into whole batch matrices, so that a network is measured on
-//! them without copying each batch.
+//! A dataset's inputs cut into whole matrices of [`EVAL_ROWS`] rows, so that a network
+//! is measured on them without copying each block.
 
-use std::any::Any;
 use std::sync::OnceLock;
 
 use crate::{Float, Matrix};
 
-/// The inputs as consecutive `Matrix<N, I, T>` batches, the last padded with zero
-/// rows; made on first use for the first batch size asked for, and kept.
+/// The rows of one evaluation block: the batch size at which a trainer measures a
+/// whole dataset. Larger than a training batch, so that each product is closer to the
+/// kernel's peak; small enough that a block's workspace stays a few megabytes.
+pub const EVAL_ROWS: usize = 1000;
+
+/// The inputs as consecutive whole `Matrix<EVAL_ROWS, I, T>` blocks (the rows past
+/// the last whole block are not in any); made on first use, and kept.
 ///
 /// Evaluating a network over a whole dataset after every epoch otherwise copies each
-/// batch into a matrix first: in the book's training that is 6 GB of copying, more
-/// than the random batches of the steps themselves. The price is a second copy of
-/// the inputs, held from the first evaluation on.
-#[derive(Default)]
-pub(super) struct Blocks(OnceLock<Box<dyn Any + Send + Sync>>);
+/// block into a matrix first: in the book's training that is gigabytes of copying.
+/// The price is a second copy of the inputs, held from the first evaluation on.
+pub(super) struct Blocks<const I: usize, T>(OnceLock<Vec<Matrix<EVAL_ROWS, I, T>>>);
 
-impl Blocks {
-    /// The batches of `N` for `inputs`, made on the first call; `None` if an earlier
-    /// call made them for another `N` (or another element type).
-    pub(super) fn get<const N: usize, const I: usize, T: Float>(
-        &self,
-        inputs: &[T],
-    ) -> Option<&[Matrix<N, I, T>]> {
-        const { assert!(N > 0, "a batch needs at least one row (N > 0)") };
-        self.0
-            .get_or_init(|| Box::new(cut::<N, I, T>(inputs)))
-            .downcast_ref::<Vec<Matrix<N, I, T>>>()
-            .map(Vec::as_slice)
+impl<const I: usize, T> Default for Blocks<I, T> {
+    fn default() -> Self {
+        Self(OnceLock::new())
     }
 }
 
-fn cut<const N: usize, const I: usize, T: Float>(inputs: &[T]) -> Vec<Matrix<N, I, T>> {
-    inputs
-        .chunks(N * I)
-        .map(|chunk| {
-            let mut block = Matrix::zeros();
-            block.as_mut_slice()[..chunk.len()].copy_from_slice(chunk);
-            block
+impl<const I: usize, T: Float> Blocks<I, T> {
+    /// The whole blocks of `inputs`, made on the first call.
+    pub(super) fn get(&self, inputs: &[T]) -> &[Matrix<EVAL_ROWS, I, T>] {
+        self.0.get_or_init(|| {
+            inputs
+                .chunks_exact(EVAL_ROWS * I)
+                .map(Matrix::from_slice)
+                .collect::<Result<_, _>>()
+                .expect("a chunk of EVAL_ROWS · I values makes a block")
         })
-        .collect()
+    }
 }
 
-/// A clone starts empty: the batches are a cache, made again on first use.
-impl Clone for Blocks {
+/// A clone starts empty: the blocks are a cache, made again on first use.
+impl<const I: usize, T> Clone for Blocks<I, T> {
     fn clone(&self) -> Self {
         Self::default()
     }
 }
 
 /// A cache says nothing about the data: any two are equal.
-impl PartialEq for Blocks {
+impl<const I: usize, T> PartialEq for Blocks<I, T> {
     fn eq(&self, _: &Self) -> bool {
         true
     }
@@ -61,15 +56,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_batches_hold_the_inputs_in_order_and_the_last_is_padded_with_zeros() {
-        let inputs: Vec<f64> = (0..10).map(f64::from).collect(); // 5 inputs of 2
-        let blocks = Blocks::default();
-        let got = blocks.get::<2, 2, f64>(&inputs).unwrap();
-        assert_eq!(got.len(), 3);
-        assert_eq!(got[1].as_slice(), &[4.0, 5.0, 6.0, 7.0]);
-        assert_eq!(got[2].as_slice(), &[8.0, 9.0, 0.0, 0.0]);
-        // made once: the same batches again, and none for another batch size
-        assert!(std::ptr::eq(got, blocks.get::<2, 2, f64>(&inputs).unwrap()));
-        assert!(blocks.get::<3, 2, f64>(&inputs).is_none());
+    fn the_blocks_hold_the_whole_blocks_of_inputs_in_order() {
+        let inputs: Vec<f64> = (0..(2 * EVAL_ROWS + 3) * 2).map(|v| v as f64).collect();
+        let blocks = Blocks::<2, f64>::default();
+        let got = blocks.get(&inputs);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].row(0), &[2000.0, 2001.0]);
+        assert_eq!(got[1].row(EVAL_ROWS - 1), &[3998.0, 3999.0]);
+        // made once
+        assert!(std::ptr::eq(got, blocks.get(&inputs)));
     }
 }

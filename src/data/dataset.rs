@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::blocks::Blocks;
+use super::blocks::{Blocks, EVAL_ROWS};
 use super::rows::{check_finite, count_rows, flatten};
 use super::targets::{Labels, TargetSet, Values};
 use crate::{Error, Float, Matrix};
@@ -40,8 +40,8 @@ pub struct Dataset<const I: usize, Y, T = f32> {
     /// `len · I` values, input after input.
     inputs: Vec<T>,
     targets: Y,
-    /// The inputs as whole batches, for evaluation without copies.
-    blocks: Blocks,
+    /// The inputs as whole evaluation blocks, for evaluation without copies.
+    blocks: Blocks<I, T>,
 }
 
 /// The checks on flat inputs for `targets` targets, in order: whole rows of `I`, as
@@ -107,12 +107,11 @@ impl<const I: usize, Y: TargetSet<T>, T: Float> Dataset<I, Y, T> {
         }
     }
 
-    /// The inputs as consecutive `Matrix<N, I, T>` batches, the last padded with zero
-    /// rows: made on the first call and kept (a second copy of the inputs), so that
-    /// evaluating a network after every epoch copies nothing. `None` if an earlier call
-    /// made them for another batch size.
-    pub(crate) fn input_batches<const N: usize>(&self) -> Option<&[Matrix<N, I, T>]> {
-        self.blocks.get::<N, I, T>(&self.inputs)
+    /// The inputs as whole `Matrix<EVAL_ROWS, I, T>` blocks (the last `len %
+    /// EVAL_ROWS` samples are in none): made on the first call and kept (a second copy
+    /// of the inputs), so that evaluating a network after every epoch copies nothing.
+    pub(crate) fn eval_blocks(&self) -> &[Matrix<EVAL_ROWS, I, T>] {
+        self.blocks.get(&self.inputs)
     }
 
     /// The number of samples.

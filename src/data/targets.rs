@@ -1,5 +1,6 @@
 //! What a sample's target is: a class label ([`Labels`]) or a few real numbers
-//! ([`Values`]), and what a batch of them is ([`TargetSet`]).
+//! ([`Values`]), what a batch of them is ([`TargetSet`]) and how a network's scores
+//! are measured against them ([`Metric`]).
 
 use std::fmt;
 
@@ -44,37 +45,46 @@ pub trait TargetSet<T: Float>: Clone {
     fn copy_into<const N: usize>(&self, sample: usize, batch: &mut Self::Batch<N>, row: usize);
     /// The first `min(n, len())` targets.
     fn take(&self, n: usize) -> Self;
-    /// `Σ_r m(y_r, t_{start + r})` over `rows` rows `y_r` of `scores` (row-major, `width`
-    /// wide), where the per-sample metric `m` is `[argmax_k y_k = t]` (1 or 0) for
-    /// labels and `½‖y − t‖²` for values. Summed over all samples and divided by
-    /// `len()`, it is the accuracy, or the mean `MeanSquaredError` loss
-    /// `(1/M) Σ_m ½‖y_m − t_m‖²`.
-    ///
-    /// # Panics
-    /// If `width` is not the targets' width (`C` or `O`), `scores` holds fewer than
-    /// `rows · width` values, or `start + rows > len()`.
-    fn metric_sum(&self, start: usize, scores: &[T], width: usize, rows: usize) -> f64;
 }
 
-/// Checks the arguments of [`TargetSet::metric_sum`] against the target set's `len`
-/// and width.
-fn check_metric_args(
-    kind: &str,
-    want: usize,
-    len: usize,
-    scores: usize,
-    width: usize,
-    start: usize,
-    rows: usize,
-) {
-    assert_eq!(
-        width, want,
-        "{kind}::metric_sum: scores {width} wide for targets {want} wide"
-    );
+/// The evaluation metric of targets against a network's scores `W` wide: the accuracy
+/// for [`Labels<C>`] (with `W = C`: one score a class), the mean `½‖y − t‖²` for
+/// [`Values<O, T>`] (with `W = O`). A dataset can only be measured with (and so
+/// trained on) a network whose output has its width: a mismatch does not compile.
+///
+/// ```
+/// use backprop::{Matrix, data::{Labels, Metric}};
+/// let labels = Labels::<2>::new(vec![1, 0, 0])?;
+/// let scores = Matrix::new([[0.1, 0.9], [0.8, 0.2]]);
+/// assert_eq!(labels.metric_sum(1, &scores, 2), 1.0); // sample 1 right, sample 2 wrong
+/// # Ok::<(), backprop::Error>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "targets `{Self}` cannot be measured against {W} scores a sample",
+    label = "the network's output width must be the targets' width",
+    note = "a dataset of `Labels<C>` needs a network whose last layer gives `C` scores (e.g. `Affine<_, C>`) and `SoftmaxWithLoss<C>`; `Values<O>` needs `O` outputs and `MeanSquaredError<O>`"
+)]
+pub trait Metric<const W: usize, T: Float>: TargetSet<T> {
+    /// `Σ_r m(y_r, t_{start + r})` over the first `rows` rows `y_r` of `scores`, where
+    /// the per-sample metric `m` is `[argmax_k y_k = t]` (1 or 0) for labels and
+    /// `½‖y − t‖²` for values. Summed over all samples and divided by `len()`, it is
+    /// the accuracy, or the mean `MeanSquaredError` loss `(1/M) Σ_m ½‖y_m − t_m‖²`.
+    ///
+    /// # Panics
+    /// If `rows > N` or `start + rows > len()`.
+    fn metric_sum<const N: usize>(
+        &self,
+        start: usize,
+        scores: &Matrix<N, W, T>,
+        rows: usize,
+    ) -> f64;
+}
+
+/// Checks the arguments of [`Metric::metric_sum`] against the target set's `len`.
+fn check_metric_args(kind: &str, len: usize, batch: usize, start: usize, rows: usize) {
     assert!(
-        rows.checked_mul(width)
-            .is_some_and(|needed| needed <= scores),
-        "{kind}::metric_sum: {scores} scores do not make {rows} rows of {width}"
+        rows <= batch,
+        "{kind}::metric_sum: {rows} rows asked of a batch of {batch}"
     );
     assert!(
         start.checked_add(rows).is_some_and(|end| end <= len),
@@ -215,13 +225,20 @@ impl<const C: usize, T: Float> TargetSet<T> for Labels<C> {
             labels: self.labels[..n.min(self.labels.len())].to_vec(),
         }
     }
+}
 
+impl<const C: usize, T: Float> Metric<C, T> for Labels<C> {
     /// The number of rows whose largest score (the first of equals) is at the label.
-    fn metric_sum(&self, start: usize, scores: &[T], width: usize, rows: usize) -> f64 {
-        check_metric_args("Labels", C, self.len(), scores.len(), width, start, rows);
+    fn metric_sum<const N: usize>(
+        &self,
+        start: usize,
+        scores: &Matrix<N, C, T>,
+        rows: usize,
+    ) -> f64 {
+        check_metric_args("Labels", self.labels.len(), N, start, rows);
         let labels = &self.labels[start..start + rows];
         let correct = scores
-            .chunks_exact(width)
+            .rows()
             .zip(labels)
             .filter(|&(row, &label)| argmax(row) == label as usize)
             .count();
@@ -353,12 +370,19 @@ impl<const O: usize, T: Float> TargetSet<T> for Values<O, T> {
             values: self.values[..n.min(self.len()) * O].to_vec(),
         }
     }
+}
 
+impl<const O: usize, T: Float> Metric<O, T> for Values<O, T> {
     /// `Σ_r ½‖y_r − t_{start + r}‖²`, summed in `f64`.
-    fn metric_sum(&self, start: usize, scores: &[T], width: usize, rows: usize) -> f64 {
-        check_metric_args("Values", O, self.len(), scores.len(), width, start, rows);
+    fn metric_sum<const N: usize>(
+        &self,
+        start: usize,
+        scores: &Matrix<N, O, T>,
+        rows: usize,
+    ) -> f64 {
+        check_metric_args("Values", self.len(), N, start, rows);
         let targets = &self.values[start * O..(start + rows) * O];
-        let squares: f64 = scores[..rows * O]
+        let squares: f64 = scores.as_slice()[..rows * O]
             .iter()
             .zip(targets)
             .map(|(&y, &t)| (y.to_f64() - t.to_f64()).powi(2))

@@ -5,7 +5,7 @@
 //! another to put it back. A visit only walks the list of parameters (a few per layer),
 //! never their elements, so this costs nothing next to the forward pass it brackets.
 
-use crate::{Error, Float, Loss, Matrix, Network, Params};
+use crate::{Error, Float, Loss, Matrix, Params};
 
 /// A numerically computed gradient of the loss with respect to one parameter (or to
 /// the input), element by element in the parameter's row-major order.
@@ -114,9 +114,22 @@ fn central_difference<S, T: Float>(
     Ok((f_plus?.to_f64() - f_minus?.to_f64()) / step)
 }
 
+/// The loss of one training pass of `layer` through `work`.
+fn pass<L, const N: usize, const I: usize, const C: usize, T: Float, Y: ?Sized>(
+    layer: &mut L,
+    loss: &impl Loss<N, C, T, Y>,
+    x: &Matrix<N, I, T>,
+    targets: &Y,
+    work: &mut L::Workspace,
+) -> Result<T, Error>
+where
+    L: crate::Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + ?Sized,
+{
+    loss.forward(layer.forward(x, work), targets)
+}
+
 /// The central difference of the loss for every element of every parameter of `net`.
-/// The parameters hold their original bits afterwards, and the layers' caches hold an
-/// unperturbed forward pass.
+/// The parameters hold their original bits afterwards.
 pub(super) fn parameter_gradients<
     Net,
     const N: usize,
@@ -126,7 +139,7 @@ pub(super) fn parameter_gradients<
     Y: ?Sized,
 >(
     net: &mut Net,
-    loss: &mut impl Loss<N, C, T, Y>,
+    loss: &impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
     targets: &Y,
     h: f64,
@@ -134,14 +147,18 @@ pub(super) fn parameter_gradients<
 where
     Net: crate::Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
 {
+    let mut work = Default::default();
+    let net_loss = |net: &mut Net, work: &mut _| {
+        Ok(pass(net, loss, x, targets, work)? + T::from_f64(net.penalty()))
+    };
     // An unperturbed pass first: a bad target is reported before anything is touched.
-    net.loss(loss, x, targets)?;
+    net_loss(net, &mut work)?;
     let h = T::from_f64(h);
     let mut grads = Vec::new();
     for (p, (name, saved)) in snapshot(net).into_iter().enumerate() {
         let mut values = Vec::with_capacity(saved.len());
         for (e, &saved) in saved.iter().enumerate() {
-            let mut state = (&mut *net, &mut *loss);
+            let mut state = (&mut *net, &mut work);
             values.push(central_difference(
                 &mut state,
                 saved,
@@ -149,13 +166,12 @@ where
                 &mut |(net, _), v| {
                     replace_element(&mut **net, p, e, v);
                 },
-                &mut |(net, loss)| Network::loss(&mut **net, &mut **loss, x, targets),
+                &mut |(net, work)| net_loss(net, work),
                 || format!("{name}[{e}]"),
             )?);
         }
         grads.push(NumericalGradient { name, values });
     }
-    net.loss(loss, x, targets)?;
     Ok(grads)
 }
 
@@ -169,7 +185,7 @@ pub(super) fn input_gradient<
     Y: ?Sized,
 >(
     layer: &mut L,
-    loss: &mut impl Loss<N, C, T, Y>,
+    loss: &impl Loss<N, C, T, Y>,
     x: &Matrix<N, I, T>,
     targets: &Y,
     h: f64,
@@ -177,9 +193,10 @@ pub(super) fn input_gradient<
 where
     L: crate::Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + ?Sized,
 {
-    layer.loss(loss, x, targets)?;
+    let mut work = Default::default();
+    pass(layer, loss, x, targets, &mut work)?;
     let h = T::from_f64(h);
-    let mut state = (layer, loss, x.clone());
+    let mut state = (layer, work, x.clone());
     let mut values = Vec::with_capacity(N * I);
     for e in 0..N * I {
         let saved = x.as_slice()[e];
@@ -188,12 +205,10 @@ where
             saved,
             h,
             &mut |(_, _, xm), v| xm.as_mut_slice()[e] = v,
-            &mut |(layer, loss, xm)| Network::loss(&mut **layer, &mut **loss, xm, targets),
+            &mut |(layer, work, xm)| pass(&mut **layer, loss, xm, targets, work),
             || format!("x[{e}]"),
         )?);
     }
-    let (layer, loss, _) = state;
-    Network::loss(layer, loss, x, targets)?;
     Ok(NumericalGradient {
         name: "x".into(),
         values,

@@ -2,9 +2,7 @@
 
 use rand::Rng;
 
-use std::fmt;
-
-use crate::{Cache, Float, Layer, Matrix, Named, Params, params};
+use crate::{Buffers, Float, Layer, Matrix, Named, Params, params};
 
 /// A fully connected layer with `I` inputs and `O` outputs:
 ///
@@ -16,16 +14,18 @@ use crate::{Cache, Float, Layer, Matrix, Named, Params, params};
 /// ```
 ///
 /// Backward is handed `X` again (the caller's batch, or the output the layer to the
-/// left kept), so the layer never copies its input; it stores the parameter gradients
-/// in [`dw`](Affine::dw) and [`db`](Affine::db). Each product's shape is checked by
+/// left left in its workspace), so the layer never copies its input; it stores the
+/// parameter gradients in [`dw`](Affine::dw) and [`db`](Affine::db). Its workspace
+/// holds `Y` and `∂L/∂X`. Each product's shape is checked by
 /// the compiler: written the wrong way round, the backward does not compile.
 ///
 /// ```
 /// use backprop::{Affine, Layer, Matrix};
 /// let mut affine = Affine::new(Matrix::new([[1.0, 2.0], [3.0, 4.0]]), Matrix::new([[0.5, -0.5]]));
+/// let mut work = Default::default();
 /// let x = Matrix::new([[1.0, 1.0]]);
-/// assert_eq!(affine.forward(&x), &Matrix::new([[4.5, 5.5]]));
-/// let dx = affine.backward(&x, &Matrix::new([[1.0, 0.0]]));
+/// assert_eq!(affine.forward(&x, &mut work), &Matrix::new([[4.5, 5.5]]));
+/// let dx = affine.backward(&x, &Matrix::new([[1.0, 0.0]]), &mut work);
 /// assert_eq!(dx, &Matrix::new([[1.0, 3.0]])); // dY·Wᵀ
 /// assert_eq!(affine.dw(), &Matrix::new([[1.0, 0.0], [1.0, 0.0]])); // Xᵀ·dY
 /// assert_eq!(affine.db(), &Matrix::new([[1.0, 0.0]]));
@@ -41,12 +41,6 @@ pub struct Affine<const I: usize, const O: usize, T = f32> {
     /// The weight decay λ (6.4.2): `½λ·ΣW²` joins the loss and `λW` the gradient `dW`.
     /// 0 by default; the bias is never decayed.
     pub weight_decay: f64,
-    cache: Cache,
-}
-
-struct Buffers<const N: usize, const I: usize, const O: usize, T> {
-    out: Matrix<N, O, T>,
-    dx: Matrix<N, I, T>,
 }
 
 impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
@@ -64,7 +58,6 @@ impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
             dw: Matrix::zeros(),
             db: Matrix::zeros(),
             weight_decay: 0.0,
-            cache: Cache::default(),
         }
     }
 
@@ -147,36 +140,40 @@ impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I
     for Affine<I, O, T>
 {
     type Out = Matrix<N, O, T>;
+    type Workspace = Buffers<Matrix<N, O, T>, Matrix<N, I, T>>;
 
-    /// Y = X·W + b, with b written first and the product accumulated onto it.
-    fn forward(&mut self, x: &Matrix<N, I, T>) -> &Matrix<N, O, T> {
-        let buf: &mut Buffers<N, I, O, T> = self.cache.for_forward(|| Buffers {
-            out: Matrix::zeros(),
-            dx: Matrix::zeros(),
-        });
-        for row in buf.out.rows_mut() {
-            row.copy_from_slice(self.b.as_slice());
-        }
-        x.matmul_acc(&self.w, &mut buf.out);
-        &buf.out
+    fn output(work: &Self::Workspace) -> &Matrix<N, O, T> {
+        &work.out
     }
 
-    fn output(&self) -> &Matrix<N, O, T> {
-        &self.buffers::<N>().out
+    /// Y = X·W + b, with b written first and the product accumulated onto it.
+    fn infer<'w>(&self, x: &Matrix<N, I, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, O, T> {
+        for row in work.out.rows_mut() {
+            row.copy_from_slice(self.b.as_slice());
+        }
+        x.matmul_acc(&self.w, &mut work.out);
+        &work.out
     }
 
     /// dW = Xᵀ·dY, db = Σ_rows dY, dX = dY·Wᵀ.
-    fn backward(&mut self, x: &Matrix<N, I, T>, dout: &Matrix<N, O, T>) -> &Matrix<N, I, T> {
-        self.backward_params(x, dout);
-        let buf: &mut Buffers<N, I, O, T> = self.cache.for_backward(&Name::<I, O>);
-        dout.matmul_t_into(&self.w, &mut buf.dx);
-        &buf.dx
+    fn backward<'w>(
+        &mut self,
+        x: &Matrix<N, I, T>,
+        dout: &Matrix<N, O, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, I, T> {
+        self.backward_params(x, dout, work);
+        dout.matmul_t_into(&self.w, &mut work.dx);
+        &work.dx
     }
 
-    /// dW = Xᵀ·dY, db = Σ_rows dY; no dX.
-    fn backward_params(&mut self, x: &Matrix<N, I, T>, dout: &Matrix<N, O, T>) {
-        // Asking for the buffers checks that the last forward pass had this batch size.
-        let _: &mut Buffers<N, I, O, T> = self.cache.for_backward(&Name::<I, O>);
+    /// dW = Xᵀ·dY (+ λW with weight decay), db = Σ_rows dY; no dX.
+    fn backward_params(
+        &mut self,
+        x: &Matrix<N, I, T>,
+        dout: &Matrix<N, O, T>,
+        _: &mut Self::Workspace,
+    ) {
         x.t_matmul_into(dout, &mut self.dw);
         dout.column_sums_into(&mut self.db);
         if self.weight_decay != 0.0 {
@@ -184,6 +181,18 @@ impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I
             self.dw.scaled_add(T::from_f64(self.weight_decay), &self.w);
         }
     }
+}
+
+/// Named `Affine<I, O>` (the element type is left out).
+impl<const I: usize, const O: usize, T> Named for Affine<I, O, T> {
+    fn name(&self) -> String {
+        format!("Affine<{I}, {O}>")
+    }
+}
+
+/// Two parameters: `w` (with `dw`) and `b` (with `db`); weight decay on `w`.
+impl<const I: usize, const O: usize, T: Float> Params<T> for Affine<I, O, T> {
+    params!(T; matrix w => dw, vector b => db);
 
     fn set_weight_decay(&mut self, lambda: f64) {
         self.weight_decay = lambda;
@@ -202,31 +211,4 @@ impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I
             .sum();
         0.5 * self.weight_decay * squares
     }
-}
-
-impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
-    fn buffers<const N: usize>(&self) -> &Buffers<N, I, O, T> {
-        self.cache.last(&Name::<I, O>)
-    }
-}
-
-/// `Affine<I, O>`, for messages, without allocating.
-struct Name<const I: usize, const O: usize>;
-
-impl<const I: usize, const O: usize> fmt::Display for Name<I, O> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Affine<{I}, {O}>")
-    }
-}
-
-/// Named `Affine<I, O>` (the element type is left out).
-impl<const I: usize, const O: usize, T> Named for Affine<I, O, T> {
-    fn name(&self) -> String {
-        Name::<I, O>.to_string()
-    }
-}
-
-/// Two parameters: `w` (with `dw`) and `b` (with `db`).
-impl<const I: usize, const O: usize, T: Float> Params<T> for Affine<I, O, T> {
-    params!(T; matrix w => dw, vector b => db);
 }

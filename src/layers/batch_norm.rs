@@ -1,8 +1,6 @@
 //! Batch normalization (section 6.3).
 
-use std::fmt;
-
-use crate::{Cache, Float, Layer, Matrix, Mode, Named, Param, ParamRef, Params, params};
+use crate::{Buffers, Float, Layer, Matrix, Named, Param, ParamRef, Params, params};
 
 /// Batch normalization over the `N` rows of a batch, feature by feature, with a
 /// learned scale `γ` and shift `β`:
@@ -25,14 +23,16 @@ use crate::{Cache, Float, Layer, Matrix, Mode, Named, Param, ParamRef, Params, p
 /// 10⁻⁶` (the book's `10e-7`). The parameters are `gamma` and `beta`; the running
 /// statistics are state, not parameters: the optimizer does not move them, the
 /// summary counts them apart, and saved weights include them
-/// ([`Params::inspect_state`]). Backward after an inference-mode forward pass is
-/// refused (it panics).
+/// ([`Params::inspect_state`]). `forward` is the training pass, `infer` the inference
+/// pass; x̂ and `√(σ² + ε)` live in the workspace ([`BatchNormKeep`]), and backward
+/// after an `infer` is refused (it panics).
 ///
 /// ```
 /// use backprop::{BatchNorm, Layer, Matrix};
 /// let mut bn = BatchNorm::<2, f64>::new();
+/// let mut work = Default::default();
 /// let x = Matrix::new([[1.0, 10.0], [3.0, 10.0]]);
-/// let y = bn.forward(&x).clone();
+/// let y = bn.forward(&x, &mut work).clone();
 /// // feature 0: μ = 2, σ² = 1 → ±1/√(1 + ε); feature 1: no spread → 0
 /// assert!((y[(0, 0)] + 1.0).abs() < 1e-5 && (y[(1, 0)] - 1.0).abs() < 1e-5);
 /// assert_eq!(y[(0, 1)], 0.0);
@@ -50,18 +50,32 @@ pub struct BatchNorm<const C: usize, T = f32> {
     running_var: Matrix<1, C, T>,
     /// `m` in `running ← m·running + (1 − m)·batch` (the book's 0.9).
     pub momentum: f64,
-    mode: Mode,
-    cache: Cache,
 }
 
-struct Buffers<const N: usize, const C: usize, T> {
-    xc: Matrix<N, C, T>,
-    xn: Matrix<N, C, T>,
+/// What [`BatchNorm`] keeps in its workspace between forward and backward.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchNormKeep<const N: usize, const C: usize, T = f32> {
+    /// `x − μ`.
+    pub xc: Matrix<N, C, T>,
+    /// `x̂ = (x − μ)/√(σ² + ε)`.
+    pub xn: Matrix<N, C, T>,
     /// `√(σ² + ε)` of the batch (or of the running variance at inference).
-    std: Matrix<1, C, T>,
-    out: Matrix<N, C, T>,
-    dx: Matrix<N, C, T>,
-    mode: Mode,
+    pub std: Matrix<1, C, T>,
+    /// Whether the last pass was a training pass (`forward`), whose statistics
+    /// backward differentiates.
+    pub trained: bool,
+}
+
+/// Zeroed, before any pass.
+impl<const N: usize, const C: usize, T: Float> Default for BatchNormKeep<N, C, T> {
+    fn default() -> Self {
+        Self {
+            xc: Matrix::zeros(),
+            xn: Matrix::zeros(),
+            std: Matrix::zeros(),
+            trained: false,
+        }
+    }
 }
 
 /// `ε` under the square root (the book's `10e-7`).
@@ -89,8 +103,6 @@ impl<const C: usize, T: Float> BatchNorm<C, T> {
             running_mean: Matrix::zeros(),
             running_var: Matrix::zeros(),
             momentum: 0.9,
-            mode: Mode::Train,
-            cache: Cache::new(),
         }
     }
 
@@ -131,110 +143,116 @@ impl<const C: usize, T: Float> BatchNorm<C, T> {
     }
 }
 
+impl<const C: usize, T: Float> BatchNorm<C, T> {
+    /// Feature `k` of x̂ and y, for the mean and variance given.
+    fn normalize_feature<const N: usize>(
+        &self,
+        x: &Matrix<N, C, T>,
+        work: &mut Buffers<Matrix<N, C, T>, Matrix<N, C, T>, BatchNormKeep<N, C, T>>,
+        k: usize,
+        (mean, var): (T, T),
+    ) {
+        let std = (var + T::from_f64(EPS)).sqrt();
+        work.keep.std[(0, k)] = std;
+        for i in 0..N {
+            let xc = x[(i, k)] - mean;
+            let xn = xc / std;
+            work.keep.xc[(i, k)] = xc;
+            work.keep.xn[(i, k)] = xn;
+            work.out[(i, k)] = self.gamma[(0, k)] * xn + self.beta[(0, k)];
+        }
+    }
+}
+
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for BatchNorm<C, T> {
     type Out = Matrix<N, C, T>;
+    type Workspace = Buffers<Matrix<N, C, T>, Matrix<N, C, T>, BatchNormKeep<N, C, T>>;
 
-    fn forward(&mut self, x: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf: &mut Buffers<N, C, T> = self.cache.for_forward(|| Buffers {
-            xc: Matrix::zeros(),
-            xn: Matrix::zeros(),
-            std: Matrix::zeros(),
-            out: Matrix::zeros(),
-            dx: Matrix::zeros(),
-            mode: Mode::Train,
-        });
-        buf.mode = self.mode;
-        let (eps, inv_n) = (T::from_f64(EPS), T::ONE / T::from_f64(N as f64));
-        let (m, one_minus_m) = (T::from_f64(self.momentum), T::from_f64(1.0 - self.momentum));
-        for k in 0..C {
-            let (mean, var) = match self.mode {
-                Mode::Train => {
-                    let mean = x.rows().map(|r| r[k]).sum::<T>() * inv_n;
-                    let var = x.rows().map(|r| (r[k] - mean) * (r[k] - mean)).sum::<T>() * inv_n;
-                    let (rm, rv) = (
-                        &mut self.running_mean[(0, k)],
-                        &mut self.running_var[(0, k)],
-                    );
-                    *rm = m * *rm + one_minus_m * mean;
-                    *rv = m * *rv + one_minus_m * var;
-                    (mean, var)
-                }
-                Mode::Infer => (self.running_mean[(0, k)], self.running_var[(0, k)]),
-            };
-            let std = (var + eps).sqrt();
-            buf.std[(0, k)] = std;
-            for i in 0..N {
-                let xc = x[(i, k)] - mean;
-                let xn = xc / std;
-                buf.xc[(i, k)] = xc;
-                buf.xn[(i, k)] = xn;
-                buf.out[(i, k)] = self.gamma[(0, k)] * xn + self.beta[(0, k)];
-            }
-        }
-        &buf.out
+    fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
+        &work.out
     }
 
-    fn output(&self) -> &Matrix<N, C, T> {
-        &self.cache.last::<Buffers<N, C, T>>(&Name::<C>).out
+    /// With the running statistics.
+    fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
+        work.keep.trained = false;
+        for k in 0..C {
+            let stats = (self.running_mean[(0, k)], self.running_var[(0, k)]);
+            self.normalize_feature(x, work, k, stats);
+        }
+        &work.out
+    }
+
+    /// With the batch's statistics, which also move the running ones.
+    fn forward<'w>(
+        &mut self,
+        x: &Matrix<N, C, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, C, T> {
+        work.keep.trained = true;
+        let inv_n = T::ONE / T::from_f64(N as f64);
+        let (m, one_minus_m) = (T::from_f64(self.momentum), T::from_f64(1.0 - self.momentum));
+        for k in 0..C {
+            let mean = x.rows().map(|r| r[k]).sum::<T>() * inv_n;
+            let var = x.rows().map(|r| (r[k] - mean) * (r[k] - mean)).sum::<T>() * inv_n;
+            let (rm, rv) = (
+                &mut self.running_mean[(0, k)],
+                &mut self.running_var[(0, k)],
+            );
+            *rm = m * *rm + one_minus_m * mean;
+            *rv = m * *rv + one_minus_m * var;
+            self.normalize_feature(x, work, k, (mean, var));
+        }
+        &work.out
     }
 
     /// The book's graph backward (see the type's documentation).
     ///
     /// # Panics
-    /// If the last forward pass ran in inference mode.
-    fn backward(&mut self, _x: &Matrix<N, C, T>, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf: &mut Buffers<N, C, T> = self.cache.for_backward(&Name::<C>);
+    /// If the last pass was `infer`.
+    fn backward<'w>(
+        &mut self,
+        _x: &Matrix<N, C, T>,
+        dout: &Matrix<N, C, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, C, T> {
+        let keep = &work.keep;
         assert!(
-            buf.mode == Mode::Train,
-            "{}: backward after a forward pass in inference mode (predict sets it); \
-             run the forward pass through Network::loss or Network::gradient",
-            Name::<C>
+            keep.trained,
+            "BatchNorm<{C}>: backward after an inference pass (infer, predict); \
+             run the training pass (forward, Network::gradient) first"
         );
         let n = T::from_f64(N as f64);
         let two_over_n = T::from_f64(2.0) / n;
         for k in 0..C {
-            let (std, gamma) = (buf.std[(0, k)], self.gamma[(0, k)]);
+            let (std, gamma) = (keep.std[(0, k)], self.gamma[(0, k)]);
             let (mut dbeta, mut dgamma, mut dstd) = (T::ZERO, T::ZERO, T::ZERO);
             for i in 0..N {
                 let g = dout[(i, k)];
                 dbeta += g;
-                dgamma += buf.xn[(i, k)] * g;
-                dstd -= gamma * g * buf.xc[(i, k)] / (std * std);
+                dgamma += keep.xn[(i, k)] * g;
+                dstd -= gamma * g * keep.xc[(i, k)] / (std * std);
             }
             let dvar = T::from_f64(0.5) * dstd / std;
             let mut dmu = T::ZERO;
             for i in 0..N {
-                let dxc = gamma * dout[(i, k)] / std + two_over_n * buf.xc[(i, k)] * dvar;
-                buf.dx[(i, k)] = dxc;
+                let dxc = gamma * dout[(i, k)] / std + two_over_n * keep.xc[(i, k)] * dvar;
+                work.dx[(i, k)] = dxc;
                 dmu += dxc;
             }
             for i in 0..N {
-                buf.dx[(i, k)] -= dmu / n;
+                work.dx[(i, k)] -= dmu / n;
             }
             self.dbeta[(0, k)] = dbeta;
             self.dgamma[(0, k)] = dgamma;
         }
-        &buf.dx
-    }
-
-    fn set_mode(&mut self, mode: Mode) {
-        self.mode = mode;
-    }
-}
-
-/// `BatchNorm<C>`, for messages, without allocating.
-struct Name<const C: usize>;
-
-impl<const C: usize> fmt::Display for Name<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BatchNorm<{C}>")
+        &work.dx
     }
 }
 
 /// Named `BatchNorm<C>` (the element type is left out).
 impl<const C: usize, T> Named for BatchNorm<C, T> {
     fn name(&self) -> String {
-        Name::<C>.to_string()
+        format!("BatchNorm<{C}>")
     }
 }
 

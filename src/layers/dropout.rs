@@ -3,7 +3,7 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::{Cache, Float, Layer, Matrix, Mode, Named, Params};
+use crate::{Buffers, Float, Layer, Matrix, Named, Params};
 
 /// Dropout, element-wise, with the book's scaling:
 ///
@@ -20,37 +20,48 @@ use crate::{Cache, Float, Layer, Matrix, Mode, Named, Params};
 /// reproducible. [`freeze`](Dropout::freeze) keeps reusing the last mask (a gradient
 /// check needs the same function at every evaluation).
 ///
-/// Backward after an inference-mode forward pass is refused (it panics): the mode is
-/// set by [`Network`](crate::Network)'s methods, and a by-hand backward after
-/// `predict` would otherwise go through with no mask.
+/// `forward` is the training pass (a fresh mask), `infer` the inference pass (the
+/// scaling). The mask lives in the workspace ([`DropoutMask`]); backward after an
+/// `infer` is refused (it panics), since there is no mask to route the gradient by.
 ///
 /// ```
 /// use backprop::{Dropout, Layer, Matrix};
 /// let mut dropout = Dropout::new(0.5, 0);
+/// let mut work = Default::default();
 /// let x = Matrix::<1, 1000, f64>::filled(1.0);
-/// let kept = dropout.forward(&x).sum();
+/// let kept = dropout.forward(&x, &mut work).sum();
 /// assert!((400.0..600.0).contains(&kept)); // about half the units pass
-/// let dx = dropout.backward(&x, &Matrix::filled(2.0));
+/// let dx = dropout.backward(&x, &Matrix::filled(2.0), &mut work);
 /// assert_eq!(dx.sum(), 2.0 * kept); // the gradient passes where the units did
+/// assert_eq!(dropout.infer(&x, &mut work).sum(), 500.0); // every unit, times 1 − 0.5
 /// ```
 #[derive(Debug, Clone)]
 pub struct Dropout {
     ratio: f64,
     rng: StdRng,
-    mode: Mode,
     frozen: bool,
-    cache: Cache,
 }
 
-struct Buffers<const N: usize, const C: usize, T> {
+/// What [`Dropout`] keeps in its workspace between forward and backward.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DropoutMask<const N: usize, const C: usize, T = f32> {
     /// 1 where the unit passed, 0 where it was dropped.
-    mask: Matrix<N, C, T>,
-    out: Matrix<N, C, T>,
-    dx: Matrix<N, C, T>,
-    /// The mode of the forward pass that filled `out`.
-    mode: Mode,
+    pub mask: Matrix<N, C, T>,
+    /// Whether the last pass was a training pass (`forward`), whose mask backward uses.
+    pub trained: bool,
     /// Whether `mask` has been drawn yet.
-    drawn: bool,
+    pub drawn: bool,
+}
+
+/// Zeroed, before any pass.
+impl<const N: usize, const C: usize, T: Float> Default for DropoutMask<N, C, T> {
+    fn default() -> Self {
+        Self {
+            mask: Matrix::zeros(),
+            trained: false,
+            drawn: false,
+        }
+    }
 }
 
 impl Dropout {
@@ -71,9 +82,7 @@ impl Dropout {
         Self {
             ratio,
             rng: StdRng::seed_from_u64(seed),
-            mode: Mode::Train,
             frozen: false,
-            cache: Cache::new(),
         }
     }
 
@@ -86,16 +95,17 @@ impl Dropout {
         self.ratio
     }
 
-    /// With `true`, training-mode forward passes reuse the last mask instead of drawing
+    /// With `true`, training passes reuse the workspace's last mask instead of drawing
     /// a new one (for a gradient check); `false` draws afresh again.
     ///
     /// ```
     /// use backprop::{Dropout, Layer, Matrix};
     /// let mut dropout = Dropout::new(0.5, 3);
+    /// let mut work = Default::default();
     /// let x = Matrix::<2, 8, f64>::filled(1.0);
-    /// let first = dropout.forward(&x).clone();
+    /// let first = dropout.forward(&x, &mut work).clone();
     /// dropout.freeze(true);
-    /// assert_eq!(dropout.forward(&x), &first);
+    /// assert_eq!(dropout.forward(&x, &mut work), &first);
     /// ```
     pub fn freeze(&mut self, frozen: bool) {
         self.frozen = frozen;
@@ -104,62 +114,61 @@ impl Dropout {
 
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Dropout {
     type Out = Matrix<N, C, T>;
+    type Workspace = Buffers<Matrix<N, C, T>, Matrix<N, C, T>, DropoutMask<N, C, T>>;
 
-    fn forward(&mut self, x: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf: &mut Buffers<N, C, T> = self.cache.for_forward(|| Buffers {
-            mask: Matrix::zeros(),
-            out: Matrix::zeros(),
-            dx: Matrix::zeros(),
-            mode: Mode::Train,
-            drawn: false,
-        });
-        buf.mode = self.mode;
-        match self.mode {
-            Mode::Train => {
-                if !(self.frozen && buf.drawn) {
-                    for m in buf.mask.as_mut_slice() {
-                        let u: f64 = self.rng.random();
-                        *m = if u > self.ratio { T::ONE } else { T::ZERO };
-                    }
-                    buf.drawn = true;
-                }
-                let pairs = x.as_slice().iter().zip(buf.mask.as_slice());
-                for (y, (&v, &m)) in buf.out.as_mut_slice().iter_mut().zip(pairs) {
-                    *y = v * m;
-                }
+    fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
+        &work.out
+    }
+
+    /// y = x · (1 − ratio).
+    fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
+        work.keep.trained = false;
+        let keep = T::from_f64(1.0 - self.ratio);
+        work.map(x, |v| v * keep)
+    }
+
+    /// y = x ⊙ m, with m drawn afresh (unless frozen).
+    fn forward<'w>(
+        &mut self,
+        x: &Matrix<N, C, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, C, T> {
+        let keep = &mut work.keep;
+        if !(self.frozen && keep.drawn) {
+            for m in keep.mask.as_mut_slice() {
+                let u: f64 = self.rng.random();
+                *m = if u > self.ratio { T::ONE } else { T::ZERO };
             }
-            Mode::Infer => {
-                let keep = T::from_f64(1.0 - self.ratio);
-                for (y, &v) in buf.out.as_mut_slice().iter_mut().zip(x.as_slice()) {
-                    *y = v * keep;
-                }
-            }
+            keep.drawn = true;
         }
-        &buf.out
+        keep.trained = true;
+        let pairs = x.as_slice().iter().zip(keep.mask.as_slice());
+        for (y, (&v, &m)) in work.out.as_mut_slice().iter_mut().zip(pairs) {
+            *y = v * m;
+        }
+        &work.out
     }
 
-    fn output(&self) -> &Matrix<N, C, T> {
-        &self.cache.last::<Buffers<N, C, T>>(&"Dropout").out
-    }
-
+    /// ∂L/∂x = ∂L/∂y ⊙ m.
+    ///
     /// # Panics
-    /// If the last forward pass ran in inference mode.
-    fn backward(&mut self, _x: &Matrix<N, C, T>, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf: &mut Buffers<N, C, T> = self.cache.for_backward(&"Dropout");
+    /// If the last pass was `infer`.
+    fn backward<'w>(
+        &mut self,
+        _x: &Matrix<N, C, T>,
+        dout: &Matrix<N, C, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, C, T> {
         assert!(
-            buf.mode == Mode::Train,
-            "Dropout: backward after a forward pass in inference mode (predict sets it); \
-             run the forward pass through Network::loss or Network::gradient"
+            work.keep.trained,
+            "Dropout: backward after an inference pass (infer, predict); \
+             run the training pass (forward, Network::gradient) first"
         );
-        let pairs = dout.as_slice().iter().zip(buf.mask.as_slice());
-        for (d, (&g, &m)) in buf.dx.as_mut_slice().iter_mut().zip(pairs) {
+        let pairs = dout.as_slice().iter().zip(work.keep.mask.as_slice());
+        for (d, (&g, &m)) in work.dx.as_mut_slice().iter_mut().zip(pairs) {
             *d = g * m;
         }
-        &buf.dx
-    }
-
-    fn set_mode(&mut self, mode: Mode) {
-        self.mode = mode;
+        &work.dx
     }
 }
 

@@ -1,6 +1,6 @@
 //! ReLU (section 5.5).
 
-use crate::{Elementwise, Float, Layer, Matrix, Named, Params};
+use crate::{Buffers, Float, Layer, Matrix, Named, Params};
 
 /// The rectified linear unit, element-wise:
 ///
@@ -10,54 +10,54 @@ use crate::{Elementwise, Float, Layer, Matrix, Named, Params};
 /// ```
 ///
 /// The book keeps a mask of where `x ≤ 0`; here backward is handed `x` itself and
-/// reads the mask off it. Backward writes the zeroed gradient into a buffer of its
-/// own and leaves the caller's gradient untouched.
+/// reads the mask off it. Backward writes the zeroed gradient into the workspace's
+/// `dx` and leaves the caller's gradient untouched.
 ///
 /// ```
 /// use backprop::{Layer, Matrix, Relu};
 /// let mut relu = Relu::new();
+/// let mut work = Default::default();
 /// let x = Matrix::new([[1.0, -0.5], [-2.0, 3.0]]);
-/// assert_eq!(relu.forward(&x), &Matrix::new([[1.0, 0.0], [0.0, 3.0]]));
+/// assert_eq!(relu.forward(&x, &mut work), &Matrix::new([[1.0, 0.0], [0.0, 3.0]]));
 /// let dout = Matrix::new([[10.0, 10.0], [10.0, 10.0]]);
-/// assert_eq!(relu.backward(&x, &dout), &Matrix::new([[10.0, 0.0], [0.0, 10.0]]));
+/// assert_eq!(relu.backward(&x, &dout, &mut work), &Matrix::new([[10.0, 0.0], [0.0, 10.0]]));
 /// ```
-#[derive(Debug, Clone)]
-pub struct Relu(Elementwise);
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Relu;
 
 impl Relu {
     /// A ReLU layer (it has no parameters).
     ///
     /// ```
-    /// use backprop::{Layer, Matrix, Params, Relu};
-    /// let mut relu = Relu::new();
+    /// use backprop::{Matrix, Network, Params, Relu};
+    /// let relu = Relu::new();
     /// assert_eq!(Params::<f32>::param_count(&relu), 0);
-    /// assert_eq!(relu.forward(&Matrix::new([[-1.0, 1.0]])).as_slice(), &[0.0, 1.0]);
+    /// assert_eq!(relu.predict(&Matrix::new([[-1.0, 1.0]])).as_slice(), &[0.0, 1.0]);
     /// ```
     pub fn new() -> Self {
-        Self(Elementwise::new("Relu"))
-    }
-}
-
-impl Default for Relu {
-    fn default() -> Self {
-        Self::new()
+        Self
     }
 }
 
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Relu {
     type Out = Matrix<N, C, T>;
+    type Workspace = Buffers<Matrix<N, C, T>>;
 
-    fn forward(&mut self, x: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        self.0.forward(x, |v| if v > T::ZERO { v } else { T::ZERO })
+    fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
+        &work.out
     }
 
-    fn output(&self) -> &Matrix<N, C, T> {
-        self.0.output()
+    fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
+        work.map(x, |v| if v > T::ZERO { v } else { T::ZERO })
     }
 
-    fn backward(&mut self, x: &Matrix<N, C, T>, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        self.0
-            .backward(x, dout, |x, _y, g| if x > T::ZERO { g } else { T::ZERO })
+    fn backward<'w>(
+        &mut self,
+        x: &Matrix<N, C, T>,
+        dout: &Matrix<N, C, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, C, T> {
+        work.map_grad(x, dout, |x, _y, g| if x > T::ZERO { g } else { T::ZERO })
     }
 }
 

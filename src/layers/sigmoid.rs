@@ -1,6 +1,6 @@
 //! Sigmoid (section 5.5).
 
-use crate::{Elementwise, Float, Layer, Matrix, Named, Params};
+use crate::{Buffers, Float, Layer, Matrix, Named, Params};
 
 /// The logistic sigmoid, element-wise:
 ///
@@ -14,47 +14,48 @@ use crate::{Elementwise, Float, Layer, Matrix, Named, Params};
 /// ```
 /// use backprop::{Layer, Matrix, Sigmoid};
 /// let mut sigmoid = Sigmoid::new();
+/// let mut work = Default::default();
 /// let x = Matrix::new([[0.0_f64]]);
-/// assert_eq!(sigmoid.forward(&x)[(0, 0)], 0.5);
-/// let dx = sigmoid.backward(&x, &Matrix::new([[1.0]]));
+/// assert_eq!(sigmoid.forward(&x, &mut work)[(0, 0)], 0.5);
+/// let dx = sigmoid.backward(&x, &Matrix::new([[1.0]]), &mut work);
 /// assert_eq!(dx[(0, 0)], 0.25); // 0.5 · (1 − 0.5)
 /// ```
-#[derive(Debug, Clone)]
-pub struct Sigmoid(Elementwise);
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sigmoid;
 
 impl Sigmoid {
     /// A sigmoid layer (it has no parameters).
     ///
     /// ```
-    /// use backprop::{Layer, Matrix, Params, Sigmoid};
-    /// let mut sigmoid = Sigmoid::new();
+    /// use backprop::{Matrix, Network, Params, Sigmoid};
+    /// let sigmoid = Sigmoid::new();
     /// assert_eq!(Params::<f64>::param_count(&sigmoid), 0);
-    /// assert_eq!(sigmoid.forward(&Matrix::new([[0.0_f64]]))[(0, 0)], 0.5);
+    /// assert_eq!(sigmoid.predict(&Matrix::new([[0.0_f64]]))[(0, 0)], 0.5);
     /// ```
     pub fn new() -> Self {
-        Self(Elementwise::new("Sigmoid"))
-    }
-}
-
-impl Default for Sigmoid {
-    fn default() -> Self {
-        Self::new()
+        Self
     }
 }
 
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Sigmoid {
     type Out = Matrix<N, C, T>;
+    type Workspace = Buffers<Matrix<N, C, T>>;
 
-    fn forward(&mut self, x: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        self.0.forward(x, |v| T::ONE / (T::ONE + (-v).exp()))
+    fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
+        &work.out
     }
 
-    fn output(&self) -> &Matrix<N, C, T> {
-        self.0.output()
+    fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
+        work.map(x, |v| T::ONE / (T::ONE + (-v).exp()))
     }
 
-    fn backward(&mut self, x: &Matrix<N, C, T>, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        self.0.backward(x, dout, |_x, y, g| g * y * (T::ONE - y))
+    fn backward<'w>(
+        &mut self,
+        x: &Matrix<N, C, T>,
+        dout: &Matrix<N, C, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, C, T> {
+        work.map_grad(x, dout, |_x, y, g| g * y * (T::ONE - y))
     }
 }
 

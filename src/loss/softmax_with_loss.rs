@@ -1,5 +1,7 @@
 //! Softmax-with-Loss (section 5.6): softmax, cross-entropy, and their joint gradient.
 
+use std::marker::PhantomData;
+
 use super::{Loss, Targets};
 use crate::{Error, Float, Matrix};
 
@@ -36,7 +38,8 @@ fn softmax_row<T: Float>(row: &mut [T]) -> (T, T) {
     (max, sum.ln())
 }
 
-/// Softmax followed by the cross-entropy error, as one layer at the end of a network:
+/// Softmax followed by the cross-entropy error, as one layer at the end of a network
+/// that classifies into `C` classes:
 ///
 /// ```text
 /// forward:  y = softmax(a),  L = −(1/N) Σ_i Σ_k t_ik · log y_ik
@@ -48,160 +51,103 @@ fn softmax_row<T: Float>(row: &mut [T]) -> (T, T) {
 /// gradient. (The book computes `log(y + 1e-7)`, whose gradient differs from
 /// `(y − t)/N` by up to about 1e-7, enough to fail a tight gradient check.)
 ///
-/// The batch size `N` and class count `C` are in the type, usually inferred from the
-/// first `forward`.
+/// The class count `C` is in the type (usually inferred from the network's output);
+/// the batch size comes with each batch of scores.
 ///
 /// ```
-/// use backprop::{Matrix, SoftmaxWithLoss};
-/// let mut loss = SoftmaxWithLoss::new();
+/// use backprop::{Loss, Matrix, SoftmaxWithLoss};
+/// let loss = SoftmaxWithLoss::new();
 /// let scores = Matrix::new([[0.0_f64, 0.0], [0.0, 0.0]]);
-/// let l = loss.forward(&scores, &[0, 1]).unwrap();
+/// let mut da = Matrix::zeros();
+/// let l = loss.backward(&scores, &[0, 1], &mut da).unwrap();
 /// assert!((l - 2.0_f64.ln()).abs() < 1e-15); // both rows predict 50/50
-/// let da = loss.backward();
-/// assert_eq!(da, &Matrix::new([[-0.25, 0.25], [0.25, -0.25]])); // (y − t)/N
+/// assert_eq!(da, Matrix::new([[-0.25, 0.25], [0.25, -0.25]])); // (y − t)/N
 /// ```
-#[derive(Debug, Clone)]
-pub struct SoftmaxWithLoss<const N: usize, const C: usize, T = f32> {
-    y: Matrix<N, C, T>,
-    t: Matrix<N, C, T>,
-    da: Matrix<N, C, T>,
-    loss: T,
-    /// Whether a forward pass has filled `y` and `t`.
-    ready: bool,
-}
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoftmaxWithLoss<const C: usize, T = f32>(PhantomData<T>);
 
-impl<const N: usize, const C: usize, T: Float> Default for SoftmaxWithLoss<N, C, T> {
+impl<const C: usize, T: Float> Default for SoftmaxWithLoss<C, T> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<const N: usize, const C: usize, T: Float> SoftmaxWithLoss<N, C, T> {
-    /// A loss layer for batches of `N` scores over `C` classes.
+impl<const C: usize, T: Float> SoftmaxWithLoss<C, T> {
+    /// The loss for scores over `C` classes.
     ///
     /// ```
-    /// let loss = backprop::SoftmaxWithLoss::<100, 10>::new();
-    /// assert_eq!(loss.loss(), 0.0);
+    /// use backprop::{Loss, Matrix, SoftmaxWithLoss};
+    /// let loss = SoftmaxWithLoss::<10>::new();
+    /// assert!(loss.forward(&Matrix::<1, 10>::zeros(), &[3]).unwrap() > 2.30);
     /// ```
     pub fn new() -> Self {
-        Self {
-            y: Matrix::zeros(),
-            t: Matrix::zeros(),
-            da: Matrix::zeros(),
-            loss: T::ZERO,
-            ready: false,
-        }
+        Self(PhantomData)
     }
+}
 
-    /// Computes `y = softmax(scores)` and returns the mean cross-entropy against
-    /// `targets`; keeps `y` and `t` for [`backward`](Self::backward).
-    ///
-    /// # Errors
-    /// [`Error::Label`] if a label is `≥ C`, [`Error::Target`] if a target row is not a
-    /// probability distribution. Nothing is changed then.
-    ///
-    /// ```
-    /// use backprop::{Error, Matrix, SoftmaxWithLoss};
-    /// let mut loss = SoftmaxWithLoss::new();
-    /// let scores = Matrix::<1, 3>::zeros();
-    /// assert_eq!(
-    ///     loss.forward(&scores, &[3]),
-    ///     Err(Error::Label { row: 0, label: 3, classes: 3 })
-    /// );
-    /// ```
-    pub fn forward(
-        &mut self,
-        scores: &Matrix<N, C, T>,
-        targets: &impl Targets<N, C, T>,
-    ) -> Result<T, Error> {
-        // Validate into `da` (scratch until backward) so a bad target changes nothing.
-        targets.write_one_hot(&mut self.da)?;
-        std::mem::swap(&mut self.t, &mut self.da);
-        self.y.clone_from(scores);
-        let mut total = T::ZERO;
-        for ((y, a), t) in self.y.rows_mut().zip(scores.rows()).zip(self.t.rows()) {
-            let (max, log_sum) = softmax_row(y);
-            // −Σ_k t_k log y_k with log y_k = a_k − max − log_sum.
-            for (&a_k, &t_k) in a.iter().zip(t) {
-                if t_k != T::ZERO {
-                    total += t_k * (max + log_sum - a_k);
-                }
+/// The mean cross-entropy of softmax(scores) against one-hot targets `t`; with
+/// `grad`, also `(softmax(scores) − t)/N` into it.
+fn cross_entropy<const N: usize, const C: usize, T: Float>(
+    scores: &Matrix<N, C, T>,
+    targets: &impl Targets<N, C, T>,
+    mut grad: Option<&mut Matrix<N, C, T>>,
+) -> Result<T, Error> {
+    targets.check()?;
+    let scale = T::ONE / T::from_f64(N as f64);
+    let mut total = T::ZERO;
+    for (i, a) in scores.rows().enumerate() {
+        let max = a.iter().copied().fold(a[0], T::max);
+        let sum: T = a.iter().map(|&a_k| (a_k - max).exp()).sum();
+        let log_sum = sum.ln();
+        // −Σ_k t_k log y_k with log y_k = a_k − max − log_sum.
+        for (k, &a_k) in a.iter().enumerate() {
+            let t_k = targets.get(i, k);
+            if t_k != T::ZERO {
+                total += t_k * (max + log_sum - a_k);
             }
         }
-        self.loss = total / T::from_f64(N as f64);
-        self.ready = true;
-        Ok(self.loss)
-    }
-
-    /// `∂L/∂scores = (y − t) / N` for the last forward pass (the book's `dout = 1`).
-    ///
-    /// # Panics
-    /// If there was no forward pass: there is no `y` to take `t` from.
-    ///
-    /// ```
-    /// use backprop::{Matrix, SoftmaxWithLoss};
-    /// let mut loss = SoftmaxWithLoss::new();
-    /// loss.forward(&Matrix::new([[0.0_f64, 0.0]]), &Matrix::new([[0.0, 1.0]])).unwrap();
-    /// assert_eq!(loss.backward(), &Matrix::new([[0.5, -0.5]]));
-    /// ```
-    pub fn backward(&mut self) -> &Matrix<N, C, T> {
-        assert!(
-            self.ready,
-            "SoftmaxWithLoss<{N}, {C}>: backward called before any forward pass"
-        );
-        let scale = T::ONE / T::from_f64(N as f64);
-        let (y, t) = (self.y.as_slice(), self.t.as_slice());
-        for ((d, &y), &t) in self.da.as_mut_slice().iter_mut().zip(y).zip(t) {
-            *d = (y - t) * scale;
+        if let Some(grad) = grad.as_deref_mut() {
+            let inv = T::ONE / sum;
+            for (k, (d, &a_k)) in grad.row_mut(i).iter_mut().zip(a).enumerate() {
+                *d = ((a_k - max).exp() * inv - targets.get(i, k)) * scale;
+            }
         }
-        &self.da
     }
-
-    /// The loss of the last forward pass.
-    ///
-    /// ```
-    /// use backprop::{Matrix, SoftmaxWithLoss};
-    /// let mut loss = SoftmaxWithLoss::<1, 2, f64>::new();
-    /// loss.forward(&Matrix::zeros(), &[1]).unwrap();
-    /// assert_eq!(loss.loss(), 2.0_f64.ln());
-    /// ```
-    pub fn loss(&self) -> T {
-        self.loss
-    }
-
-    /// The softmax probabilities `y` of the last forward pass.
-    ///
-    /// ```
-    /// use backprop::{Matrix, SoftmaxWithLoss};
-    /// let mut loss = SoftmaxWithLoss::<1, 2>::new();
-    /// loss.forward(&Matrix::zeros(), &[0]).unwrap();
-    /// assert_eq!(loss.probabilities().as_slice(), &[0.5, 0.5]);
-    /// ```
-    pub fn probabilities(&self) -> &Matrix<N, C, T> {
-        &self.y
-    }
+    Ok(total / T::from_f64(N as f64))
 }
 
-/// The [`Loss`] trait, for labels and one-hot rows alike: the inherent methods above.
+/// Labels and one-hot rows alike.
 impl<const N: usize, const C: usize, T: Float, Y: Targets<N, C, T>> Loss<N, C, T, Y>
-    for SoftmaxWithLoss<N, C, T>
+    for SoftmaxWithLoss<C, T>
 {
-    fn forward(&mut self, scores: &Matrix<N, C, T>, targets: &Y) -> Result<T, Error> {
-        SoftmaxWithLoss::forward(self, scores, targets)
+    /// # Errors
+    /// [`Error::Label`] if a label is `≥ C`, [`Error::Target`] if a target row is not a
+    /// probability distribution.
+    ///
+    /// ```
+    /// use backprop::{Error, Loss, Matrix, SoftmaxWithLoss};
+    /// let loss = SoftmaxWithLoss::new();
+    /// let scores = Matrix::<1, 3>::zeros();
+    /// assert_eq!(loss.forward(&scores, &[3]), Err(Error::Label { row: 0, label: 3, classes: 3 }));
+    /// ```
+    fn forward(&self, scores: &Matrix<N, C, T>, targets: &Y) -> Result<T, Error> {
+        cross_entropy(scores, targets, None)
     }
 
-    fn backward(&mut self) -> &Matrix<N, C, T> {
-        SoftmaxWithLoss::backward(self)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[should_panic(expected = "SoftmaxWithLoss<2, 3>: backward called before any forward pass")]
-    fn backward_before_forward_is_refused() {
-        SoftmaxWithLoss::<2, 3, f64>::new().backward();
+    /// `∂L/∂scores = (y − t) / N` (the book's `dout = 1`).
+    ///
+    /// ```
+    /// use backprop::{Loss, Matrix, SoftmaxWithLoss};
+    /// let mut da = Matrix::zeros();
+    /// SoftmaxWithLoss::new().backward(&Matrix::new([[0.0_f64, 0.0]]), &Matrix::new([[0.0, 1.0]]), &mut da).unwrap();
+    /// assert_eq!(da, Matrix::new([[0.5, -0.5]]));
+    /// ```
+    fn backward(
+        &self,
+        scores: &Matrix<N, C, T>,
+        targets: &Y,
+        grad: &mut Matrix<N, C, T>,
+    ) -> Result<T, Error> {
+        cross_entropy(scores, targets, Some(grad))
     }
 }

@@ -18,35 +18,53 @@ use crate::{Error, Float, Matrix};
     note = "targets are class labels `[usize; {N}]` (one label a row of the scores) or one-hot rows `Matrix<{N}, {C}>`: the batch size and the class count must be the scores'"
 )]
 pub trait Targets<const N: usize, const C: usize, T: Float> {
-    /// Writes the targets as one-hot rows (each row's entries sum to 1) into `t`.
+    /// Checks every row: a class label below `C`, or a row of probabilities.
     ///
     /// # Errors
     /// [`Error::Label`] for a class label `≥ C`; [`Error::Target`] for a row of a
     /// target matrix that is not a probability distribution.
-    fn write_one_hot(&self, t: &mut Matrix<N, C, T>) -> Result<(), Error>;
-}
+    fn check(&self) -> Result<(), Error>;
 
-/// Class labels, one a row: row `i` of the scores should score highest at `self[i]`.
-impl<const N: usize, const C: usize, T: Float> Targets<N, C, T> for [usize; N] {
+    /// `t[row][class]`: 1 at a row's label and 0 elsewhere, or the matrix's entry.
+    /// Only meaningful once [`check`](Targets::check) has passed.
+    fn get(&self, row: usize, class: usize) -> T;
+
+    /// Writes the targets as one-hot rows (each row's entries sum to 1) into `t`.
+    ///
+    /// # Errors
+    /// As [`check`](Targets::check); `t` is not changed then.
     fn write_one_hot(&self, t: &mut Matrix<N, C, T>) -> Result<(), Error> {
-        for (row, (&label, out)) in self.iter().zip(t.rows_mut()).enumerate() {
-            if label >= C {
-                return Err(Error::Label {
-                    row,
-                    label,
-                    classes: C,
-                });
+        self.check()?;
+        for (row, out) in t.rows_mut().enumerate() {
+            for (class, v) in out.iter_mut().enumerate() {
+                *v = self.get(row, class);
             }
-            out.fill(T::ZERO);
-            out[label] = T::ONE;
         }
         Ok(())
     }
 }
 
+/// Class labels, one a row: row `i` of the scores should score highest at `self[i]`.
+impl<const N: usize, const C: usize, T: Float> Targets<N, C, T> for [usize; N] {
+    fn check(&self) -> Result<(), Error> {
+        match self.iter().position(|&label| label >= C) {
+            Some(row) => Err(Error::Label {
+                row,
+                label: self[row],
+                classes: C,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn get(&self, row: usize, class: usize) -> T {
+        if self[row] == class { T::ONE } else { T::ZERO }
+    }
+}
+
 /// One-hot rows (or any rows of non-negative numbers that sum to 1).
 impl<const N: usize, const C: usize, T: Float> Targets<N, C, T> for Matrix<N, C, T> {
-    fn write_one_hot(&self, t: &mut Matrix<N, C, T>) -> Result<(), Error> {
+    fn check(&self) -> Result<(), Error> {
         for (row, values) in self.rows().enumerate() {
             let sum: T = values.iter().copied().sum();
             let bad = values.iter().any(|&v| !(v >= T::ZERO && v <= T::ONE))
@@ -58,7 +76,10 @@ impl<const N: usize, const C: usize, T: Float> Targets<N, C, T> for Matrix<N, C,
                 });
             }
         }
-        t.clone_from(self);
         Ok(())
+    }
+
+    fn get(&self, row: usize, class: usize) -> T {
+        self[(row, class)]
     }
 }

@@ -31,7 +31,6 @@
 //! ([`path`]; documented in [`crate::cpu`]). Calling the builds is the crate's only
 //! `unsafe`, in [`run_on`], which also runs the peak probe ([`peak`]).
 
-use std::any::Any;
 use std::cell::RefCell;
 
 use crate::Float;
@@ -146,7 +145,7 @@ fn plain<T: Float>(
 }
 
 /// The packing buffers of one element type.
-struct Packs<T> {
+pub(crate) struct Packs<T> {
     a: Vec<T>,
     b: Vec<T>,
     b_edge: Vec<T>,
@@ -171,15 +170,7 @@ thread_local! {
 
 /// Runs `f` with this thread's packing buffers for `T`.
 fn with_packs<T: Float, R>(f: impl FnOnce(&mut Packs<T>) -> R) -> R {
-    PACKS.with_borrow_mut(|(p32, p64)| {
-        let packs = match (p32 as &mut dyn Any).downcast_mut::<Packs<T>>() {
-            Some(packs) => packs,
-            None => (p64 as &mut dyn Any)
-                .downcast_mut::<Packs<T>>()
-                .expect("gemm: Float is sealed to f32 and f64"),
-        };
-        f(packs)
-    })
+    PACKS.with_borrow_mut(|both| f(T::packs(both)))
 }
 
 /// [`packed`] with this thread's packing buffers.

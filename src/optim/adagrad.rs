@@ -13,8 +13,9 @@ use crate::{Float, Optimizer, Params};
 /// use backprop::{AdaGrad, Affine, Layer, Matrix, Optimizer};
 /// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
 /// let x = Matrix::new([[2.0]]);
-/// layer.forward(&x);
-/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = 2, db = 1
+/// let mut work = Default::default();
+/// layer.forward(&x, &mut work);
+/// layer.backward(&x, &Matrix::new([[1.0]]), &mut work); // dW = 2, db = 1
 /// let mut adagrad = AdaGrad::new(0.1);
 /// adagrad.step(&mut layer); // h = 4, W = 1 − 0.1·2/2 = 0.9
 /// adagrad.step(&mut layer); // h = 8, W = 0.9 − 0.1·2/√8 = 0.9 − 0.0707107 = 0.8292893

@@ -16,8 +16,9 @@ use crate::{Float, Optimizer, Params};
 /// use backprop::{Adam, Affine, Layer, Matrix, Optimizer};
 /// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
 /// let x = Matrix::new([[2.0]]);
-/// layer.forward(&x);
-/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = 2, db = 1
+/// let mut work = Default::default();
+/// layer.forward(&x, &mut work);
+/// layer.backward(&x, &Matrix::new([[1.0]]), &mut work); // dW = 2, db = 1
 /// let mut adam = Adam::new(0.1);
 /// // η₁ = 0.1·√0.001/0.1 = 0.0316228, m = 0.2, v = 0.004, √v = 0.0632456: W = 1 − 0.1 = 0.9
 /// adam.step(&mut layer);

@@ -12,8 +12,9 @@ use crate::{Float, Optimizer, Params};
 /// use backprop::{Affine, Layer, Matrix, Momentum, Optimizer};
 /// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
 /// let x = Matrix::new([[2.0]]);
-/// layer.forward(&x);
-/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = 2, db = 1
+/// let mut work = Default::default();
+/// layer.forward(&x, &mut work);
+/// layer.backward(&x, &Matrix::new([[1.0]]), &mut work); // dW = 2, db = 1
 /// let mut momentum = Momentum::new(0.1);
 /// momentum.step(&mut layer); // v = −0.2, W = 1 − 0.2 = 0.8
 /// momentum.step(&mut layer); // same gradient: v = 0.9·(−0.2) − 0.2 = −0.38, W = 0.42

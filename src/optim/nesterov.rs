@@ -14,8 +14,9 @@ use crate::{Float, Optimizer, Params};
 /// use backprop::{Affine, Layer, Matrix, Nesterov, Optimizer};
 /// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
 /// let x = Matrix::new([[2.0]]);
-/// layer.forward(&x);
-/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = 2, db = 1
+/// let mut work = Default::default();
+/// layer.forward(&x, &mut work);
+/// layer.backward(&x, &Matrix::new([[1.0]]), &mut work); // dW = 2, db = 1
 /// let mut nesterov = Nesterov::new(0.1);
 /// // v = −0.2;  W = 1 + 0.81·(−0.2) − 1.9·0.1·2 = 1 − 0.162 − 0.38 = 0.458
 /// nesterov.step(&mut layer);

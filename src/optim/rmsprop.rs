@@ -12,8 +12,9 @@ use crate::{Float, Optimizer, Params};
 /// use backprop::{Affine, Layer, Matrix, Optimizer, RmsProp};
 /// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
 /// let x = Matrix::new([[2.0]]);
-/// layer.forward(&x);
-/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = 2, db = 1
+/// let mut work = Default::default();
+/// layer.forward(&x, &mut work);
+/// layer.backward(&x, &Matrix::new([[1.0]]), &mut work); // dW = 2, db = 1
 /// let mut rmsprop = RmsProp::new(0.1);
 /// rmsprop.step(&mut layer); // h = 0.01·4 = 0.04, W = 1 − 0.1·2/0.2 = 0
 /// assert!(layer.w[(0, 0)].abs() < 1e-5);

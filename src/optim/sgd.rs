@@ -10,8 +10,9 @@ use crate::{Float, Optimizer, Params};
 /// use backprop::{Affine, Layer, Matrix, Sgd};
 /// let mut layer = Affine::new(Matrix::new([[1.0_f32]]), Matrix::new([[0.0]]));
 /// let x = Matrix::new([[2.0]]);
-/// layer.forward(&x);
-/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = 2, db = 1
+/// let mut work = Default::default();
+/// layer.forward(&x, &mut work);
+/// layer.backward(&x, &Matrix::new([[1.0]]), &mut work); // dW = 2, db = 1
 /// Sgd::new(0.1).step(&mut layer);
 /// assert!((layer.w[(0, 0)] - 0.8).abs() < 1e-7);
 /// assert!((layer.b[(0, 0)] + 0.1).abs() < 1e-7);
@@ -70,8 +71,9 @@ impl Default for Sgd {
 /// use backprop::{Affine, Layer, Matrix, Optimizer, Sgd};
 /// let mut layer = Affine::new(Matrix::new([[1.0_f64]]), Matrix::new([[0.0]]));
 /// let x = Matrix::new([[2.0]]);
-/// layer.forward(&x);
-/// layer.backward(&x, &Matrix::new([[1.0]])); // dW = 2, db = 1
+/// let mut work = Default::default();
+/// layer.forward(&x, &mut work);
+/// layer.backward(&x, &Matrix::new([[1.0]]), &mut work); // dW = 2, db = 1
 /// let mut opt: Box<dyn Optimizer<f64>> = Box::new(Sgd::default());
 /// opt.set_learning_rate(0.25);
 /// opt.step(&mut layer);

@@ -6,16 +6,17 @@ use std::time::Duration;
 ///
 /// ```
 /// use backprop::data::{Dataset, Labels, Splits};
-/// use backprop::train::{TrainConfig, train};
+/// use backprop::train::{BatchSize, TrainConfig, Trainer};
 /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
 /// // One input, two classes: class 1 where x > 0.
 /// let points = vec![vec![-2.0], vec![-1.0], vec![1.0], vec![2.0]];
 /// let set = Dataset::<1, Labels<2>, f64>::classification(points, vec![0, 0, 1, 1])?;
 /// let data = Splits { train: set.clone(), test: set };
-/// let mut net = (Affine::<1, 2, f64>::zeros(),);
-/// let mut loss = SoftmaxWithLoss::<2, 2, f64>::new(); // batches of 2: 2 iterations an epoch
+/// let net = (Affine::<1, 2, f64>::zeros(),);
+/// // batches of 2: 2 iterations an epoch
+/// let mut trainer = Trainer::new(net, SoftmaxWithLoss::new(), Sgd::new(0.5), BatchSize::<2>);
 /// let config = TrainConfig { iters: 20, seed: 0 };
-/// let history = train(&mut net, &mut loss, &mut Sgd::new(0.5), &data, &config, |_| {}, |_| {})?;
+/// let history = trainer.train(&data, &config, |_| {}, |_| {})?;
 /// let e = history.last().unwrap();
 /// assert_eq!((e.epoch, e.iteration, e.metric), (10, 20, "accuracy"));
 /// assert_eq!(e.train_metric, 1.0); // all four on the right side of 0

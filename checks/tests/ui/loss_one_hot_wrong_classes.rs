@@ -1,9 +1,9 @@
 // Scores over 10 classes, one-hot targets over 9.
-use backprop::{Matrix, SoftmaxWithLoss};
+use backprop::{Loss, Matrix, SoftmaxWithLoss};
 
 fn main() {
     let scores = Matrix::<100, 10>::zeros();
     let targets = Matrix::<100, 9>::zeros();
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     let _ = loss.forward(&scores, &targets);
 }

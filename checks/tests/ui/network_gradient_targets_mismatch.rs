@@ -5,5 +5,5 @@ fn main() {
     let mut net = (Affine::<4, 2>::zeros(),);
     let x = Matrix::<8, 4>::zeros();
     let targets = Matrix::<8, 3>::zeros();
-    let _ = net.gradient(&mut MeanSquaredError::new(), &x, &targets);
+    let _ = net.gradient(&MeanSquaredError::new(), &x, &targets);
 }

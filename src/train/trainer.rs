@@ -1,0 +1,420 @@
+//! [`Trainer`]: a network with everything a training step needs, stepped by hand or
+//! run as the book's loop.
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+
+use super::{EpochStats, History, TrainConfig, evaluate_with};
+use crate::clock::Stopwatch;
+use crate::data::{Dataset, EVAL_ROWS, Metric, Splits, TargetSet};
+use crate::{Error, Float, Layer, Loss, Matrix, Optimizer, Params};
+
+/// The training batch size `N`, stated once where a [`Trainer`] is made:
+/// `Trainer::new(net, loss, optimizer, BatchSize::<100>)`.
+///
+/// ```
+/// use backprop::train::BatchSize;
+/// assert_eq!(BatchSize::<100>.rows(), 100);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchSize<const N: usize>;
+
+impl<const N: usize> BatchSize<N> {
+    /// `N`.
+    ///
+    /// ```
+    /// assert_eq!(backprop::train::BatchSize::<7>.rows(), 7);
+    /// ```
+    pub fn rows(self) -> usize {
+        N
+    }
+}
+
+/// A network being trained on batches of `N` inputs `I` wide into `O` scores, with
+/// its loss, its optimizer and every buffer a step needs: the network's workspace for
+/// a batch, the batch itself, ∂L/∂scores, and (from the first evaluation on) a
+/// workspace for blocks of [`EVAL_ROWS`]. A step allocates nothing.
+///
+/// - [`step`](Trainer::step): one forward pass, the loss, one backward pass and one
+///   update, on a batch you give; [`step_random`](Trainer::step_random) draws it first;
+/// - [`evaluate`](Trainer::evaluate): the dataset's metric over a whole split, in
+///   inference, in blocks of [`EVAL_ROWS`];
+/// - [`train`](Trainer::train): the book's loop over both (the [module
+///   documentation](super) gives it).
+///
+/// The dataset's targets, the loss and the network's output must agree on the class
+/// count (or output width): training `Labels<2>` with a network that ends in
+/// `Affine<8, 3>` does not compile.
+///
+/// ```
+/// use backprop::data::{Dataset, Labels};
+/// use backprop::train::{BatchSize, Trainer};
+/// use backprop::{Affine, Matrix, Sgd, SoftmaxWithLoss};
+/// // One input, two classes: class 1 where x > 0.
+/// let set = Dataset::<1, Labels<2>, f64>::classification(vec![vec![-1.0], vec![1.0]], vec![0, 1])?;
+/// let net = (Affine::<1, 2, f64>::zeros(),);
+/// let mut trainer = Trainer::new(net, SoftmaxWithLoss::new(), Sgd::new(0.5), BatchSize::<2>);
+/// let x = Matrix::new([[-1.0], [1.0]]);
+/// let first = trainer.step(&x, &[0, 1])?;
+/// assert_eq!(first, 2f64.ln()); // zero weights: 50/50
+/// assert!(trainer.step(&x, &[0, 1])? < first);
+/// assert_eq!(trainer.evaluate(&set)?, 1.0);
+/// assert_eq!(trainer.steps(), 2);
+/// # Ok::<(), backprop::Error>(())
+/// ```
+pub struct Trainer<Net, L, Opt, const N: usize, const I: usize, const O: usize, T = f32>
+where
+    T: Float,
+    Net: Layer<Matrix<N, I, T>, Out = Matrix<N, O, T>>
+        + Layer<Matrix<EVAL_ROWS, I, T>, Out = Matrix<EVAL_ROWS, O, T>>,
+{
+    net: Net,
+    loss: L,
+    optimizer: Opt,
+    work: <Net as Layer<Matrix<N, I, T>>>::Workspace,
+    /// ∂L/∂scores of the last step.
+    dscores: Matrix<N, O, T>,
+    /// The batch [`step_random`](Trainer::step_random) draws into.
+    x: Matrix<N, I, T>,
+    /// For evaluation, made on its first call: the workspace of a block, and a block
+    /// for a dataset's last rows.
+    eval: Option<Box<Eval<Net, I, O, T>>>,
+    steps: usize,
+}
+
+struct Eval<Net, const I: usize, const O: usize, T>
+where
+    T: Float,
+    Net: Layer<Matrix<EVAL_ROWS, I, T>, Out = Matrix<EVAL_ROWS, O, T>>,
+{
+    work: Net::Workspace,
+    tail: Option<Matrix<EVAL_ROWS, I, T>>,
+}
+
+impl<Net, L, Opt, const N: usize, const I: usize, const O: usize, T>
+    Trainer<Net, L, Opt, N, I, O, T>
+where
+    T: Float,
+    Net: Layer<Matrix<N, I, T>, Out = Matrix<N, O, T>>
+        + Layer<Matrix<EVAL_ROWS, I, T>, Out = Matrix<EVAL_ROWS, O, T>>
+        + Params<T>,
+    Opt: Optimizer<T>,
+{
+    /// A trainer for `net` on batches of `N`, with `loss` and `optimizer`; its buffers
+    /// are made here, once.
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Relu, Sgd, SoftmaxWithLoss};
+    /// let net = (Affine::<784, 50>::zeros(), Relu::new(), Affine::<50, 10>::zeros());
+    /// let trainer = Trainer::new(net, SoftmaxWithLoss::<10>::new(), Sgd::new(0.1), BatchSize::<100>);
+    /// assert_eq!(trainer.steps(), 0);
+    /// assert_eq!(trainer.net().2.w.as_slice().len(), 500);
+    /// ```
+    pub fn new(net: Net, loss: L, optimizer: Opt, _batch: BatchSize<N>) -> Self {
+        Self {
+            net,
+            loss,
+            optimizer,
+            work: Default::default(),
+            dscores: Matrix::zeros(),
+            x: Matrix::zeros(),
+            eval: None,
+            steps: 0,
+        }
+    }
+
+    /// The network.
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Named, Sgd, SoftmaxWithLoss};
+    /// let trainer = Trainer::new((Affine::<2, 2>::zeros(),), SoftmaxWithLoss::<2>::new(), Sgd::new(0.1), BatchSize::<4>);
+    /// assert_eq!(trainer.net().name(), "(Affine<2, 2>,)");
+    /// ```
+    pub fn net(&self) -> &Net {
+        &self.net
+    }
+
+    /// The network, to change by hand (set weights, weight decay, freeze dropout).
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+    /// let mut trainer = Trainer::new((Affine::<2, 2>::zeros(),), SoftmaxWithLoss::<2>::new(), Sgd::new(0.1), BatchSize::<4>);
+    /// trainer.net_mut().0.b[(0, 1)] = 1.0;
+    /// assert_eq!(trainer.net().0.b.sum(), 1.0);
+    /// ```
+    pub fn net_mut(&mut self) -> &mut Net {
+        &mut self.net
+    }
+
+    /// The trained network, the trainer's buffers dropped.
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+    /// let trainer = Trainer::new((Affine::<2, 2>::zeros(),), SoftmaxWithLoss::<2>::new(), Sgd::new(0.1), BatchSize::<4>);
+    /// let (layer,) = trainer.into_net();
+    /// assert_eq!(layer.w.sum(), 0.0);
+    /// ```
+    pub fn into_net(self) -> Net {
+        self.net
+    }
+
+    /// The optimizer (to change its learning rate, or replace it).
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+    /// let mut trainer = Trainer::new((Affine::<2, 2>::zeros(),), SoftmaxWithLoss::<2>::new(), Sgd::new(0.1), BatchSize::<4>);
+    /// trainer.optimizer_mut().lr = 0.01;
+    /// assert_eq!(trainer.optimizer_mut().lr, 0.01);
+    /// ```
+    pub fn optimizer_mut(&mut self) -> &mut Opt {
+        &mut self.optimizer
+    }
+
+    /// The number of steps taken so far.
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+    /// let trainer = Trainer::new((Affine::<2, 2>::zeros(),), SoftmaxWithLoss::<2>::new(), Sgd::new(0.1), BatchSize::<4>);
+    /// assert_eq!(trainer.steps(), 0);
+    /// ```
+    pub fn steps(&self) -> usize {
+        self.steps
+    }
+
+    /// One step on a batch: a training pass, the loss, backward through every layer
+    /// (no gradient for the input), one update. Returns the loss (with the network's
+    /// [penalty](Params::penalty)).
+    ///
+    /// # Errors
+    /// A target the loss rejects, as the loss reports it; [`Error::NotFinite`] when
+    /// the loss is NaN or infinite (e.g. from a learning rate far too large), with
+    /// `what` naming the step (`"loss at iteration 7"`, counting the trainer's steps
+    /// from 1). The network is not updated then.
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Error, Matrix, Sgd, SoftmaxWithLoss};
+    /// let mut trainer = Trainer::new((Affine::<1, 2, f64>::zeros(),), SoftmaxWithLoss::new(), Sgd::new(0.5), BatchSize::<1>);
+    /// let err = trainer.step(&Matrix::new([[1.0]]), &[2]).unwrap_err();
+    /// assert_eq!(err, Error::Label { row: 0, label: 2, classes: 2 });
+    /// assert_eq!(trainer.steps(), 0);
+    /// ```
+    pub fn step<Y: ?Sized>(&mut self, x: &Matrix<N, I, T>, targets: &Y) -> Result<T, Error>
+    where
+        L: Loss<N, O, T, Y>,
+    {
+        let Self {
+            net,
+            loss,
+            optimizer,
+            work,
+            dscores,
+            steps,
+            ..
+        } = self;
+        step(net, loss, optimizer, work, dscores, steps, x, targets)
+    }
+
+    /// One [`step`](Trainer::step) on `N` samples of `data` drawn uniformly with
+    /// replacement by `rng` into the trainer's own batch (as
+    /// [`Dataset::random_batch_into`]).
+    ///
+    /// # Errors
+    /// [`Error::EmptySplit`] for an empty dataset; then as [`step`](Trainer::step).
+    ///
+    /// ```
+    /// use backprop::data::Mnist;
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// let mnist: Mnist = Mnist::load_default()?;
+    /// let mut trainer = Trainer::new((Affine::<784, 10>::zeros(),), SoftmaxWithLoss::new(), Sgd::new(0.1), BatchSize::<100>);
+    /// let loss = trainer.step_random(&mnist.train, &mut StdRng::seed_from_u64(0))?;
+    /// assert!((loss - 10f32.ln()).abs() < 1e-5); // zero weights: every class 1/10
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn step_random<Y>(
+        &mut self,
+        data: &Dataset<I, Y, T>,
+        rng: &mut (impl Rng + ?Sized),
+    ) -> Result<T, Error>
+    where
+        Y: TargetSet<T>,
+        L: Loss<N, O, T, Y::Batch<N>>,
+    {
+        let mut targets = Y::zero_batch::<N>();
+        self.step_random_with(data, rng, &mut targets)
+    }
+
+    /// [`step_random`](Trainer::step_random) with the caller's target buffer.
+    fn step_random_with<Y>(
+        &mut self,
+        data: &Dataset<I, Y, T>,
+        rng: &mut (impl Rng + ?Sized),
+        targets: &mut Y::Batch<N>,
+    ) -> Result<T, Error>
+    where
+        Y: TargetSet<T>,
+        L: Loss<N, O, T, Y::Batch<N>>,
+    {
+        if data.is_empty() {
+            return Err(Error::EmptySplit { split: "training" });
+        }
+        let Self {
+            net,
+            loss,
+            optimizer,
+            work,
+            dscores,
+            x,
+            steps,
+            ..
+        } = self;
+        data.random_batch_into(rng, x, targets);
+        step(net, loss, optimizer, work, dscores, steps, x, targets)
+    }
+
+    /// The dataset's metric over the whole of `data` (as [`evaluate`](super::evaluate)),
+    /// through the trainer's evaluation workspace.
+    ///
+    /// # Errors
+    /// [`Error::EmptySplit`] for a dataset with no samples.
+    ///
+    /// ```
+    /// use backprop::data::Mnist;
+    /// use backprop::train::{BatchSize, Trainer};
+    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+    /// let mnist: Mnist = Mnist::load_default()?;
+    /// let mut trainer = Trainer::new((Affine::<784, 10>::zeros(),), SoftmaxWithLoss::<10>::new(), Sgd::new(0.1), BatchSize::<100>);
+    /// let zeros = mnist.test.labels().iter().filter(|&&t| t == 0).count();
+    /// assert_eq!(trainer.evaluate(&mnist.test)?, zeros as f64 / 10_000.0); // always class 0
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate<Y: Metric<O, T>>(&mut self, data: &Dataset<I, Y, T>) -> Result<f64, Error> {
+        self.evaluate_split(data, "evaluated")
+    }
+
+    fn evaluate_split<Y: Metric<O, T>>(
+        &mut self,
+        data: &Dataset<I, Y, T>,
+        split: &'static str,
+    ) -> Result<f64, Error> {
+        let eval = self.eval.get_or_insert_with(|| {
+            Box::new(Eval {
+                work: Default::default(),
+                tail: None,
+            })
+        });
+        evaluate_with(&self.net, data, split, &mut eval.work, &mut eval.tail)
+    }
+
+    /// Trains on `data.train` for `config.iters` steps on random batches, measuring both
+    /// splits after every epoch (the [module documentation](super) gives the loop and
+    /// its math), calling `on_iteration(i)` after each update `i` (counting from 1) and
+    /// `on_epoch` after each epoch's evaluation.
+    ///
+    /// # Errors
+    /// [`Error::EmptySplit`] when either split has no samples, before any step; then
+    /// as [`step`](Trainer::step): the run stops at the first step whose loss is not
+    /// finite, with the network as that step found it.
+    ///
+    /// ```
+    /// use backprop::data::{Dataset, Labels, Splits};
+    /// use backprop::train::{BatchSize, TrainConfig, Trainer};
+    /// use backprop::{Affine, Error, Sgd, SoftmaxWithLoss};
+    /// let set = Dataset::<1, Labels<2>>::classification(vec![vec![-1.0], vec![1.0]], vec![0, 1])?;
+    /// let data = Splits { train: set.clone(), test: set.take(0) };
+    /// let mut trainer = Trainer::new((Affine::<1, 2>::zeros(),), SoftmaxWithLoss::new(), Sgd::new(0.5), BatchSize::<2>);
+    /// let err = trainer.train(&data, &TrainConfig::default(), |_| {}, |_| {}).unwrap_err();
+    /// assert_eq!(err, Error::EmptySplit { split: "test" });
+    /// assert_eq!(trainer.steps(), 0);
+    /// # Ok::<(), backprop::Error>(())
+    /// ```
+    pub fn train<Y>(
+        &mut self,
+        data: &Splits<I, Y, T>,
+        config: &TrainConfig,
+        mut on_epoch: impl FnMut(&EpochStats),
+        mut on_iteration: impl FnMut(usize),
+    ) -> Result<History, Error>
+    where
+        Y: Metric<O, T>,
+        L: Loss<N, O, T, Y::Batch<N>>,
+    {
+        for (split, set) in [("training", &data.train), ("test", &data.test)] {
+            if set.is_empty() {
+                return Err(Error::EmptySplit { split });
+            }
+        }
+        let start = Stopwatch::start();
+        let iters_per_epoch = (data.train.len() / N).max(1);
+        let mut epochs = Vec::with_capacity(config.iters.div_ceil(iters_per_epoch));
+        let mut rng = StdRng::seed_from_u64(config.seed);
+        let mut targets = Y::zero_batch::<N>();
+        let (mut loss_sum, mut loss_count) = (0.0, 0_usize);
+        for i in 1..=config.iters {
+            let value = self.step_random_with(&data.train, &mut rng, &mut targets)?;
+            loss_sum += value.to_f64();
+            loss_count += 1;
+            on_iteration(i);
+            if i % iters_per_epoch == 0 || i == config.iters {
+                let stats = EpochStats {
+                    epoch: epochs.len() + 1,
+                    iteration: i,
+                    metric: Y::METRIC,
+                    train_metric: self.evaluate_split(&data.train, "training")?,
+                    test_metric: self.evaluate_split(&data.test, "test")?,
+                    mean_loss: loss_sum / loss_count as f64,
+                    elapsed: start.elapsed(),
+                };
+                on_epoch(&stats);
+                epochs.push(stats);
+                (loss_sum, loss_count) = (0.0, 0);
+            }
+        }
+        Ok(History {
+            epochs,
+            iters_per_epoch,
+            elapsed: start.elapsed(),
+        })
+    }
+}
+
+/// [`Trainer::step`], on the trainer's parts, so that it can also take the trainer's
+/// own batch.
+#[allow(clippy::too_many_arguments)]
+fn step<Net, L, Opt, const N: usize, const I: usize, const O: usize, T, Y>(
+    net: &mut Net,
+    loss: &L,
+    optimizer: &mut Opt,
+    work: &mut Net::Workspace,
+    dscores: &mut Matrix<N, O, T>,
+    steps: &mut usize,
+    x: &Matrix<N, I, T>,
+    targets: &Y,
+) -> Result<T, Error>
+where
+    T: Float,
+    Net: Layer<Matrix<N, I, T>, Out = Matrix<N, O, T>> + Params<T>,
+    L: Loss<N, O, T, Y>,
+    Opt: Optimizer<T>,
+    Y: ?Sized,
+{
+    let scores = net.forward(x, work);
+    let value = loss.backward(scores, targets, dscores)? + T::from_f64(net.penalty());
+    if !value.is_finite() {
+        return Err(Error::NotFinite {
+            what: format!("loss at iteration {}", *steps + 1),
+            value: value.to_f64(),
+        });
+    }
+    net.backward_params(x, dscores, work);
+    optimizer.step(net);
+    *steps += 1;
+    Ok(value)
+}
