@@ -1,19 +1,30 @@
 //! Layers of your own, written with the public API only, next to the crate's in one
-//! network: `Tanh`, an activation built on `backprop::Elementwise` (its two formulas
-//! and a few lines of glue), and `Scale<C>`, a layer with a parameter that keeps its
-//! per-batch buffers in a `backprop::Cache` and lists its parameter with `params!`.
+//! network: `Tanh`, an activation whose workspace is a `backprop::Buffers` (its two
+//! formulas, through `Buffers::map` and `Buffers::map_grad`, and a few lines of glue),
+//! and `Scale<C>`, a layer with a parameter, which writes its per-batch buffers into
+//! the `Buffers` workspace it declares and lists its parameter with `params!`.
 //!
 //! ```text
 //! cargo run --release --example custom_layer
 //! ```
 //!
+//! A layer holds its parameters and nothing that belongs to one batch. For each input
+//! type (one impl for `Matrix<N, C, T>` covers every batch size `N`) it declares its
+//! output type `Out` and a `Workspace`, the buffers a pass over such a batch fills:
+//! made once by the caller (`Network::workspace`, or a `Trainer`), reused at every
+//! step, and a workspace made for another batch size does not compile in its place.
+//! Then it writes `output` (the output a pass left in the workspace), `infer` (the
+//! output for inference, from `&self`), `backward` (∂L/∂in from ∂L/∂out, into the
+//! workspace, with the parameters' gradients kept in the layer) and, only when the
+//! training pass differs from inference (as dropout's does), `forward`.
+//!
 //! The network `(Affine<4, 16, f64>, Tanh, Scale<16>, Affine<16, 3, f64>)` learns three
 //! Gaussian blobs in 4-D (your own data: `Dataset::classification`, 900 training and
-//! 300 test points from a seeded generator) with `train`, `SoftmaxWithLoss<30, 3>` and
-//! Adam. The summary table names both custom layers with their parameter counts
-//! (`Tanh` 0, `Scale<16>` 16), and the gradient check compares every parameter's
-//! backprop gradient, `Scale`'s `2.s` among them, with central differences in f64, on
-//! the trained network and the first four test points.
+//! 300 test points from a seeded generator) with a `train::Trainer` on batches of 30,
+//! `SoftmaxWithLoss<3>` and Adam. The summary table names both custom layers with
+//! their parameter counts (`Tanh` 0, `Scale<16>` 16), and the gradient check compares
+//! every parameter's backprop gradient, `Scale`'s `2.s` among them, with central
+//! differences in f64, on the trained network and the first four test points.
 //!
 //! Measured (release, shared 2-core machine): test accuracy 0.8967 (train 0.9144)
 //! after 300 iterations — the blobs overlap (centres 2.8 to 3 apart, noise 1), so
@@ -28,10 +39,10 @@ use std::error::Error;
 use std::process::ExitCode;
 
 use backprop::data::{Dataset, Labels, Splits};
-use backprop::train::{EpochStats, TrainConfig, train};
+use backprop::train::{BatchSize, EpochStats, TrainConfig, Trainer};
 use backprop::{
-    Adam, Affine, Cache, Elementwise, Float, Layer, Matrix, Named, Network, Params,
-    SoftmaxWithLoss, gradient_check, params,
+    Adam, Affine, Buffers, Float, Layer, Matrix, Named, Network, Params, SoftmaxWithLoss,
+    gradient_check, params,
 };
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -42,32 +53,39 @@ use rand::{SeedableRng, rngs::StdRng};
 /// backward: ∂L/∂x = ∂L/∂y · (1 − y²)
 /// ```
 ///
-/// Like the crate's `Sigmoid`, backward reads the output `y` that forward kept.
-#[derive(Debug, Clone)]
-struct Tanh(Elementwise);
-
-impl Tanh {
-    fn new() -> Self {
-        Self(Elementwise::new("Tanh"))
-    }
-}
+/// It keeps nothing itself (a unit struct): its workspace, `Buffers<Matrix<N, C, T>>`,
+/// holds the output `y` and ∂L/∂x for a batch of `N`. Like the crate's `Sigmoid`,
+/// backward reads the output `y` that the forward pass left there.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tanh;
 
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Tanh {
     type Out = Matrix<N, C, T>;
+    /// `out` holds y, `dx` holds ∂L/∂x.
+    type Workspace = Buffers<Matrix<N, C, T>>;
 
-    fn forward(&mut self, x: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        self.0.forward(x, Float::tanh)
+    fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
+        &work.out
     }
 
-    fn output(&self) -> &Matrix<N, C, T> {
-        self.0.output()
+    /// y = tanh x, into `work.out`. Training computes the same, so `forward` is left
+    /// to its default, which calls this.
+    fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
+        work.map(x, Float::tanh)
     }
 
-    fn backward(&mut self, x: &Matrix<N, C, T>, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        self.0.backward(x, dout, |_x, y, g| g * (T::ONE - y * y))
+    /// ∂L/∂x = ∂L/∂y · (1 − y²), into `work.dx`.
+    fn backward<'w>(
+        &mut self,
+        x: &Matrix<N, C, T>,
+        dout: &Matrix<N, C, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, C, T> {
+        work.map_grad(x, dout, |_x, y, g| g * (T::ONE - y * y))
     }
 }
 
+/// Named `Tanh` in a summary: the default name is the type's own.
 impl Named for Tanh {}
 
 /// Tanh has no parameters: the visitor sees nothing.
@@ -81,18 +99,13 @@ impl<T: Float> Params<T> for Tanh {}
 ///           ∂L/∂s = Σ_rows ∂L/∂Y ⊙ X
 /// ```
 ///
-/// The output and ∂L/∂X depend on the batch size `N`, so they live in a [`Cache`],
-/// one set per batch size; `s` and its gradient `ds` do not.
+/// The output and ∂L/∂X depend on the batch size `N`, so they live in the workspace
+/// (a [`Buffers`], one for each batch size, made by the caller); `s` and its gradient
+/// `ds` do not, so they are the layer's own fields.
 #[derive(Debug, Clone)]
 struct Scale<const C: usize, T = f64> {
     s: Matrix<1, C, T>,
     ds: Matrix<1, C, T>,
-    cache: Cache,
-}
-
-struct ScaleBuffers<const N: usize, const C: usize, T> {
-    out: Matrix<N, C, T>,
-    dx: Matrix<N, C, T>,
 }
 
 impl<const C: usize, T: Float> Scale<C, T> {
@@ -101,37 +114,40 @@ impl<const C: usize, T: Float> Scale<C, T> {
         Self {
             s: Matrix::filled(T::ONE),
             ds: Matrix::zeros(),
-            cache: Cache::new(),
         }
     }
 }
 
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Scale<C, T> {
     type Out = Matrix<N, C, T>;
+    /// `out` holds Y, `dx` holds ∂L/∂X.
+    type Workspace = Buffers<Matrix<N, C, T>>;
 
-    /// Y = X ⊙ s, row by row.
-    fn forward(&mut self, x: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf = self.cache.for_forward(|| ScaleBuffers::<N, C, T> {
-            out: Matrix::zeros(),
-            dx: Matrix::zeros(),
-        });
-        for (y_row, x_row) in buf.out.rows_mut().zip(x.rows()) {
+    fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
+        &work.out
+    }
+
+    /// Y = X ⊙ s, row by row, into `work.out`. As for `Tanh`, training computes the
+    /// same, so the default `forward` calls this.
+    fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
+        for (y_row, x_row) in work.out.rows_mut().zip(x.rows()) {
             for ((y, &x), &s) in y_row.iter_mut().zip(x_row).zip(self.s.as_slice()) {
                 *y = x * s;
             }
         }
-        &buf.out
+        &work.out
     }
 
-    fn output(&self) -> &Matrix<N, C, T> {
-        &self.cache.last::<ScaleBuffers<N, C, T>>(&"Scale").out
-    }
-
-    /// ds = Σ_rows dY ⊙ X, dX = dY ⊙ s.
-    fn backward(&mut self, x: &Matrix<N, C, T>, dout: &Matrix<N, C, T>) -> &Matrix<N, C, T> {
-        let buf: &mut ScaleBuffers<N, C, T> = self.cache.for_backward(&"Scale");
+    /// ds = Σ_rows dY ⊙ X (kept in the layer, beside `s`), dX = dY ⊙ s (into
+    /// `work.dx`).
+    fn backward<'w>(
+        &mut self,
+        x: &Matrix<N, C, T>,
+        dout: &Matrix<N, C, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, C, T> {
         self.ds.as_mut_slice().fill(T::ZERO);
-        let rows = buf.dx.rows_mut().zip(x.rows()).zip(dout.rows());
+        let rows = work.dx.rows_mut().zip(x.rows()).zip(dout.rows());
         for ((dx_row, x_row), dy_row) in rows {
             let columns = dx_row.iter_mut().zip(x_row).zip(dy_row);
             let params = self.s.as_slice().iter().zip(self.ds.as_mut_slice());
@@ -140,7 +156,7 @@ impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Scale<
                 *ds += dy * x;
             }
         }
-        &buf.dx
+        &work.dx
     }
 }
 
@@ -161,7 +177,7 @@ impl<const C: usize, T: Float> Params<T> for Scale<C, T> {
 const INPUTS: usize = 4;
 const HIDDEN: usize = 16;
 const CLASSES: usize = 3;
-/// The minibatch size, fixed by the loss's type.
+/// The minibatch size, fixed by the trainer's type (`BatchSize<BATCH>`).
 const BATCH: usize = 30;
 /// The crate's layers and the two above, in one tuple.
 type Net = (
@@ -210,9 +226,9 @@ fn run() -> Result<bool, Box<dyn Error>> {
         train: blobs(TRAIN_PER_CLASS, &mut rng)?,
         test: blobs(TEST_PER_CLASS, &mut rng)?,
     };
-    let mut net: Net = (
+    let net: Net = (
         Affine::xavier(&mut rng),
-        Tanh::new(),
+        Tanh,
         Scale::ones(),
         Affine::xavier(&mut rng),
     );
@@ -228,16 +244,13 @@ fn run() -> Result<bool, Box<dyn Error>> {
         data.train.len(),
         data.test.len()
     );
-    let mut loss = SoftmaxWithLoss::<BATCH, CLASSES, f64>::new();
-    let history = train(
-        &mut net,
-        &mut loss,
-        &mut Adam::new(LEARNING_RATE),
-        &data,
-        &config,
-        |e| println!("{}", epoch_line(e)),
-        |_| {},
-    )?;
+    let mut trainer = Trainer::new(
+        net,
+        SoftmaxWithLoss::new(),
+        Adam::new(LEARNING_RATE),
+        BatchSize::<BATCH>,
+    );
+    let history = trainer.train(&data, &config, |e| println!("{}", epoch_line(e)), |_| {})?;
     let last = history.last().ok_or("no epoch was trained")?;
     println!(
         "accuracy: train {:.4}, test {:.4}",
@@ -250,7 +263,8 @@ fn run() -> Result<bool, Box<dyn Error>> {
         .test
         .batch::<CHECK_ROWS>(0)
         .ok_or("the test set is smaller than the check's batch")?;
-    let report = gradient_check(&mut net, &mut SoftmaxWithLoss::new(), &x, &labels)?;
+    let mut net = trainer.into_net();
+    let report = gradient_check(&mut net, &SoftmaxWithLoss::new(), &x, &labels)?;
     print!("{report}");
     let max = report.max_mean_abs_diff();
     println!("gradient check: max mean |diff| = {max:.1e}");

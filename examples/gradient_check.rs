@@ -14,7 +14,7 @@ use std::error::Error;
 
 use backprop::data::{Mnist, PIXELS};
 use backprop::{
-    Affine, CentralDifference, Float, GradientCheck, Layer, Matrix, Relu, SoftmaxWithLoss,
+    Affine, CentralDifference, Float, GradientCheck, Layer, Matrix, Network, Relu, SoftmaxWithLoss,
     gradient_check,
 };
 use rand::{SeedableRng, rngs::StdRng};
@@ -70,20 +70,22 @@ fn check<T: Float>() -> Result<(GradientCheck, f64), Box<dyn Error>> {
         Relu::new(),
         Affine::random(0.01, &mut rng),
     );
-    let kink = closest_to_kink(&mut net, &x);
+    let kink = closest_to_kink(&net, &x);
 
-    let mut loss = SoftmaxWithLoss::new();
-    let report = gradient_check(&mut net, &mut loss, &x, &labels)?;
+    let loss = SoftmaxWithLoss::new();
+    let report = gradient_check(&mut net, &loss, &x, &labels)?;
+    // The loss at the network's own weights, which the check leaves as it found them.
+    let value = net.loss(&loss, &x, &labels)?;
     println!(
         "TwoLayerNet(784, 50, 10) in {}, the first {IMAGES} training images (labels {labels:?}), \
          loss {:.6}; the book's W1, b1, W2, b2 are 0.w, 0.b, 2.w, 2.b",
         T::NAME,
-        loss.loss()
+        value
     );
     println!("{report}");
     println!("{kink}");
     println!();
-    Ok((report, loss.loss().to_f64()))
+    Ok((report, value.to_f64()))
 }
 
 /// Whether any central difference straddles the ReLU's kink, and why not.
@@ -93,8 +95,9 @@ fn check<T: Float>() -> Result<(GradientCheck, f64), Box<dyn Error>> {
 /// so no step moves any `a` by more than `h`: a kink is straddled only where
 /// `|a| ≤ h`, and there the numerical gradients of column `j` of `W1` and of `b1[j]`
 /// are wrong (they average the slopes on both sides).
-fn closest_to_kink<T: Float>(net: &mut TwoLayerNet<T>, x: &Matrix<IMAGES, PIXELS, T>) -> String {
-    let pre = net.0.forward(x);
+fn closest_to_kink<T: Float>(net: &TwoLayerNet<T>, x: &Matrix<IMAGES, PIXELS, T>) -> String {
+    let mut work = Default::default();
+    let pre = net.0.infer(x, &mut work);
     let (k, a) = pre
         .as_slice()
         .iter()

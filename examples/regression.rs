@@ -9,12 +9,13 @@
 //!
 //! The data is two constructor calls: 200 training points drawn uniformly from
 //! [−3, 3] with a seeded generator, and 100 test points on a grid between them,
-//! `Dataset::<1, Values<1, f64>, f64>::regression(xs, ys)`. `backprop::train::train`
-//! draws batches of 20 (the batch size is the loss's type, `MeanSquaredError<20, 1>`),
-//! and after every epoch (200 / 20 = 10 iterations) measures the mean ½(y − t)² on
-//! both splits; every 25th epoch and the last are printed. The SVG shows the training
-//! points, sin x and the network's curve on a grid of 601 points (`Network::predict`).
-//! The last line is `final: mse=<v>`, the test-set mean ½(y − t)².
+//! `Dataset::<1, Values<1, f64>, f64>::regression(xs, ys)`. A
+//! `backprop::train::Trainer` draws batches of 20 (the batch size is in its type,
+//! `BatchSize::<20>`; the loss is `MeanSquaredError<1>`), and after every epoch
+//! (200 / 20 = 10 iterations) measures the mean ½(y − t)² on both splits; every 25th
+//! epoch and the last are printed. The SVG shows the training points, sin x and the
+//! network's curve on a grid of 601 points (`Network::predict` on the trained network,
+//! `Trainer::into_net`). The last line is `final: mse=<v>`, the test-set mean ½(y − t)².
 //!
 //! Measured (release, shared 2-core machine), 4,000 iterations: seed 0 ends with
 //! `final: mse=0.000248` (train 0.000264) after 0.06 s of training, 0.16 s wall for
@@ -30,12 +31,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use backprop::data::{Dataset, Splits, Values};
-use backprop::train::{EpochStats, TrainConfig, train};
+use backprop::train::{BatchSize, EpochStats, TrainConfig, Trainer};
 use backprop::{Adam, Affine, Matrix, MeanSquaredError, Network, Sigmoid};
 use plotters::prelude::*;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
-/// The minibatch size: the loss's type fixes it.
+/// The minibatch size: the trainer's type fixes it (`BatchSize<BATCH>`).
 const BATCH: usize = 20;
 /// The hidden layer's width.
 const HIDDEN: usize = 32;
@@ -139,7 +140,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         test: sin_dataset(&test_xs)?,
     };
 
-    let mut net: Net = (
+    let net: Net = (
         Affine::xavier(&mut rng),
         Sigmoid::new(),
         Affine::xavier(&mut rng),
@@ -150,13 +151,14 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
          {TRAIN_POINTS} training points, {TEST_POINTS} test points",
         args.config.iters, args.config.seed
     );
-    let mut loss = MeanSquaredError::<BATCH, 1, f64>::new();
-    let mut adam = Adam::new(LEARNING_RATE);
+    let mut trainer = Trainer::new(
+        net,
+        MeanSquaredError::<1, f64>::new(),
+        Adam::new(LEARNING_RATE),
+        BatchSize::<BATCH>,
+    );
     let last_iteration = args.config.iters;
-    let history = train(
-        &mut net,
-        &mut loss,
-        &mut adam,
+    let history = trainer.train(
         &data,
         &args.config,
         |e| {
@@ -167,6 +169,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         |_| {},
     )?;
     let last = history.last().ok_or("no epoch was trained")?;
+    let net = trainer.into_net();
 
     let curve_x = Matrix::<CURVE_POINTS, 1, f64>::from_fn(|i, _| {
         -RANGE + 2.0 * RANGE * i as f64 / (CURVE_POINTS - 1) as f64

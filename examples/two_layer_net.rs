@@ -30,13 +30,11 @@ fn main() -> ExitCode {
     );
     println!("{}\n", net.summary::<Matrix<100, 784>>());
 
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     let (x, t) = mnist.train.random_batch::<100>(&mut rng);
     let scores = net.predict(&x);
     println!("predict: scores of the first image {:.4?}", scores.row(0));
-    let l = net
-        .loss(&mut loss, &x, &t)
-        .expect("MNIST labels are below 10");
+    let l = net.loss(&loss, &x, &t).expect("MNIST labels are below 10");
     println!(
         "loss before training: {l:.4} (ln 10 = {:.4}: a uniform guess)",
         10f32.ln()
@@ -47,7 +45,7 @@ fn main() -> ExitCode {
     for i in 1..=300 {
         let (x, t) = mnist.train.random_batch::<100>(&mut rng);
         let l = net
-            .gradient(&mut loss, &x, &t)
+            .gradient(&loss, &x, &t)
             .expect("MNIST labels are below 10");
         sgd.step(&mut net);
         if i % 100 == 0 {

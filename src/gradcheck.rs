@@ -33,7 +33,7 @@
 //!
 //! Each element is restored to its saved bits after its two evaluations (never by
 //! adding `h` back), so a check leaves the network exactly as
-//! [`Network::gradient`] leaves it.
+//! [`Network::gradient`](crate::Network::gradient) leaves it.
 //!
 //! ```
 //! use backprop::{Affine, Matrix, Relu, SoftmaxWithLoss, gradient_check};
@@ -54,7 +54,7 @@ mod report;
 pub use numerical::NumericalGradient;
 pub use report::{GradientCheck, ParamCheck, relative_error};
 
-use crate::{Error, Float, Layer, Loss, Matrix, Network, Params};
+use crate::{Error, Float, Layer, Loss, Matrix, Params};
 
 /// The central-difference step and the checks that use it.
 ///
@@ -122,8 +122,8 @@ impl CentralDifference {
     /// visitor's order. `2h` is the step actually taken, `(θ_k + h) − (θ_k − h)` as
     /// rounded to `T`, so the quotient is the exact slope between the two points.
     ///
-    /// Costs two forward passes per parameter element. Each element gets its saved
-    /// bits back; the layers' caches end with an unperturbed forward pass.
+    /// Costs two forward passes per parameter element, all through one workspace made
+    /// for the call. Each element gets its saved bits back.
     ///
     /// # Errors
     /// A bad target (a label `≥ C`, a row that is not one-hot), reported before any
@@ -160,7 +160,7 @@ impl CentralDifference {
     where
         Net: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
     {
-        numerical::parameter_gradients(net, loss, x, targets, self.h)
+        numerical::parameter_gradients(net, loss, x, targets, self.h, &mut Default::default())
     }
 
     /// `∂L/∂x_k ≈ (L(x + h·e_k) − L(x − h·e_k)) / 2h` for every element of the input,
@@ -190,7 +190,8 @@ impl CentralDifference {
         numerical::input_gradient(layer, loss, x, targets, self.h)
     }
 
-    /// Runs backprop ([`Network::gradient`]) and the
+    /// Runs backprop (a training pass, the loss, backward, as
+    /// [`Network::gradient`](crate::Network::gradient)) and the
     /// [numerical gradient](Self::numerical_gradient), and compares them parameter by
     /// parameter. Afterwards the network is as `Network::gradient` leaves it: the
     /// same parameters, backprop's gradients beside them.
@@ -214,10 +215,16 @@ impl CentralDifference {
     where
         Net: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
     {
-        let numerical = self.numerical_gradient(net, loss, x, targets)?;
+        // One workspace for every pass, so that a frozen dropout mask is the same in the
+        // numerical gradient and in backprop.
         let mut work = Default::default();
-        let max_score = max_abs(net.forward(x, &mut work).as_slice());
-        let noise = self.noise::<T>(net.gradient(loss, x, targets)?, max_score);
+        let numerical = numerical::parameter_gradients(net, loss, x, targets, self.h, &mut work)?;
+        let mut dscores = Matrix::zeros();
+        let scores = net.forward(x, &mut work);
+        let max_score = max_abs(scores.as_slice());
+        let value = loss.backward(scores, targets, &mut dscores)? + T::from_f64(net.penalty());
+        net.backward_params(x, &dscores, &mut work);
+        let noise = self.noise::<T>(value, max_score);
         let backprop = numerical::stored_gradients(net);
         assert_eq!(
             backprop.len(),

@@ -1,11 +1,12 @@
-//! Chapter 6's layers: batch normalization (6.3) and dropout (6.4.3), the training /
-//! inference switch they receive, and what the summary and saved weights make of them.
+//! Chapter 6's layers: batch normalization (6.3) and dropout (6.4.3), their training
+//! pass (`forward`) and inference pass (`infer`), and what the summary and saved
+//! weights make of them.
 
 mod common;
 
 use backprop::weights::{load, save};
 use backprop::{
-    Affine, BatchNorm, Dropout, Layer, Matrix, Mode, Network, Params, Relu, SoftmaxWithLoss,
+    Affine, BatchNorm, Dropout, Layer, Matrix, Network, Params, Relu, SoftmaxWithLoss,
     gradient_check,
 };
 use common::TempDir;
@@ -38,7 +39,7 @@ fn batch_norm_passes_the_gradient_check_in_training_mode() {
     let x = Matrix::<8, 5, f64>::random_normal(1.0, &mut StdRng::seed_from_u64(2));
     let report = gradient_check(
         &mut net,
-        &mut SoftmaxWithLoss::new(),
+        &SoftmaxWithLoss::new(),
         &x,
         &[0, 1, 2, 0, 1, 2, 0, 1],
     )
@@ -52,8 +53,9 @@ fn batch_norm_passes_the_gradient_check_in_training_mode() {
 #[test]
 fn batch_norm_normalizes_with_the_batch_in_training_and_the_running_statistics_at_inference() {
     let mut bn = BatchNorm::<1, f64>::new();
+    let mut work = Default::default();
     let x = Matrix::new([[1.0], [2.0], [3.0], [6.0]]); // μ = 3, σ² = 3.5
-    let y = bn.forward(&x).clone();
+    let y = bn.forward(&x, &mut work).clone();
     let s = (3.5_f64 + 1e-6).sqrt();
     for (i, v) in [1.0, 2.0, 3.0, 6.0].into_iter().enumerate() {
         assert!((y[(i, 0)] - (v - 3.0) / s).abs() < 1e-12);
@@ -61,8 +63,7 @@ fn batch_norm_normalizes_with_the_batch_in_training_and_the_running_statistics_a
     // running ← 0.9·running + 0.1·batch, from 0
     assert!((bn.running_mean()[(0, 0)] - 0.3).abs() < 1e-12);
     assert!((bn.running_var()[(0, 0)] - 0.35).abs() < 1e-12);
-    Layer::<Matrix<4, 1, f64>>::set_mode(&mut bn, Mode::Infer);
-    let z = bn.forward(&x).clone();
+    let z = bn.infer(&x, &mut work).clone();
     let s = (0.35_f64 + 1e-6).sqrt();
     assert!((z[(3, 0)] - (6.0 - 0.3) / s).abs() < 1e-12);
     // inference leaves the running statistics alone
@@ -81,8 +82,7 @@ fn dropout_with_a_frozen_mask_passes_the_gradient_check() {
         Affine::<10, 3, f64>::random(0.8, &mut rng),
     );
     let x = Matrix::<5, 4, f64>::random_normal(1.0, &mut rng);
-    let report =
-        gradient_check(&mut net, &mut SoftmaxWithLoss::new(), &x, &[0, 1, 2, 1, 0]).unwrap();
+    let report = gradient_check(&mut net, &SoftmaxWithLoss::new(), &x, &[0, 1, 2, 1, 0]).unwrap();
     assert!(report.max_mean_abs_diff() < 1e-8, "{report}");
 }
 
@@ -91,45 +91,49 @@ fn dropout_draws_a_fresh_seeded_mask_in_training_and_scales_at_inference() {
     let x = Matrix::<4, 50, f64>::filled(1.0);
     let masks = |seed| {
         let mut d = Dropout::new(0.5, seed);
-        let a = d.forward(&x).clone();
-        let b = d.forward(&x).clone();
+        let mut work = d.workspace::<Matrix<4, 50, f64>>();
+        let a = d.forward(&x, &mut work).clone();
+        let b = d.forward(&x, &mut work).clone();
         (a, b)
     };
     let (a, b) = masks(1);
     assert_ne!(a, b, "each training forward pass draws a new mask");
     assert_eq!(masks(1), (a.clone(), b), "the same seed, the same masks");
     assert!(a.as_slice().iter().all(|&v| v == 0.0 || v == 1.0));
-    let mut d = Dropout::new(0.2, 1);
-    Layer::<Matrix<4, 50, f64>>::set_mode(&mut d, Mode::Infer);
+    let d = Dropout::new(0.2, 1);
+    let mut work = Default::default();
     assert!(
-        d.forward(&x)
+        d.infer(&x, &mut work)
             .as_slice()
             .iter()
             .all(|&v| (v - 0.8).abs() < 1e-15)
     );
 }
 
-/// The misuse the mode exists for: `predict` (inference), then a backward pass by
-/// hand. Both layers refuse it, naming themselves.
+/// The misuse the training/inference split guards against: an inference pass
+/// (`infer`, what `predict` runs), then a backward pass by hand on the same
+/// workspace. Both layers refuse it, naming themselves.
 #[test]
-#[should_panic(expected = "Dropout: backward after a forward pass in inference mode")]
-fn backward_after_predict_is_refused_by_dropout() {
+#[should_panic(expected = "Dropout: backward after an inference pass")]
+fn backward_after_infer_is_refused_by_dropout() {
     let mut net = (Affine::<3, 4>::zeros(), Dropout::new(0.5, 0));
     let x = Matrix::<2, 3>::zeros();
-    net.predict(&x);
-    net.backward(&x, &Matrix::zeros());
+    let mut work = net.workspace::<Matrix<2, 3>>();
+    net.infer(&x, &mut work);
+    net.backward(&x, &Matrix::zeros(), &mut work);
 }
 
 #[test]
-#[should_panic(expected = "BatchNorm<4>: backward after a forward pass in inference mode")]
-fn backward_after_predict_is_refused_by_batch_norm() {
+#[should_panic(expected = "BatchNorm<4>: backward after an inference pass")]
+fn backward_after_infer_is_refused_by_batch_norm() {
     let mut net = (Affine::<3, 4>::zeros(), BatchNorm::<4>::new());
     let x = Matrix::<2, 3>::zeros();
-    net.predict(&x);
-    net.backward(&x, &Matrix::zeros());
+    let mut work = net.workspace::<Matrix<2, 3>>();
+    net.infer(&x, &mut work);
+    net.backward(&x, &Matrix::zeros(), &mut work);
 }
 
-/// Going through the network methods, the mode is always the right one: training
+/// Going through the network methods, the pass is always the right one: training
 /// after a prediction uses the batch (and moves the running mean), prediction does not.
 #[test]
 fn the_network_methods_set_the_mode() {
@@ -142,8 +146,7 @@ fn the_network_methods_set_the_mode() {
         0.0,
         "predict left the statistics"
     );
-    net.gradient(&mut SoftmaxWithLoss::new(), &x, &labels)
-        .unwrap();
+    net.gradient(&SoftmaxWithLoss::new(), &x, &labels).unwrap();
     let after_training = net.1.running_mean().clone();
     assert_ne!(after_training.sum(), 0.0, "gradient trained with the batch");
     net.accuracy(&x, &labels);
@@ -172,7 +175,7 @@ fn saved_weights_carry_the_running_statistics() {
     let mut net = bn_net(7);
     let x = Matrix::<8, 5, f64>::random_normal(1.0, &mut StdRng::seed_from_u64(8));
     for _ in 0..3 {
-        net.gradient(&mut SoftmaxWithLoss::new(), &x, &[0, 1, 2, 0, 1, 2, 0, 1])
+        net.gradient(&SoftmaxWithLoss::new(), &x, &[0, 1, 2, 0, 1, 2, 0, 1])
             .unwrap();
     }
     save(&net, &path).unwrap();
@@ -192,24 +195,23 @@ fn weight_decay_joins_loss_and_gradient_and_passes_the_gradient_check() {
     let mut net = bn_net(10);
     let x = Matrix::<8, 5, f64>::random_normal(1.0, &mut StdRng::seed_from_u64(11));
     let labels = [0, 1, 2, 0, 1, 2, 0, 1];
-    let plain = net.loss(&mut SoftmaxWithLoss::new(), &x, &labels).unwrap();
+    let plain = net.loss(&SoftmaxWithLoss::new(), &x, &labels).unwrap();
     let squares: f64 = [net.0.w.as_slice(), net.3.w.as_slice()]
         .iter()
         .flat_map(|w| w.iter())
         .map(|w| w * w)
         .sum();
-    Layer::<Matrix<8, 5, f64>>::set_weight_decay(&mut net, 0.1);
-    let decayed = net.loss(&mut SoftmaxWithLoss::new(), &x, &labels).unwrap();
+    net.set_weight_decay(0.1);
+    let decayed = net.loss(&SoftmaxWithLoss::new(), &x, &labels).unwrap();
     assert!(
         (decayed - plain - 0.05 * squares).abs() < 1e-12,
         "{decayed} vs {plain}"
     );
-    let report = gradient_check(&mut net, &mut SoftmaxWithLoss::new(), &x, &labels).unwrap();
+    let report = gradient_check(&mut net, &SoftmaxWithLoss::new(), &x, &labels).unwrap();
     assert!(report.max_mean_abs_diff() < 1e-8, "{report}");
     // the biases are not decayed: with λ = 0 their gradients are the same
     let db = net.3.db().clone();
-    Layer::<Matrix<8, 5, f64>>::set_weight_decay(&mut net, 0.0);
-    net.gradient(&mut SoftmaxWithLoss::new(), &x, &labels)
-        .unwrap();
+    net.set_weight_decay(0.0);
+    net.gradient(&SoftmaxWithLoss::new(), &x, &labels).unwrap();
     assert_eq!(net.3.db(), &db);
 }

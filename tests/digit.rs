@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 use backprop::data::{Mnist, digit_from_rgba};
-use backprop::train::{TrainConfig, train};
+use backprop::train::{BatchSize, TrainConfig, Trainer};
 use backprop::{Affine, Matrix, Network, Relu, Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -39,7 +39,7 @@ fn mnist() -> &'static Mnist {
 /// steps: about 0.92 on the test set.
 fn trained_net() -> Net {
     let mut rng = StdRng::seed_from_u64(0);
-    let mut net: Net = (
+    let net: Net = (
         Affine::random(0.01, &mut rng),
         Relu::new(),
         Affine::random(0.01, &mut rng),
@@ -52,23 +52,14 @@ fn trained_net() -> Net {
         iters: 1_000,
         ..TrainConfig::default()
     };
-    let mut loss = SoftmaxWithLoss::<100, 10>::new();
-    train(
-        &mut net,
-        &mut loss,
-        &mut Sgd::new(0.1),
-        &data,
-        &config,
-        |_| {},
-        |_| {},
-    )
-    .unwrap();
-    net
+    let mut trainer = Trainer::new(net, SoftmaxWithLoss::new(), Sgd::new(0.1), BatchSize::<100>);
+    trainer.train(&data, &config, |_| {}, |_| {}).unwrap();
+    trainer.into_net()
 }
 
 /// The share of `inputs` (784 values each) that `net` classifies as the first test
 /// labels.
-fn accuracy(net: &mut Net, inputs: &[f32]) -> f64 {
+fn accuracy(net: &Net, inputs: &[f32]) -> f64 {
     let x = Matrix::<DIGITS, 784>::from_slice(inputs).unwrap();
     let predicted = net.predict(&x).argmax_rows();
     let labels = &mnist().test.labels()[..DIGITS];
@@ -141,8 +132,8 @@ fn preprocessed(style: Style, format: Format) -> Vec<f32> {
 
 #[test]
 fn digits_written_as_images_in_five_ways_are_classified_as_well_as_the_raw_ones() {
-    let mut net = trained_net();
-    let raw = accuracy(&mut net, &mnist().test.inputs()[..DIGITS * 784]);
+    let net = trained_net();
+    let raw = accuracy(&net, &mnist().test.inputs()[..DIGITS * 784]);
     println!("raw MNIST digits: accuracy {raw:.3} on {DIGITS}");
     assert!(raw > 0.85, "the network trained too little: {raw}");
     let styles: [(&str, Style, Format); 5] = [
@@ -165,7 +156,7 @@ fn digits_written_as_images_in_five_ways_are_classified_as_well_as_the_raw_ones(
         ),
     ];
     for (name, style, format) in styles {
-        let acc = accuracy(&mut net, &preprocessed(style, format));
+        let acc = accuracy(&net, &preprocessed(style, format));
         println!("{name}: accuracy {acc:.3}");
         assert!((acc - raw).abs() <= 0.05, "{name}: {acc} vs raw {raw}");
     }

@@ -10,7 +10,7 @@
 //! the ignored tests this way.
 
 use backprop::data::Mnist;
-use backprop::train::{TrainConfig, train};
+use backprop::train::{BatchSize, TrainConfig, Trainer};
 use backprop::{Affine, Relu, Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -26,22 +26,15 @@ fn the_book_recipe_reaches_0_865_on_fashion_mnist() {
 
     let config = TrainConfig::default();
     let mut rng = StdRng::seed_from_u64(config.seed);
-    let mut net = (
+    let net = (
         Affine::<784, 50>::random(0.01, &mut rng),
         Relu::new(),
         Affine::<50, 10>::random(0.01, &mut rng),
     );
-    let mut loss = SoftmaxWithLoss::<100, 10>::new();
-    let history = train(
-        &mut net,
-        &mut loss,
-        &mut Sgd::new(0.1),
-        &fashion,
-        &config,
-        |e| eprintln!("{e:?}"),
-        |_| {},
-    )
-    .unwrap();
+    let mut trainer = Trainer::new(net, SoftmaxWithLoss::new(), Sgd::new(0.1), BatchSize::<100>);
+    let history = trainer
+        .train(&fashion, &config, |e| eprintln!("{e:?}"), |_| {})
+        .unwrap();
     // 600 iterations an epoch: 16 whole epochs and a partial one of 400.
     assert_eq!(history.iters_per_epoch, 600);
     assert_eq!(history.epochs.len(), 17);

@@ -4,8 +4,9 @@
 
 use backprop::gradcheck::relative_error;
 use backprop::{
-    Affine, CentralDifference, Error, GradientCheck, Layer, Matrix, MeanSquaredError, Named,
-    Network, Params, Relu, Sigmoid, SoftmaxWithLoss, gradient_check, numerical_gradient, params,
+    Affine, Buffers, CentralDifference, Error, GradientCheck, Layer, Matrix, MeanSquaredError,
+    Named, Network, Params, Relu, Sigmoid, SoftmaxWithLoss, gradient_check, numerical_gradient,
+    params,
 };
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -42,7 +43,8 @@ fn clear_of_kinks<const N: usize, const I: usize, const O: usize>(
     layer: &mut Affine<I, O, f64>,
     x: &Matrix<N, I, f64>,
 ) {
-    let pre = layer.forward(x).clone();
+    let mut work = Default::default();
+    let pre = layer.forward(x, &mut work).clone();
     for j in 0..O {
         let column: Vec<f64> = (0..N).map(|n| pre[(n, j)]).collect();
         let shift = (0..)
@@ -51,7 +53,7 @@ fn clear_of_kinks<const N: usize, const I: usize, const O: usize>(
             .expect("a finite column has a shift clear of 0");
         layer.b[(0, j)] += shift;
     }
-    let pre = layer.forward(x);
+    let pre = layer.forward(x, &mut work);
     assert!(pre.as_slice().iter().all(|v| v.abs() >= KINK_MARGIN));
 }
 
@@ -66,13 +68,13 @@ fn affine_alone_its_w_b_and_input_gradient() {
     affine.b = Matrix::random_normal(1.0, &mut rng);
     let x = Matrix::<3, 5, f64>::random_normal(1.0, &mut rng);
     let labels = [3, 0, 1];
-    let report = gradient_check(&mut affine, &mut SoftmaxWithLoss::new(), &x, &labels).unwrap();
+    let report = gradient_check(&mut affine, &SoftmaxWithLoss::new(), &x, &labels).unwrap();
     let names: Vec<&str> = report.params.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["w", "b"]);
     assert_eq!((report.params[0].len, report.params[1].len), (20, 4));
     assert_tight(&report);
     let dx = CentralDifference::default()
-        .check_input(&mut affine, &mut SoftmaxWithLoss::new(), &x, &labels)
+        .check_input(&mut affine, &SoftmaxWithLoss::new(), &x, &labels)
         .unwrap();
     assert_eq!((dx.params[0].name.as_str(), dx.params[0].len), ("x", 15));
     assert_tight(&dx);
@@ -83,12 +85,7 @@ fn relu_alone_input_gradient() {
     let mut rng = StdRng::seed_from_u64(11);
     let x = away_from_zero::<4, 6>(&mut rng);
     let report = CentralDifference::default()
-        .check_input(
-            &mut Relu::new(),
-            &mut SoftmaxWithLoss::new(),
-            &x,
-            &[5, 0, 2, 2],
-        )
+        .check_input(&mut Relu::new(), &SoftmaxWithLoss::new(), &x, &[5, 0, 2, 2])
         .unwrap();
     assert_tight(&report);
     // The masked elements have exactly zero gradient on both sides.
@@ -103,7 +100,7 @@ fn sigmoid_alone_input_gradient() {
     let report = CentralDifference::default()
         .check_input(
             &mut Sigmoid::new(),
-            &mut SoftmaxWithLoss::new(),
+            &SoftmaxWithLoss::new(),
             &x,
             &[1, 4, 0, 5],
         )
@@ -117,9 +114,9 @@ fn two_layers_affine_sigmoid_labels_and_one_hot() {
     let mut net = (Affine::<6, 4, f64>::random(0.8, &mut rng), Sigmoid::new());
     let x = Matrix::<5, 6, f64>::random_normal(1.0, &mut rng);
     let labels = [0, 3, 2, 1, 3];
-    let mut loss = SoftmaxWithLoss::new();
-    assert_tight(&gradient_check(&mut net, &mut loss, &x, &labels).unwrap());
-    assert_tight(&gradient_check(&mut net, &mut loss, &x, &one_hot(&labels)).unwrap());
+    let loss = SoftmaxWithLoss::new();
+    assert_tight(&gradient_check(&mut net, &loss, &x, &labels).unwrap());
+    assert_tight(&gradient_check(&mut net, &loss, &x, &one_hot(&labels)).unwrap());
 }
 
 #[test]
@@ -129,9 +126,9 @@ fn two_layers_affine_relu_labels_and_one_hot() {
     let x = Matrix::<5, 6, f64>::random_normal(1.0, &mut rng);
     clear_of_kinks(&mut net.0, &x);
     let labels = [1, 1, 0, 3, 2];
-    let mut loss = SoftmaxWithLoss::new();
-    assert_tight(&gradient_check(&mut net, &mut loss, &x, &labels).unwrap());
-    assert_tight(&gradient_check(&mut net, &mut loss, &x, &one_hot(&labels)).unwrap());
+    let loss = SoftmaxWithLoss::new();
+    assert_tight(&gradient_check(&mut net, &loss, &x, &labels).unwrap());
+    assert_tight(&gradient_check(&mut net, &loss, &x, &one_hot(&labels)).unwrap());
 }
 
 #[test]
@@ -146,12 +143,12 @@ fn three_layers_two_layer_net_labels_and_one_hot() {
     let x = Matrix::<4, 7, f64>::random_normal(1.0, &mut rng);
     clear_of_kinks(&mut net.0, &x);
     let labels = [2, 0, 1, 2];
-    let mut loss = SoftmaxWithLoss::new();
-    let report = gradient_check(&mut net, &mut loss, &x, &labels).unwrap();
+    let loss = SoftmaxWithLoss::new();
+    let report = gradient_check(&mut net, &loss, &x, &labels).unwrap();
     let names: Vec<&str> = report.params.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["0.w", "0.b", "2.w", "2.b"]);
     assert_tight(&report);
-    assert_tight(&gradient_check(&mut net, &mut loss, &x, &one_hot(&labels)).unwrap());
+    assert_tight(&gradient_check(&mut net, &loss, &x, &one_hot(&labels)).unwrap());
 }
 
 #[test]
@@ -164,12 +161,13 @@ fn four_layers_sigmoid_then_relu_labels_and_one_hot() {
         Relu::new(),
     );
     let x = Matrix::<6, 5, f64>::random_normal(1.0, &mut rng);
-    let hidden = net.1.forward(net.0.forward(&x)).clone();
+    let (mut w0, mut w1) = (Default::default(), Default::default());
+    let hidden = net.1.forward(net.0.forward(&x, &mut w0), &mut w1).clone();
     clear_of_kinks(&mut net.2, &hidden);
     let labels = [0, 1, 2, 3, 3, 1];
-    let mut loss = SoftmaxWithLoss::new();
-    assert_tight(&gradient_check(&mut net, &mut loss, &x, &labels).unwrap());
-    assert_tight(&gradient_check(&mut net, &mut loss, &x, &one_hot(&labels)).unwrap());
+    let loss = SoftmaxWithLoss::new();
+    assert_tight(&gradient_check(&mut net, &loss, &x, &labels).unwrap());
+    assert_tight(&gradient_check(&mut net, &loss, &x, &one_hot(&labels)).unwrap());
 }
 
 #[test]
@@ -184,11 +182,11 @@ fn four_layers_relu_then_sigmoid_and_its_input_gradient() {
     let x = Matrix::<3, 5, f64>::random_normal(1.0, &mut rng);
     clear_of_kinks(&mut net.0, &x);
     let labels = [3, 1, 0];
-    let mut loss = SoftmaxWithLoss::new();
-    assert_tight(&gradient_check(&mut net, &mut loss, &x, &one_hot(&labels)).unwrap());
+    let loss = SoftmaxWithLoss::new();
+    assert_tight(&gradient_check(&mut net, &loss, &x, &one_hot(&labels)).unwrap());
     // The whole chain's ∂L/∂x, through all four backward passes.
     let dx = CentralDifference::default()
-        .check_input(&mut net, &mut loss, &x, &labels)
+        .check_input(&mut net, &loss, &x, &labels)
         .unwrap();
     assert_tight(&dx);
 }
@@ -207,44 +205,50 @@ enum Bug {
     DoubleDx,
 }
 
-/// A fully connected layer written out by hand for one batch size, with a bug to order.
-struct Buggy<const N: usize, const I: usize, const O: usize> {
+/// A fully connected layer written out by hand, with a bug to order.
+struct Buggy<const I: usize, const O: usize> {
     w: Matrix<I, O, f64>,
     b: Matrix<1, O, f64>,
     dw: Matrix<I, O, f64>,
     db: Matrix<1, O, f64>,
-    out: Matrix<N, O, f64>,
-    dx: Matrix<N, I, f64>,
     bug: Bug,
 }
 
-impl<const N: usize, const I: usize, const O: usize> Buggy<N, I, O> {
+impl<const I: usize, const O: usize> Buggy<I, O> {
     fn new(bug: Bug, rng: &mut StdRng) -> Self {
         Self {
             w: Matrix::random_normal(0.8, rng),
             b: Matrix::random_normal(0.5, rng),
             dw: Matrix::zeros(),
             db: Matrix::zeros(),
-            out: Matrix::zeros(),
-            dx: Matrix::zeros(),
             bug,
         }
     }
 }
 
-impl<const N: usize, const I: usize, const O: usize> Layer<Matrix<N, I, f64>> for Buggy<N, I, O> {
+impl<const N: usize, const I: usize, const O: usize> Layer<Matrix<N, I, f64>> for Buggy<I, O> {
     type Out = Matrix<N, O, f64>;
+    type Workspace = Buffers<Matrix<N, O, f64>, Matrix<N, I, f64>>;
 
-    fn forward(&mut self, x: &Matrix<N, I, f64>) -> &Matrix<N, O, f64> {
-        self.out = x.matmul(&self.w).add_row(&self.b);
-        &self.out
+    fn output(work: &Self::Workspace) -> &Matrix<N, O, f64> {
+        &work.out
     }
 
-    fn output(&self) -> &Matrix<N, O, f64> {
-        &self.out
+    fn infer<'w>(
+        &self,
+        x: &Matrix<N, I, f64>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, O, f64> {
+        work.out = x.matmul(&self.w).add_row(&self.b);
+        &work.out
     }
 
-    fn backward(&mut self, x: &Matrix<N, I, f64>, dout: &Matrix<N, O, f64>) -> &Matrix<N, I, f64> {
+    fn backward<'w>(
+        &mut self,
+        x: &Matrix<N, I, f64>,
+        dout: &Matrix<N, O, f64>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, I, f64> {
         let dw = x.t_matmul(dout);
         self.dw = match self.bug {
             Bug::FlipDw => dw.scale(-1.0),
@@ -259,18 +263,18 @@ impl<const N: usize, const I: usize, const O: usize> Layer<Matrix<N, I, f64>> fo
             _ => dout.column_sums(),
         };
         let dx = dout.matmul_t(&self.w);
-        self.dx = if self.bug == Bug::DoubleDx {
+        work.dx = if self.bug == Bug::DoubleDx {
             dx.scale(2.0)
         } else {
             dx
         };
-        &self.dx
+        &work.dx
     }
 }
 
-impl<const N: usize, const I: usize, const O: usize> Named for Buggy<N, I, O> {}
+impl<const I: usize, const O: usize> Named for Buggy<I, O> {}
 
-impl<const N: usize, const I: usize, const O: usize> Params<f64> for Buggy<N, I, O> {
+impl<const I: usize, const O: usize> Params<f64> for Buggy<I, O> {
     params!(f64; matrix w => dw, vector b => db);
 }
 
@@ -279,11 +283,11 @@ fn check_with(bug: Bug) -> GradientCheck {
     let mut rng = StdRng::seed_from_u64(50);
     let mut net = (
         Affine::<3, 4, f64>::random(0.8, &mut rng),
-        Buggy::<5, 4, 4>::new(bug, &mut rng),
+        Buggy::<4, 4>::new(bug, &mut rng),
         Sigmoid::new(),
     );
     let x = Matrix::<5, 3, f64>::random_normal(1.0, &mut rng);
-    gradient_check(&mut net, &mut SoftmaxWithLoss::new(), &x, &[0, 1, 2, 3, 0]).unwrap()
+    gradient_check(&mut net, &SoftmaxWithLoss::new(), &x, &[0, 1, 2, 3, 0]).unwrap()
 }
 
 /// The report blames exactly `wrong` (a relative error near 1) and clears the rest.
@@ -341,9 +345,9 @@ fn a_bad_label_is_an_error_and_changes_nothing() {
     let mut net = (Affine::<3, 2, f64>::random(1.0, &mut rng), Sigmoid::new());
     let before = net.0.clone();
     let x = Matrix::<2, 3, f64>::random_normal(1.0, &mut rng);
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     assert_eq!(
-        gradient_check(&mut net, &mut loss, &x, &[0, 2]),
+        gradient_check(&mut net, &loss, &x, &[0, 2]),
         Err(Error::Label {
             row: 1,
             label: 2,
@@ -352,7 +356,7 @@ fn a_bad_label_is_an_error_and_changes_nothing() {
     );
     let not_one_hot = Matrix::new([[1.0, 0.0], [0.5, 0.2]]);
     assert!(matches!(
-        numerical_gradient(&mut net, &mut loss, &x, &not_one_hot),
+        numerical_gradient(&mut net, &loss, &x, &not_one_hot),
         Err(Error::Target { row: 1, .. })
     ));
     assert_eq!((net.0.w, net.0.b), (before.w, before.b));
@@ -383,7 +387,7 @@ fn parameters_get_their_exact_bits_back() {
         .count();
     assert!(drift > 0, "no parameter would show the difference");
     let x = Matrix::<2, 4, f64>::random_normal(1.0, &mut rng);
-    numerical_gradient(&mut net, &mut SoftmaxWithLoss::new(), &x, &[2, 0]).unwrap();
+    numerical_gradient(&mut net, &SoftmaxWithLoss::new(), &x, &[2, 0]).unwrap();
     assert_eq!(bits(&mut net), before);
 }
 
@@ -398,10 +402,9 @@ fn a_check_leaves_the_network_as_gradient_does() {
     let mut twin = net.clone();
     let x = Matrix::<3, 4, f64>::random_normal(1.0, &mut rng);
     let labels = [1, 2, 0];
-    let mut loss = SoftmaxWithLoss::new();
-    gradient_check(&mut net, &mut loss, &x, &labels).unwrap();
-    twin.gradient(&mut SoftmaxWithLoss::new(), &x, &labels)
-        .unwrap();
+    let loss = SoftmaxWithLoss::new();
+    gradient_check(&mut net, &loss, &x, &labels).unwrap();
+    twin.gradient(&SoftmaxWithLoss::new(), &x, &labels).unwrap();
     assert_eq!((net.0.dw(), net.2.db()), (twin.0.dw(), twin.2.db()));
     assert_eq!(net.0.w, twin.0.w);
 }
@@ -412,7 +415,7 @@ fn a_relu_input_at_the_kink_shows_up_where_it_is() {
     // averages both sides (half the slope). The report names that element.
     let x = Matrix::new([[0.7_f64, -0.4, 0.0, 1.1]]);
     let report = CentralDifference::default()
-        .check_input(&mut Relu::new(), &mut SoftmaxWithLoss::new(), &x, &[2])
+        .check_input(&mut Relu::new(), &SoftmaxWithLoss::new(), &x, &[2])
         .unwrap();
     let p = &report.params[0];
     assert_eq!((p.worst_index, p.backprop), (2, 0.0));
@@ -447,8 +450,8 @@ fn f32_agrees_only_to_its_rounding() {
         ),
     );
     let x32 = Matrix::<4, 6, f32>::from_vec(to_f32(x64.as_slice())).unwrap();
-    let r64 = gradient_check(&mut net64, &mut SoftmaxWithLoss::new(), &x64, &labels).unwrap();
-    let r32 = gradient_check(&mut net32, &mut SoftmaxWithLoss::new(), &x32, &labels).unwrap();
+    let r64 = gradient_check(&mut net64, &SoftmaxWithLoss::new(), &x64, &labels).unwrap();
+    let r32 = gradient_check(&mut net32, &SoftmaxWithLoss::new(), &x32, &labels).unwrap();
     assert_eq!((r64.float, r32.float), ("f64", "f32"));
     assert_tight(&r64);
     // The same network and loss: η differs by the ratio of the epsilons, 2⁻⁵² / 2⁻²³.
@@ -476,13 +479,13 @@ fn a_regression_net_with_mean_squared_error_passes() {
     );
     let x = Matrix::<4, 3, f64>::random_normal(1.0, &mut rng);
     let t = Matrix::<4, 2, f64>::random_normal(1.0, &mut rng);
-    let report = gradient_check(&mut net, &mut MeanSquaredError::new(), &x, &t).unwrap();
+    let report = gradient_check(&mut net, &MeanSquaredError::new(), &x, &t).unwrap();
     assert!(report.passes(1e-6), "{report}");
     assert!(report.max_mean_abs_diff() < 1e-9, "{report}");
     let mut bad = t.clone();
     bad[(1, 1)] = f64::NAN;
     let before = net.clone();
-    let err = gradient_check(&mut net, &mut MeanSquaredError::new(), &x, &bad).unwrap_err();
+    let err = gradient_check(&mut net, &MeanSquaredError::new(), &x, &bad).unwrap_err();
     assert!(matches!(err, Error::NotFinite { .. }), "{err:?}");
     assert_eq!((net.0.w, net.2.b), (before.0.w, before.2.b));
 }

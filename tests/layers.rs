@@ -3,8 +3,8 @@
 
 use approx::assert_relative_eq;
 use backprop::{
-    Affine, Error, Float, Layer, Matrix, Network, Params, Relu, Sgd, Sigmoid, SoftmaxWithLoss,
-    softmax,
+    Affine, BatchNorm, Dropout, Error, Float, Layer, Loss, Matrix, Network, Params, Relu, Sgd,
+    Sigmoid, SoftmaxWithLoss, softmax,
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -20,14 +20,19 @@ fn close<const R: usize, const C: usize, T: Float>(a: &Matrix<R, C, T>, b: &[f64
 
 fn relu_case<T: Float>() {
     let mut relu = Relu::new();
+    let mut work = relu.workspace::<Matrix<2, 3, T>>();
     let x =
         Matrix::<2, 3, T>::from_fn(|i, j| T::from_f64([[1.0, -2.0, 0.0], [-0.5, 3.0, 2.0]][i][j]));
-    close(relu.forward(&x), &[1.0, 0.0, 0.0, 0.0, 3.0, 2.0], 0.0);
+    close(
+        relu.forward(&x, &mut work),
+        &[1.0, 0.0, 0.0, 0.0, 3.0, 2.0],
+        0.0,
+    );
     let dout = Matrix::<2, 3, T>::from_fn(|i, j| T::from_f64((i * 3 + j + 1) as f64));
     let before = dout.clone();
     // x == 0 counts as masked (y = 0 there, and the book's mask is x <= 0).
     close(
-        relu.backward(&x, &dout),
+        relu.backward(&x, &dout, &mut work),
         &[1.0, 0.0, 0.0, 0.0, 5.0, 6.0],
         0.0,
     );
@@ -45,19 +50,20 @@ fn relu_forward_backward_f32_f64() {
 
 fn sigmoid_case<T: Float>(tol: f64) {
     let mut sigmoid = Sigmoid::new();
+    let mut work = Default::default();
     let x = Matrix::<1, 3, T>::from_fn(|_, j| T::from_f64([0.0, 2.0, -1.0][j]));
     let y: Vec<f64> = [0.0_f64, 2.0, -1.0]
         .iter()
         .map(|v| 1.0 / (1.0 + (-v).exp()))
         .collect();
-    close(sigmoid.forward(&x), &y, tol);
+    close(sigmoid.forward(&x, &mut work), &y, tol);
     let dout = Matrix::<1, 3, T>::from_fn(|_, j| T::from_f64([1.0, 2.0, -3.0][j]));
     let expect: Vec<f64> = y
         .iter()
         .zip([1.0, 2.0, -3.0])
         .map(|(y, d)| d * y * (1.0 - y))
         .collect();
-    close(sigmoid.backward(&x, &dout), &expect, tol);
+    close(sigmoid.backward(&x, &dout, &mut work), &expect, tol);
 }
 
 #[test]
@@ -75,13 +81,14 @@ fn affine_case<T: Float>() {
     let w = Matrix::<3, 2, T>::from_vec(m(&[&[1.0, 2.0], &[3.0, 4.0], &[5.0, 6.0]])).unwrap();
     let b = Matrix::<1, 2, T>::from_vec(m(&[&[0.5, -1.0]])).unwrap();
     let mut affine = Affine::new(w, b);
+    let mut work = Default::default();
     let x = Matrix::<2, 3, T>::from_vec(m(&[&[1.0, 0.0, -1.0], &[2.0, 1.0, 0.0]])).unwrap();
     // X·W + b = [[1−5, 2−6], [2+3, 4+4]] + b
-    close(affine.forward(&x), &[-3.5, -5.0, 5.5, 7.0], 0.0);
+    close(affine.forward(&x, &mut work), &[-3.5, -5.0, 5.5, 7.0], 0.0);
     let dy = Matrix::<2, 2, T>::from_vec(m(&[&[1.0, -1.0], &[0.5, 2.0]])).unwrap();
     // dX = dY·Wᵀ: row 0 = [1−2, 3−4, 5−6], row 1 = [0.5+4, 1.5+8, 2.5+12]
     close(
-        affine.backward(&x, &dy),
+        affine.backward(&x, &dy, &mut work),
         &[-1.0, -1.0, -1.0, 4.5, 9.5, 14.5],
         0.0,
     );
@@ -103,10 +110,11 @@ fn affine_backward_params_matches_backward() {
     let mut b = a.clone();
     let x = Matrix::<3, 5, f64>::random_normal(1.0, &mut rng);
     let dy = Matrix::<3, 4, f64>::random_normal(1.0, &mut rng);
-    a.forward(&x);
-    a.backward(&x, &dy);
-    b.forward(&x);
-    b.backward_params(&x, &dy);
+    let (mut work_a, mut work_b) = (Default::default(), Default::default());
+    a.forward(&x, &mut work_a);
+    a.backward(&x, &dy, &mut work_a);
+    b.forward(&x, &mut work_b);
+    b.backward_params(&x, &dy, &mut work_b);
     assert_eq!(a.dw(), b.dw());
     assert_eq!(a.db(), b.db());
 }
@@ -132,7 +140,7 @@ fn softmax_rows_sum_to_one_and_stay_finite() {
         1e-15,
     );
     // The loss stays finite too, even for a confidently wrong ±1000.
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     let l = loss.forward(&a, &[1, 0, 2]).unwrap();
     assert!(l.is_finite());
     assert_relative_eq!(
@@ -150,13 +158,17 @@ fn cross_entropy_matches_hand_computation_for_labels_and_one_hot() {
         [0.5_f64.ln(), 0.25_f64.ln(), 0.25_f64.ln()],
     ]);
     let expected = -(0.7_f64.ln() + 0.25_f64.ln()) / 2.0;
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     assert_relative_eq!(
         loss.forward(&scores, &[2, 1]).unwrap(),
         expected,
         epsilon = 1e-15
     );
-    let from_labels = loss.backward().clone();
+    let mut from_labels = Matrix::zeros();
+    assert_eq!(
+        loss.backward(&scores, &[2, 1], &mut from_labels).unwrap(),
+        loss.forward(&scores, &[2, 1]).unwrap()
+    );
     close(
         &from_labels,
         &[0.05, 0.1, -0.15, 0.25, -0.375, 0.125],
@@ -168,13 +180,18 @@ fn cross_entropy_matches_hand_computation_for_labels_and_one_hot() {
         expected,
         epsilon = 1e-15
     );
-    assert_eq!(loss.backward(), &from_labels);
+    let mut from_one_hot = Matrix::zeros();
+    assert_eq!(
+        loss.backward(&scores, &one_hot, &mut from_one_hot).unwrap(),
+        loss.forward(&scores, &one_hot).unwrap()
+    );
+    assert_eq!(from_one_hot, from_labels);
 }
 
 #[test]
 fn bad_targets_are_errors_not_panics() {
-    let mut loss = SoftmaxWithLoss::<2, 3>::new();
-    let scores = Matrix::zeros();
+    let loss = SoftmaxWithLoss::<3>::new();
+    let scores = Matrix::<2, 3>::zeros();
     assert_eq!(
         loss.forward(&scores, &[0, 7]),
         Err(Error::Label {
@@ -202,15 +219,18 @@ fn a_tuple_backward_is_its_members_backward_chained_by_hand() {
     let mut by_hand = net.clone();
     let x = Matrix::<4, 6, f64>::random_normal(1.0, &mut rng);
     let dy = Matrix::<4, 3, f64>::random_normal(1.0, &mut rng);
-    let y = net.forward(&x).clone();
-    let dx = net.backward(&x, &dy).clone();
+    let mut work = net.workspace::<Matrix<4, 6, f64>>();
+    let y = net.forward(&x, &mut work).clone();
+    let dx = net.backward(&x, &dy, &mut work).clone();
 
-    let h1 = by_hand.0.forward(&x).clone();
-    let h2 = by_hand.1.forward(&h1).clone();
-    assert_eq!(by_hand.2.forward(&h2), &y);
-    let dh2 = by_hand.2.backward(&h2, &dy).clone();
-    let dh1 = by_hand.1.backward(&h1, &dh2).clone();
-    assert_eq!(by_hand.0.backward(&x, &dh1), &dx);
+    // One workspace a member, as the tuple's own is the tuple of its members'.
+    let (mut w0, mut w1, mut w2) = (Default::default(), Default::default(), Default::default());
+    let h1 = by_hand.0.forward(&x, &mut w0).clone();
+    let h2 = by_hand.1.forward(&h1, &mut w1).clone();
+    assert_eq!(by_hand.2.forward(&h2, &mut w2), &y);
+    let dh2 = by_hand.2.backward(&h2, &dy, &mut w2).clone();
+    let dh1 = by_hand.1.backward(&h1, &dh2, &mut w1).clone();
+    assert_eq!(by_hand.0.backward(&x, &dh1, &mut w0), &dx);
 
     let grads = |net: &(Affine<6, 5, f64>, Relu, Affine<5, 3, f64>)| {
         let mut all = Vec::new();
@@ -235,38 +255,91 @@ fn a_network_backward_params_leaves_the_gradients_of_backward() {
     let mut params_only = full.clone();
     let x = Matrix::<4, 6, f64>::random_normal(1.0, &mut rng);
     let dy = Matrix::<4, 3, f64>::random_normal(1.0, &mut rng);
-    full.forward(&x);
-    full.backward(&x, &dy);
-    params_only.forward(&x);
-    params_only.backward_params(&x, &dy);
+    let mut work = full.workspace::<Matrix<4, 6, f64>>();
+    full.forward(&x, &mut work);
+    full.backward(&x, &dy, &mut work);
+    let mut work = params_only.workspace::<Matrix<4, 6, f64>>();
+    params_only.forward(&x, &mut work);
+    params_only.backward_params(&x, &dy, &mut work);
     assert_eq!(full.0.dw(), params_only.0.dw());
     assert_eq!(full.2.db(), params_only.2.db());
 }
 
+// Backward with a workspace of another batch size, or before any pass on it, no
+// longer compiles or has nothing to refuse (a workspace is typed by its batch and
+// made zeroed); what is refused at run time is backward after an inference pass, in
+// the two layers whose training pass differs from inference.
+
+/// Dropout's backward routes the gradient by the mask of a training pass: after
+/// `infer` there is none, and it says so, naming the layer.
 #[test]
-#[should_panic(expected = "Affine<2, 3>: backward for a batch of another size")]
-fn backward_with_another_batch_size_names_the_layer() {
-    let mut layer = Affine::<2, 3>::zeros();
-    layer.forward(&Matrix::<4, 2>::zeros());
-    layer.backward(&Matrix::<5, 2>::zeros(), &Matrix::<5, 3>::zeros());
+#[should_panic(expected = "Dropout: backward after an inference pass")]
+fn dropout_backward_after_infer_names_the_layer() {
+    let mut dropout = Dropout::new(0.5, 0);
+    let mut work = dropout.workspace::<Matrix<4, 2>>();
+    let x = Matrix::<4, 2>::filled(1.0);
+    dropout.infer(&x, &mut work);
+    dropout.backward(&x, &Matrix::zeros(), &mut work);
 }
 
-/// A forward pass on another batch size in between leaves the older buffers in the
-/// cache, but backward must follow the last forward pass, not the older one.
+/// Backward follows the last pass on the workspace, not an older one: a training
+/// pass followed by an inference pass on the same workspace leaves nothing to
+/// differentiate, and batch norm refuses, naming itself.
 #[test]
-#[should_panic(expected = "Relu: backward for a batch of another size than the last forward")]
-fn backward_follows_the_last_forward_even_with_older_buffers_kept() {
-    let mut relu = Relu::new();
-    relu.forward(&Matrix::<4, 2>::zeros());
-    relu.forward(&Matrix::<1, 2>::zeros());
-    relu.backward(&Matrix::<4, 2>::zeros(), &Matrix::<4, 2>::zeros());
+#[should_panic(expected = "BatchNorm<2>: backward after an inference pass")]
+fn batch_norm_backward_follows_the_last_pass_and_refuses_after_infer() {
+    let mut bn = BatchNorm::<2>::new();
+    let mut work = bn.workspace::<Matrix<4, 2>>();
+    let x = Matrix::<4, 2>::from_fn(|i, j| (i * 2 + j) as f32);
+    bn.forward(&x, &mut work);
+    bn.infer(&x, &mut work);
+    bn.backward(&x, &Matrix::zeros(), &mut work);
 }
 
+/// A fresh workspace holds no training pass: backward on it is refused by the layers
+/// that need one, naming the layer.
 #[test]
-#[should_panic(expected = "Relu: backward called before any forward pass")]
-fn backward_before_forward_names_the_layer() {
-    let x = Matrix::<1, 1>::zeros();
-    Relu::new().backward(&x, &x);
+#[should_panic(expected = "BatchNorm<3>: backward after an inference pass")]
+fn backward_before_any_training_pass_names_the_layer() {
+    let mut bn = BatchNorm::<3>::new();
+    let mut work = Default::default();
+    let x = Matrix::<1, 3>::zeros();
+    bn.backward(&x, &x, &mut work);
+}
+
+/// `forward` then `infer` on one workspace: the workspace holds the inference output
+/// (what `predict` gives), and `output` reads it; `forward` again gives the training
+/// output again.
+#[test]
+fn forward_then_infer_on_one_workspace_gives_the_inference_output() {
+    let mut rng = StdRng::seed_from_u64(4);
+    let mut net = (
+        Affine::<3, 5, f64>::random(1.0, &mut rng),
+        BatchNorm::<5, f64>::new(),
+        Relu::new(),
+        Dropout::new(0.5, 1),
+        Affine::<5, 2, f64>::random(1.0, &mut rng),
+    );
+    let x = Matrix::<6, 3, f64>::random_normal(1.0, &mut rng);
+    let mut work = net.workspace::<Matrix<6, 3, f64>>();
+    let trained = net.forward(&x, &mut work).clone();
+    let inferred = net.infer(&x, &mut work).clone();
+    assert_ne!(trained, inferred);
+    assert_eq!(inferred, net.predict(&x));
+    type Net = (
+        Affine<3, 5, f64>,
+        BatchNorm<5, f64>,
+        Relu,
+        Dropout,
+        Affine<5, 2, f64>,
+    );
+    assert_eq!(<Net as Layer<Matrix<6, 3, f64>>>::output(&work), &inferred);
+    net.3.freeze(true);
+    let again = net.forward(&x, &mut work).clone();
+    assert_ne!(again, inferred);
+    // A training pass after the inference one can be differentiated again.
+    let dy = Matrix::<6, 2, f64>::random_normal(1.0, &mut rng);
+    assert!(net.backward(&x, &dy, &mut work).all_finite());
 }
 
 /// Two interleaved spirals, 3 turns each: not linearly separable.
@@ -299,14 +372,14 @@ fn a_three_layer_network_learns_xor_exactly() {
     );
     let x = Matrix::new([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]);
     let labels = [0, 1, 1, 0];
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     let sgd = Sgd::new(0.5);
     for _ in 0..3000 {
-        net.gradient(&mut loss, &x, &labels).unwrap();
+        net.gradient(&loss, &x, &labels).unwrap();
         sgd.step(&mut net);
     }
     assert_eq!(net.accuracy(&x, &labels), 1.0);
-    assert!(net.loss(&mut loss, &x, &labels).unwrap() < 0.05);
+    assert!(net.loss(&loss, &x, &labels).unwrap() < 0.05);
 }
 
 #[test]
@@ -320,7 +393,7 @@ fn trains_on_batches_of_32_then_predicts_on_1_and_1000() {
         Affine::<64, 2>::random(0.2, &mut rng),
     );
     let (all_x, all_labels) = spirals::<1000>(&mut rng);
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     let sgd = Sgd::new(0.1);
     let mut batch = Matrix::<32, 2>::zeros();
     let mut labels = [0; 32];
@@ -330,7 +403,7 @@ fn trains_on_batches_of_32_then_predicts_on_1_and_1000() {
             batch.row_mut(k).copy_from_slice(all_x.row(i));
             *label = all_labels[i];
         }
-        net.gradient(&mut loss, &batch, &labels).unwrap();
+        net.gradient(&loss, &batch, &labels).unwrap();
         sgd.step(&mut net);
     }
     let accuracy = net.accuracy(&all_x, &all_labels);

@@ -2,9 +2,10 @@
 //! rate setter, the one-network invariant, and steps that allocate nothing.
 
 use backprop::optim::{NAMES, by_name};
+use backprop::train::{BatchSize, Trainer};
 use backprop::{
-    AdaGrad, Adam, Affine, Matrix, Momentum, Nesterov, Network, Optimizer, Param, Params, Relu,
-    RmsProp, Sgd, SoftmaxWithLoss,
+    AdaGrad, Adam, Affine, Layer, Loss, Matrix, Momentum, Nesterov, Network, Optimizer, Param,
+    Params, Relu, RmsProp, Sgd, SoftmaxWithLoss,
 };
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
@@ -269,15 +270,15 @@ fn small_net(seed: u64) -> (Net, Matrix<8, 20>, [usize; 8]) {
 #[test]
 fn adam_with_the_element_type_inferred_lowers_the_loss() {
     let (mut net, x, labels) = small_net(0);
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     let mut adam = Adam::default();
     adam.lr = 0.01;
-    let before = net.gradient(&mut loss, &x, &labels).unwrap();
+    let before = net.gradient(&loss, &x, &labels).unwrap();
     for _ in 0..50 {
-        net.gradient(&mut loss, &x, &labels).unwrap();
+        net.gradient(&loss, &x, &labels).unwrap();
         adam.step(&mut net);
     }
-    let after = net.loss(&mut loss, &x, &labels).unwrap();
+    let after = net.loss(&loss, &x, &labels).unwrap();
     assert!(after < 0.5 * before, "{before} → {after}");
 }
 
@@ -285,27 +286,29 @@ fn adam_with_the_element_type_inferred_lowers_the_loss() {
 fn every_optimizer_lowers_the_loss_on_a_fixed_batch() {
     for name in NAMES {
         let (mut net, x, labels) = small_net(1);
-        let mut loss = SoftmaxWithLoss::new();
+        let loss = SoftmaxWithLoss::new();
         let mut opt: Box<dyn Optimizer<f32>> = by_name(name, Some(0.05)).unwrap();
-        let before = net.loss(&mut loss, &x, &labels).unwrap();
+        let before = net.loss(&loss, &x, &labels).unwrap();
         for _ in 0..20 {
-            net.gradient(&mut loss, &x, &labels).unwrap();
+            net.gradient(&loss, &x, &labels).unwrap();
             opt.step(&mut net);
         }
-        let after = net.loss(&mut loss, &x, &labels).unwrap();
+        let after = net.loss(&loss, &x, &labels).unwrap();
         assert!(after < before, "{name}: {before} → {after}");
     }
 }
 
+/// Through a [`Trainer`], which owns the network's workspace, the loss and the
+/// optimizer: once the first step has sized its buffers (the optimizer's state among
+/// them), no step allocates.
 #[test]
 fn steps_after_the_first_allocate_nothing() {
     for name in NAMES {
-        let (mut net, x, labels) = small_net(2);
-        let mut loss = SoftmaxWithLoss::new();
-        let mut opt: Box<dyn Optimizer<f32>> = by_name(name, None).unwrap();
+        let (net, x, labels) = small_net(2);
+        let opt = by_name::<f32>(name, None).unwrap();
+        let mut trainer = Trainer::new(net, SoftmaxWithLoss::new(), opt, BatchSize::<8>);
         let mut step = || {
-            net.gradient(&mut loss, &x, &labels).unwrap();
-            opt.step(&mut net);
+            trainer.step(&x, &labels).unwrap();
         };
         let first = allocation_counter::measure(&mut step);
         assert!(
@@ -318,20 +321,29 @@ fn steps_after_the_first_allocate_nothing() {
             }
         });
         assert_eq!(later.count_total, 0, "{name}: {later:?}");
+        assert_eq!(trainer.steps(), 11, "{name}");
     }
 }
 
+/// By hand, through a workspace and a ∂L/∂scores made once.
 #[test]
 fn adam_steps_after_the_first_allocate_nothing() {
     let (mut net, x, labels) = small_net(3);
-    let mut loss = SoftmaxWithLoss::new();
+    let loss = SoftmaxWithLoss::new();
     let mut adam = Adam::default();
-    net.gradient(&mut loss, &x, &labels).unwrap();
+    let mut work = net.workspace::<Matrix<8, 20>>();
+    let mut dscores = Matrix::zeros();
+    let mut gradient = |net: &mut Net| {
+        let scores = net.forward(&x, &mut work);
+        loss.backward(scores, &labels, &mut dscores).unwrap();
+        net.backward_params(&x, &dscores, &mut work);
+    };
+    gradient(&mut net);
     let first = allocation_counter::measure(|| adam.step(&mut net));
     assert!(first.count_total > 0, "the first step creates m and v");
     let later = allocation_counter::measure(|| {
         for _ in 0..10 {
-            net.gradient(&mut loss, &x, &labels).unwrap();
+            gradient(&mut net);
             adam.step(&mut net);
         }
     });

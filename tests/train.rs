@@ -7,13 +7,16 @@ use std::sync::OnceLock;
 
 mod common;
 
-use backprop::data::{DEFAULT_DIR, Mnist};
-use backprop::train::{EpochStats, History, TrainConfig, evaluate, train};
-use backprop::{Affine, Error, Network, Relu, Sgd, SoftmaxWithLoss, weights};
+use backprop::data::{DEFAULT_DIR, Metric, Mnist, Split};
+use backprop::train::{BatchSize, EpochStats, History, TrainConfig, Trainer, evaluate};
+use backprop::{Affine, Error, Matrix, Network, Params, Relu, Sgd, SoftmaxWithLoss, weights};
 use common::{TempDir, run_example, text};
 use rand::{SeedableRng, rngs::StdRng};
 
 type Net = (Affine<784, 50>, Relu, Affine<50, 10>);
+
+/// The book's net with its loss and SGD, on batches of 100.
+type BookTrainer = Trainer<Net, SoftmaxWithLoss<10>, Sgd, 100, 784, 10>;
 
 /// The shipped data, loaded once for all tests of this file.
 fn mnist() -> &'static Mnist {
@@ -31,24 +34,56 @@ fn book_net(seed: u64) -> Net {
     )
 }
 
-/// The book's loss on batches of 100 and its SGD at learning rate 0.1.
-fn book_loss_and_sgd() -> (SoftmaxWithLoss<100, 10>, Sgd) {
-    (SoftmaxWithLoss::new(), Sgd::new(0.1))
+/// `net` with the book's loss on batches of 100 and its SGD at learning rate 0.1.
+fn book_trainer(net: Net) -> BookTrainer {
+    Trainer::new(net, SoftmaxWithLoss::new(), Sgd::new(0.1), BatchSize::<100>)
 }
 
-fn quiet_train(net: &mut Net, data: &Mnist, config: &TrainConfig) -> Result<History, Error> {
-    let (mut loss, mut sgd) = book_loss_and_sgd();
-    train(net, &mut loss, &mut sgd, data, config, |_| {}, |_| {})
+fn quiet_train(
+    trainer: &mut BookTrainer,
+    data: &Mnist,
+    config: &TrainConfig,
+) -> Result<History, Error> {
+    trainer.train(data, config, |_| {}, |_| {})
+}
+
+/// Every parameter's name and values, as bits.
+fn snapshot(net: &Net) -> Vec<(String, Vec<u32>)> {
+    let mut all = Vec::new();
+    Params::<f32>::inspect_params(net, &mut |p| {
+        all.push((
+            p.name.to_string(),
+            p.values.iter().map(|v| v.to_bits()).collect(),
+        ));
+    });
+    all
+}
+
+/// The accuracy of `net` on `set` measured on batches of `N` through `net.predict`,
+/// the last batch padded with zero rows that are not counted.
+fn accuracy_by<const N: usize>(net: &Net, set: &Split) -> f64 {
+    let inputs = set.inputs();
+    let mut correct = 0.0;
+    let mut start = 0;
+    while start < set.len() {
+        let rows = N.min(set.len() - start);
+        let mut x = Matrix::<N, 784>::zeros();
+        x.as_mut_slice()[..rows * 784].copy_from_slice(&inputs[start * 784..(start + rows) * 784]);
+        let scores = net.predict(&x);
+        correct += Metric::<10, f32>::metric_sum(set.targets(), start, &scores, rows);
+        start += rows;
+    }
+    correct / set.len() as f64
 }
 
 #[test]
 fn three_hundred_iterations_climb_far_above_chance() {
-    let mut net = book_net(0);
+    let mut trainer = book_trainer(book_net(0));
     let config = TrainConfig {
         iters: 300,
         ..TrainConfig::default()
     };
-    let history = quiet_train(&mut net, mnist(), &config).unwrap();
+    let history = quiet_train(&mut trainer, mnist(), &config).unwrap();
     let last = history.last().unwrap();
     // Chance is 0.1; three epochs of the book's recipe reach about 0.88.
     assert!(last.test_metric > 0.85, "{last:?}");
@@ -65,24 +100,21 @@ fn epochs_are_train_len_over_batch_iterations_and_the_last_may_be_partial() {
         train: mnist().train.take(1_000),
         test: mnist().test.take(300),
     };
-    let mut net = book_net(1);
+    let mut trainer = book_trainer(book_net(1));
     let config = TrainConfig {
         iters: 25,
         ..TrainConfig::default()
     };
     let mut seen_epochs = Vec::new();
     let mut seen_iterations = Vec::new();
-    let (mut loss, mut sgd) = book_loss_and_sgd();
-    let history = train(
-        &mut net,
-        &mut loss,
-        &mut sgd,
-        &data,
-        &config,
-        |e| seen_epochs.push(*e),
-        |i| seen_iterations.push(i),
-    )
-    .unwrap();
+    let history = trainer
+        .train(
+            &data,
+            &config,
+            |e| seen_epochs.push(*e),
+            |i| seen_iterations.push(i),
+        )
+        .unwrap();
     assert_eq!(history.iters_per_epoch, 10); // 1,000 / 100
     let marks: Vec<(usize, usize)> = history
         .epochs
@@ -96,11 +128,11 @@ fn epochs_are_train_len_over_batch_iterations_and_the_last_may_be_partial() {
     let last = history.last().unwrap();
     assert_eq!(
         last.test_metric,
-        evaluate::<100, _, _, _, _>(&mut net, &data.test)
+        evaluate(trainer.net(), &data.test).unwrap()
     );
     assert_eq!(
         last.train_metric,
-        evaluate::<100, _, _, _, _>(&mut net, &data.train)
+        evaluate(trainer.net(), &data.train).unwrap()
     );
     let times: Vec<_> = history.epochs.iter().map(|e| e.elapsed).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
@@ -117,26 +149,29 @@ fn a_training_set_smaller_than_a_batch_still_makes_one_iteration_an_epoch() {
         iters: 3,
         ..TrainConfig::default()
     };
-    let history = quiet_train(&mut book_net(2), &data, &config).unwrap();
+    let history = quiet_train(&mut book_trainer(book_net(2)), &data, &config).unwrap();
     assert_eq!(history.iters_per_epoch, 1);
     assert_eq!(history.epochs.len(), 3);
 }
 
 #[test]
 fn accuracy_does_not_depend_on_the_evaluation_batch_size() {
-    let mut net = book_net(3);
+    let mut trainer = book_trainer(book_net(3));
     let config = TrainConfig {
         iters: 100,
         ..TrainConfig::default()
     };
-    quiet_train(&mut net, mnist(), &config).unwrap();
-    // 1,234 samples: 12 full batches of 100 and a partial one of 34.
+    quiet_train(&mut trainer, mnist(), &config).unwrap();
+    let net = trainer.net();
+    // 1,234 samples: 12 full batches of 100 and a partial one of 34 (and for
+    // `evaluate`, one full block of 1,000 and a partial one of 234).
     let split = mnist().test.take(1_234);
-    let by_100 = evaluate::<100, _, _, _, _>(&mut net, &split);
-    let by_1 = evaluate::<1, _, _, _, _>(&mut net, &split);
-    let whole = evaluate::<1_234, _, _, _, _>(&mut net, &split);
+    let by_100 = accuracy_by::<100>(net, &split);
+    let by_1 = accuracy_by::<1>(net, &split);
+    let whole = accuracy_by::<1_234>(net, &split);
     assert_eq!(by_100, by_1);
     assert_eq!(by_100, whole);
+    assert_eq!(by_100, evaluate(net, &split).unwrap());
     // And one by one through the network's own `correct`.
     let correct: usize = (0..split.len())
         .map(|i| {
@@ -155,7 +190,7 @@ fn the_same_seed_gives_the_same_run_and_another_seed_another() {
     };
     let run = |net_seed, seed| {
         let config = TrainConfig { iters: 40, seed };
-        let history = quiet_train(&mut book_net(net_seed), &data, &config).unwrap();
+        let history = quiet_train(&mut book_trainer(book_net(net_seed)), &data, &config).unwrap();
         let strip = |e: &EpochStats| (e.iteration, e.train_metric, e.test_metric, e.mean_loss);
         history.epochs.iter().map(strip).collect::<Vec<_>>()
     };
@@ -176,7 +211,7 @@ fn threads_give_the_same_run_as_one_thread() {
         ..TrainConfig::default()
     };
     let run = || {
-        let history = quiet_train(&mut book_net(3), &data, &config).unwrap();
+        let history = quiet_train(&mut book_trainer(book_net(3)), &data, &config).unwrap();
         let strip = |e: &EpochStats| (e.iteration, e.train_metric, e.test_metric, e.mean_loss);
         history.epochs.iter().map(strip).collect::<Vec<_>>()
     };
@@ -187,26 +222,24 @@ fn threads_give_the_same_run_as_one_thread() {
 
 #[test]
 fn a_loss_that_overflows_stops_training_with_the_iteration_named() {
-    let mut net = book_net(0);
     // The weights grow by 10¹⁰ times their gradient each step until the scores
     // overflow f32 (lr 10⁶ is not enough: its loss stays finite, if huge).
+    let mut trainer = Trainer::new(
+        book_net(0),
+        SoftmaxWithLoss::new(),
+        Sgd::new(1e10),
+        BatchSize::<100>,
+    );
     let config = TrainConfig {
         iters: 100,
         ..TrainConfig::default()
     };
     let mut completed = 0;
-    let (mut loss, _) = book_loss_and_sgd();
-    let mut sgd = Sgd::new(1e10);
-    let err = train(
-        &mut net,
-        &mut loss,
-        &mut sgd,
-        mnist(),
-        &config,
-        |_| {},
-        |i| completed = i,
-    )
-    .unwrap_err();
+    let err = trainer
+        .train(mnist(), &config, |_| {}, |i| completed = i)
+        .unwrap_err();
+    // The failing step updated nothing and is not counted.
+    assert_eq!(trainer.steps(), completed);
     let Error::NotFinite { what, value } = &err else {
         panic!("expected NotFinite, got {err:?}");
     };
@@ -226,21 +259,155 @@ fn allocations_do_not_grow_with_iterations_or_epochs() {
         train: mnist().train.take(200),
         test: mnist().test.take(150), // a partial last evaluation batch
     };
-    let mut net = book_net(4);
+    let mut trainer = book_trainer(book_net(4));
     let mut run = |iters| {
         let config = TrainConfig {
             iters,
             ..TrainConfig::default()
         };
         allocation_counter::measure(|| {
-            quiet_train(&mut net, &data, &config).unwrap();
+            quiet_train(&mut trainer, &data, &config).unwrap();
         })
         .count_total
     };
-    run(1); // the first run creates the layers' buffers for batches of 100
+    run(1); // the first run creates the trainer's buffers for evaluation
     let one = run(1);
     let many = run(60); // 60 iterations, 30 epochs, 60 evaluations
     assert_eq!(one, many, "allocations of 1 iteration vs 60");
+}
+
+/// `Trainer::train` is a loop over `Trainer::step`: the same seeded batches stepped by
+/// hand (or drawn by `step_random`) leave the network with the same bits, and the
+/// epochs' mean losses are the means of the steps' losses.
+#[test]
+fn train_is_a_loop_over_step_on_the_same_seeded_batches() {
+    let data = Mnist {
+        train: mnist().train.take(1_000),
+        test: mnist().test.take(300),
+    };
+    let config = TrainConfig {
+        iters: 25,
+        ..TrainConfig::default()
+    };
+    let mut trained = book_trainer(book_net(1));
+    let history = quiet_train(&mut trained, &data, &config).unwrap();
+
+    let mut by_hand = book_trainer(book_net(1));
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let mut losses = Vec::new();
+    for _ in 0..config.iters {
+        let (x, t) = data.train.random_batch::<100>(&mut rng);
+        losses.push(by_hand.step(&x, &t).unwrap());
+    }
+    let mut drawn = book_trainer(book_net(1));
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    for _ in 0..config.iters {
+        drawn.step_random(&data.train, &mut rng).unwrap();
+    }
+
+    assert_eq!(
+        (trained.steps(), by_hand.steps(), drawn.steps()),
+        (25, 25, 25)
+    );
+    let after = snapshot(trained.net());
+    assert_ne!(after, snapshot(&book_net(1)), "training changed nothing");
+    assert_eq!(snapshot(by_hand.net()), after);
+    assert_eq!(snapshot(drawn.net()), after);
+
+    // Epochs of 10, 10 and 5 iterations.
+    let means: Vec<f64> = [0..10, 10..20, 20..25]
+        .into_iter()
+        .map(|r| {
+            let n = r.len() as f64;
+            losses[r].iter().map(|&l| f64::from(l)).sum::<f64>() / n
+        })
+        .collect();
+    let epoch_losses: Vec<f64> = history.epochs.iter().map(|e| e.mean_loss).collect();
+    assert_eq!(epoch_losses, means);
+}
+
+/// The trainer's evaluation, the free `evaluate` and the accuracy counted row by row
+/// with `predict` agree, on 2,345 samples: two whole blocks of `EVAL_ROWS` and a
+/// padded one of 345.
+#[test]
+fn evaluate_in_blocks_equals_predicting_row_by_row() {
+    let mut trainer = book_trainer(book_net(6));
+    let config = TrainConfig {
+        iters: 100,
+        ..TrainConfig::default()
+    };
+    let data = Mnist {
+        train: mnist().train.clone(),
+        test: mnist().test.take(100),
+    };
+    quiet_train(&mut trainer, &data, &config).unwrap();
+    let set = mnist().test.take(2_345);
+    assert_eq!(set.len() % backprop::data::EVAL_ROWS, 345);
+
+    let by_trainer = trainer.evaluate(&set).unwrap();
+    let free = evaluate(trainer.net(), &set).unwrap();
+    let net = trainer.net();
+    let correct = (0..set.len())
+        .filter(|&i| {
+            let (x, _) = set.sample(i);
+            net.predict(&x).argmax_rows()[0] == set.label(i)
+        })
+        .count();
+    let by_row = correct as f64 / 2_345.0;
+    assert_eq!(by_trainer, free);
+    assert_eq!(by_trainer, by_row);
+    assert!(by_row > 0.5 && by_row < 1.0, "{by_row}");
+    // Again through the trainer's kept workspace and tail block: the same.
+    assert_eq!(trainer.evaluate(&set).unwrap(), by_trainer);
+}
+
+#[test]
+fn evaluating_an_empty_dataset_is_an_empty_split_error() {
+    let empty = mnist().test.take(0);
+    let mut trainer = book_trainer(book_net(0));
+    let err = Error::EmptySplit { split: "evaluated" };
+    assert_eq!(trainer.evaluate(&empty).unwrap_err(), err);
+    assert_eq!(evaluate(trainer.net(), &empty).unwrap_err(), err);
+    assert_eq!(trainer.steps(), 0);
+}
+
+#[test]
+fn an_empty_split_is_an_error_before_any_step() {
+    let config = TrainConfig {
+        iters: 5,
+        ..TrainConfig::default()
+    };
+    for (data, split) in [
+        (
+            Mnist {
+                train: mnist().train.take(0),
+                test: mnist().test.take(100),
+            },
+            "training",
+        ),
+        (
+            Mnist {
+                train: mnist().train.take(100),
+                test: mnist().test.take(0),
+            },
+            "test",
+        ),
+    ] {
+        let mut trainer = book_trainer(book_net(0));
+        let mut iterations = 0;
+        let err = trainer
+            .train(&data, &config, |_| {}, |_| iterations += 1)
+            .unwrap_err();
+        assert_eq!(err, Error::EmptySplit { split });
+        assert_eq!((trainer.steps(), iterations), (0, 0));
+        assert_eq!(snapshot(trainer.net()), snapshot(&book_net(0)));
+    }
+    let mut trainer = book_trainer(book_net(0));
+    let err = trainer
+        .step_random(&mnist().train.take(0), &mut StdRng::seed_from_u64(0))
+        .unwrap_err();
+    assert_eq!(err, Error::EmptySplit { split: "training" });
+    assert_eq!(trainer.steps(), 0);
 }
 
 /// Runs the train example with `args`.
@@ -478,7 +645,7 @@ fn save_writes_a_model_that_loads_into_a_fresh_net_with_the_printed_accuracy() {
     );
     let mut net: Net = (Affine::zeros(), Relu::new(), Affine::zeros());
     weights::load(&mut net, &model).unwrap();
-    let test_acc = evaluate::<100, _, _, _, _>(&mut net, &mnist().test);
+    let test_acc = evaluate(&net, &mnist().test).unwrap();
     assert_eq!(format!("{test_acc:.4}"), final_value(&stdout, "test_acc="));
 }
 

@@ -44,10 +44,10 @@ where
     N: Network + Params<T> + Layer<Matrix<100, 784, T>, Out = Matrix<100, 10, T>>,
 {
     let mnist = Mnist::<T>::load_default().unwrap();
-    let mut loss = SoftmaxWithLoss::<100, 10, T>::new();
+    let loss = SoftmaxWithLoss::<10, T>::new();
     for i in 0..30 {
         let (x, labels) = mnist.train.batch::<100>(i * 100).unwrap();
-        net.gradient(&mut loss, &x, &labels).unwrap();
+        net.gradient(&loss, &x, &labels).unwrap();
         Sgd::new(0.1).step(&mut net);
     }
     save(&net, file).unwrap();
@@ -60,8 +60,8 @@ where
             y.as_slice().iter().map(|v| v.to_f64().to_bits()).collect()
         };
         assert_eq!(
-            bits(fresh.predict(&x)),
-            bits(net.predict(&x)),
+            bits(&fresh.predict(&x)),
+            bits(&net.predict(&x)),
             "batch at {start}"
         );
     }
@@ -146,7 +146,11 @@ fn the_file_holds_w_as_inputs_by_outputs_b_one_dimensional_and_the_metadata() {
     // against the network's own output.
     let mnist = Mnist::<f32>::load_default().unwrap();
     let (x, _) = mnist.test.sample(0);
-    let y = net.0.forward(&x).as_slice().to_vec();
+    let y = net
+        .0
+        .forward(&x, &mut Default::default())
+        .as_slice()
+        .to_vec();
     for (j, &yj) in y.iter().enumerate() {
         let by_hand: f64 = (0..784)
             .map(|i| f64::from(x.as_slice()[i]) * f64::from(w[i * 50 + j]))

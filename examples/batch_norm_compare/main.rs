@@ -5,16 +5,16 @@
 //! from N(0, w²) for the book's `np.logspace(0, -4, 16)`, w_k = 10^(−4k/15), k = 0..15
 //! (the biases start at zero). Both nets start from the same weights and see the same
 //! batches of 100 with plain SGD (η = 0.01), 20 epochs of 10 iterations; after each
-//! epoch their accuracy on the 1000 training digits is measured (in inference mode, so
-//! `BatchNorm` uses its running statistics). The book's finding: with batch
-//! normalization the net learns, and learns fast, over most of the scales; without it,
-//! only a narrow band of scales learns at all — too large a scale and the activations
-//! blow up, too small and they (and the gradients) vanish.
+//! epoch their accuracy on the 1000 training digits is measured (in inference, through
+//! `Layer::infer`, so `BatchNorm` uses its running statistics). The book's finding:
+//! with batch normalization the net learns, and learns fast, over most of the scales;
+//! without it, only a narrow band of scales learns at all — too large a scale and the
+//! activations blow up, too small and they (and the gradients) vanish.
 //!
 //!     cargo run --release --example batch_norm_compare
 //!     cargo run --release --example batch_norm_compare -- --epochs 5 --seed 1
 //!
-//! Each net is trained by the library's loop, `backprop::train::train`, with
+//! Each net is trained by the library's loop, `backprop::train::Trainer::train`, with
 //! `TrainConfig { iters: epochs · 10, seed }`: the same seed draws the same batches for
 //! both nets (and for every scale).
 //!
@@ -71,8 +71,8 @@ use experiment::Args;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use backprop::data::Mnist;
-use backprop::train::{TrainConfig, evaluate, train};
+use backprop::data::{EVAL_ROWS, Mnist};
+use backprop::train::{BatchSize, TrainConfig, Trainer};
 use backprop::{Affine, BatchNorm, Error, Layer, Matrix, Params, Relu, Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -171,26 +171,31 @@ fn plain_net(scale: f64, seed: u64) -> PlainNet {
     )
 }
 
-/// Trains `net` with SGD (η = 0.01) by `train`, returning its training accuracy after
-/// each epoch and, when its loss stopped being a number, the iteration where it did.
-/// A net that diverged stays as `train` left it (the update that blew up skipped), and
-/// its curve goes on with that net's accuracy, measured once: it learns no further.
+/// Trains `net` with SGD (η = 0.01) by a `Trainer`, returning its training accuracy
+/// after each epoch and, when its loss stopped being a number, the iteration where it
+/// did. A net that diverged stays as the trainer left it (the update that blew up
+/// skipped), and its curve goes on with that net's accuracy, measured once: it learns
+/// no further.
 fn learn<Net>(
-    net: &mut Net,
-    loss: &mut SoftmaxWithLoss<BATCH, 10>,
+    net: Net,
     data: &Mnist,
     config: &TrainConfig,
 ) -> Result<(Vec<f64>, Option<usize>), String>
 where
-    Net: Layer<Matrix<BATCH, 784>, Out = Matrix<BATCH, 10>> + Params<f32>,
+    Net: Layer<Matrix<BATCH, 784>, Out = Matrix<BATCH, 10>>
+        + Layer<Matrix<EVAL_ROWS, 784>, Out = Matrix<EVAL_ROWS, 10>>
+        + Params<f32>,
 {
     let epochs = config.iters.div_ceil((data.train.len() / BATCH).max(1));
     let mut curve = Vec::with_capacity(epochs);
     let mut done = 0;
-    let result = train(
+    let mut trainer = Trainer::new(
         net,
-        loss,
-        &mut Sgd::new(0.01),
+        SoftmaxWithLoss::new(),
+        Sgd::new(0.01),
+        BatchSize::<BATCH>,
+    );
+    let result = trainer.train(
         data,
         config,
         |stats| curve.push(stats.train_metric),
@@ -199,7 +204,7 @@ where
     match result {
         Ok(_) => Ok((curve, None)),
         Err(Error::NotFinite { .. }) => {
-            let accuracy = evaluate::<BATCH, _, _, _, _>(net, &data.train);
+            let accuracy = trainer.evaluate(&data.train).map_err(|e| e.to_string())?;
             curve.resize(epochs, accuracy);
             Ok((curve, Some(done + 1)))
         }
@@ -234,16 +239,13 @@ fn run(args: &Args) -> Result<(), String> {
     );
 
     let start = Instant::now();
-    let mut loss = SoftmaxWithLoss::<BATCH, 10>::new();
     let mut charts = Vec::with_capacity(SCALES);
     for k in 0..SCALES {
         let scale = 10f64.powf(-4.0 * k as f64 / (SCALES - 1) as f64);
         // One seed per scale for the weights, the same for both nets.
         let weights_seed = args.seed.wrapping_mul(SCALES as u64).wrapping_add(k as u64);
-        let mut bn = bn_net(scale, weights_seed);
-        let (bn_curve, bn_diverged) = learn(&mut bn, &mut loss, &data, &config)?;
-        let mut plain = plain_net(scale, weights_seed);
-        let (plain_curve, plain_diverged) = learn(&mut plain, &mut loss, &data, &config)?;
+        let (bn_curve, bn_diverged) = learn(bn_net(scale, weights_seed), &data, &config)?;
+        let (plain_curve, plain_diverged) = learn(plain_net(scale, weights_seed), &data, &config)?;
         let chart = plot::Chart {
             scale,
             bn: bn_curve,

@@ -8,9 +8,10 @@
 //!     cargo run --release --example optimizer_compare
 //!     cargo run --release --example optimizer_compare -- --iters 500 --seed 1
 //!
-//! It is written out with the library's pieces instead of `backprop::train::train`,
-//! because all four nets must see each batch: draw a batch once
-//! (`random_batch_into`), then for each net `Network::gradient` and `Optimizer::step`.
+//! It is written out with the library's pieces instead of `Trainer::train`, because
+//! all four nets must see each batch: draw a batch once (`random_batch_into`), then
+//! step each net's own `backprop::train::Trainer` on it (`Trainer::step`: forward,
+//! loss, backward, and the net's update rule).
 //!
 //! Every 100 iterations it prints the four minibatch losses (the loss of the batch
 //! before that iteration's update), writes the smoothed curves to
@@ -43,7 +44,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use backprop::data::Mnist;
-use backprop::{AdaGrad, Adam, Affine, Error, Matrix, Momentum, Network, Optimizer, Relu};
+use backprop::train::{BatchSize, Trainer};
+use backprop::{AdaGrad, Adam, Affine, Error, Matrix, Momentum, Optimizer, Relu};
 use backprop::{Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -88,14 +90,16 @@ fn main() -> ExitCode {
     experiment::main(cli, run)
 }
 
-/// One net with its update rule and the loss of every iteration.
+/// A net trained on batches of `BATCH` with the loss and an update rule of its own.
+type NetTrainer = Trainer<Net, SoftmaxWithLoss<10>, Box<dyn Optimizer<f32>>, BATCH, 784, 10>;
+
+/// One net with its update rule (both in its trainer) and the loss of every iteration.
 struct Contender {
     /// The name in the `final:` line.
     name: &'static str,
     /// The name in the plot's legend, the book's.
     label: &'static str,
-    net: Net,
-    optimizer: Box<dyn Optimizer<f32>>,
+    trainer: NetTrainer,
     losses: Vec<f64>,
 }
 
@@ -123,8 +127,12 @@ fn run(args: &Args) -> Result<(), String> {
     let mut contenders = optimizers.map(|(name, label, optimizer)| Contender {
         name,
         label,
-        net: net.clone(),
-        optimizer,
+        trainer: Trainer::new(
+            net.clone(),
+            SoftmaxWithLoss::new(),
+            optimizer,
+            BatchSize::<BATCH>,
+        ),
         losses: Vec::with_capacity(args.count),
     });
     println!(
@@ -144,21 +152,19 @@ fn run(args: &Args) -> Result<(), String> {
     );
 
     let start = Instant::now();
-    let mut loss = SoftmaxWithLoss::<BATCH, 10>::new();
     let (mut x, mut labels) = (Matrix::<BATCH, 784>::zeros(), [0; BATCH]);
     for i in 1..=args.count {
         mnist.train.random_batch_into(&mut rng, &mut x, &mut labels);
         for c in &mut contenders {
-            let value = f64::from(
-                c.net
-                    .gradient(&mut loss, &x, &labels)
-                    .map_err(|e| e.to_string())?,
-            );
-            if !value.is_finite() {
-                let what = format!("the {} loss at iteration {i}", c.name);
-                return Err(Error::NotFinite { what, value }.to_string());
-            }
-            c.optimizer.step(&mut c.net);
+            // A loss that is not a number stops the run, before that net's update.
+            let value = match c.trainer.step(&x, &labels) {
+                Ok(value) => f64::from(value),
+                Err(Error::NotFinite { value, .. }) => {
+                    let what = format!("the {} loss at iteration {i}", c.name);
+                    return Err(Error::NotFinite { what, value }.to_string());
+                }
+                Err(e) => return Err(e.to_string()),
+            };
             c.losses.push(value);
         }
         if i == 1 || i % EVERY == 0 {

@@ -6,19 +6,19 @@
 //! weights on the same batches, with `Dropout::new(0.2, …)` after each hidden ReLU
 //! (the book's `use_dropout`, `dropout_ratio = 0.2`). In training each dropout layer
 //! zeroes a fresh random 20% of its units every forward pass; in the evaluations,
-//! which `train` runs in inference mode, it passes every unit scaled by 0.8. The
-//! book's finding: dropout narrows the gap between training and test accuracy (and
-//! the training accuracy no longer reaches 100%).
+//! which the trainer runs in inference (`Layer::infer`), it passes every unit scaled
+//! by 0.8. The book's finding: dropout narrows the gap between training and test
+//! accuracy (and the training accuracy no longer reaches 100%).
 //!
 //!     cargo run --release --example overfit_dropout
 //!     cargo run --release --example overfit_dropout -- --epochs 100 --seed 1
 //!
-//! Both runs go through `backprop::train::train`, which measures the accuracy over the
-//! 300 training digits and the 10,000 test digits after every epoch. It prints both
-//! every 10 epochs, writes the curves to `out/overfit_dropout.svg` (see `--plot`) and
-//! ends with `final: gap_plain=<g> gap_dropout=<g>`, each the last training accuracy
-//! minus the last test accuracy. Measured with `--release` (301 epochs, seed 0, a
-//! shared 2-core EPYC):
+//! Both runs go through `backprop::train::Trainer::train`, which measures the accuracy
+//! over the 300 training digits and the 10,000 test digits after every epoch. It prints
+//! both every 10 epochs, writes the curves to `out/overfit_dropout.svg` (see `--plot`)
+//! and ends with `final: gap_plain=<g> gap_dropout=<g>`, each the last training
+//! accuracy minus the last test accuracy. Measured with `--release` (301 epochs, seed
+//! 0, a shared 2-core EPYC):
 //!
 //! ```text
 //!  epoch  plain train       test  dropout train       test
@@ -51,8 +51,8 @@ use experiment::Args;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use backprop::data::Mnist;
-use backprop::train::{EpochStats, TrainConfig, train};
+use backprop::data::{EVAL_ROWS, Mnist};
+use backprop::train::{BatchSize, EpochStats, TrainConfig, Trainer};
 use backprop::{Affine, Dropout, Layer, Matrix, Params, Relu, Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -144,26 +144,26 @@ fn with_dropout(seed: u64) -> WithDropout {
 
 /// Trains `net` for `iters` iterations; the accuracies `(train, test)` of each epoch.
 fn accuracies<Net>(
-    mut net: Net,
+    net: Net,
     mnist: &Mnist,
     iters: usize,
     seed: u64,
 ) -> Result<(Vec<f64>, Vec<f64>), String>
 where
-    Net: Layer<Matrix<BATCH, 784>, Out = Matrix<BATCH, 10>> + Params<f32>,
+    Net: Layer<Matrix<BATCH, 784>, Out = Matrix<BATCH, 10>>
+        + Layer<Matrix<EVAL_ROWS, 784>, Out = Matrix<EVAL_ROWS, 10>>
+        + Params<f32>,
 {
-    let mut loss = SoftmaxWithLoss::<BATCH, 10>::new();
     let config = TrainConfig { iters, seed };
-    let history = train(
-        &mut net,
-        &mut loss,
-        &mut Sgd::new(0.01),
-        mnist,
-        &config,
-        |_| {},
-        |_| {},
-    )
-    .map_err(|e| e.to_string())?;
+    let mut trainer = Trainer::new(
+        net,
+        SoftmaxWithLoss::new(),
+        Sgd::new(0.01),
+        BatchSize::<BATCH>,
+    );
+    let history = trainer
+        .train(mnist, &config, |_| {}, |_| {})
+        .map_err(|e| e.to_string())?;
     let of = |f: fn(&EpochStats) -> f64| history.epochs.iter().map(f).collect();
     Ok((of(|e| e.train_metric), of(|e| e.test_metric)))
 }

@@ -4,18 +4,18 @@
 //! the first 300 training digits with plain SGD (η = 0.01, batches of 100, three
 //! iterations an epoch) — and weight decay against it: the same net, started from the
 //! same weights on the same batches, with λ = 0.1, so the loss gains `½λ·ΣW²` and each
-//! `dW` gains `λW` (`Layer::set_weight_decay`). The book's finding: without decay the
+//! `dW` gains `λW` (`Params::set_weight_decay`). The book's finding: without decay the
 //! training accuracy reaches 100% while the test accuracy stays far below; with decay
 //! the gap narrows (and the training accuracy no longer reaches 100%).
 //!
 //!     cargo run --release --example overfit_weight_decay
 //!     cargo run --release --example overfit_weight_decay -- --epochs 100 --seed 1
 //!
-//! Both runs go through `backprop::train::train`, which measures the accuracy over the
-//! 300 training digits and the 10,000 test digits after every epoch. It prints both
-//! every 10 epochs, writes the curves to `out/overfit_weight_decay.svg` (see `--plot`)
-//! and ends with `final: gap_plain=<g> gap_decay=<g>`, each the last training accuracy
-//! minus the last test accuracy. Measured with `--release` (201 epochs, seed 0, a
+//! Both runs go through `backprop::train::Trainer::train`, which measures the accuracy
+//! over the 300 training digits and the 10,000 test digits after every epoch. It prints
+//! both every 10 epochs, writes the curves to `out/overfit_weight_decay.svg` (see
+//! `--plot`) and ends with `final: gap_plain=<g> gap_decay=<g>`, each the last
+//! training accuracy minus the last test accuracy. Measured with `--release` (201 epochs, seed 0, a
 //! shared 2-core EPYC):
 //!
 //! ```text
@@ -50,8 +50,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use backprop::data::Mnist;
-use backprop::train::{EpochStats, TrainConfig, train};
-use backprop::{Affine, Layer, Matrix, Relu, Sgd, SoftmaxWithLoss};
+use backprop::train::{BatchSize, EpochStats, TrainConfig, Trainer};
+use backprop::{Affine, Params, Relu, Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
 /// The book's `batch_size = 100`.
@@ -109,23 +109,21 @@ fn net(seed: u64) -> Net {
 
 /// Trains `net` for `iters` iterations; the accuracies `(train, test)` of each epoch.
 fn accuracies(
-    mut net: Net,
+    net: Net,
     mnist: &Mnist,
     iters: usize,
     seed: u64,
 ) -> Result<(Vec<f64>, Vec<f64>), String> {
-    let mut loss = SoftmaxWithLoss::<BATCH, 10>::new();
     let config = TrainConfig { iters, seed };
-    let history = train(
-        &mut net,
-        &mut loss,
-        &mut Sgd::new(0.01),
-        mnist,
-        &config,
-        |_| {},
-        |_| {},
-    )
-    .map_err(|e| e.to_string())?;
+    let mut trainer = Trainer::new(
+        net,
+        SoftmaxWithLoss::new(),
+        Sgd::new(0.01),
+        BatchSize::<BATCH>,
+    );
+    let history = trainer
+        .train(mnist, &config, |_| {}, |_| {})
+        .map_err(|e| e.to_string())?;
     let of = |f: fn(&EpochStats) -> f64| history.epochs.iter().map(f).collect();
     Ok((of(|e| e.train_metric), of(|e| e.test_metric)))
 }
@@ -150,7 +148,7 @@ fn run(args: &Args) -> Result<(), String> {
     let start = Instant::now();
     let plain = accuracies(net(args.seed), &mnist, iters, args.seed)?;
     let mut decayed = net(args.seed);
-    Layer::<Matrix<BATCH, 784>>::set_weight_decay(&mut decayed, LAMBDA);
+    Params::<f32>::set_weight_decay(&mut decayed, LAMBDA);
     let decay = accuracies(decayed, &mnist, iters, args.seed)?;
 
     println!(

@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use backprop::data::{DataError, Mnist};
-use backprop::train::{EpochStats, History, train};
+use backprop::train::{BatchSize, EpochStats, History, Trainer};
 use backprop::{Affine, Error, Matrix, Network, Relu, SoftmaxWithLoss};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::{SeedableRng, rngs::StdRng};
@@ -76,15 +76,14 @@ fn run(args: &Args) -> Result<(), String> {
 
     let config = &args.config;
     let mut rng = StdRng::seed_from_u64(config.seed);
-    let mut net: Net = (
+    let net: Net = (
         Affine::random(INIT_STD, &mut rng),
         Relu::new(),
         Affine::random(INIT_STD, &mut rng),
     );
     println!("{}", net.summary::<Matrix<BATCH, 784>>());
-    let mut optimizer = backprop::optim::by_name::<f32>(&args.optimizer, args.learning_rate())
+    let optimizer = backprop::optim::by_name::<f32>(&args.optimizer, args.learning_rate())
         .ok_or_else(|| format!("unknown optimizer {}", args.optimizer))?;
-    let mut loss = SoftmaxWithLoss::<BATCH, 10>::new();
     let per_epoch = (mnist.train.len() / BATCH).max(1);
     println!(
         "training: {} iterations of batches of {BATCH}, {} at lr {}, seed {}, init std {INIT_STD}; \
@@ -94,6 +93,7 @@ fn run(args: &Args) -> Result<(), String> {
         optimizer.learning_rate(),
         config.seed
     );
+    let mut trainer = Trainer::new(net, SoftmaxWithLoss::new(), optimizer, BatchSize::<BATCH>);
 
     let bar = std::io::stdout()
         .is_terminal()
@@ -107,17 +107,7 @@ fn run(args: &Args) -> Result<(), String> {
             bar.inc(1);
         }
     };
-    let mut training = || {
-        train(
-            &mut net,
-            &mut loss,
-            optimizer.as_mut(),
-            &mnist,
-            config,
-            on_epoch,
-            on_iteration,
-        )
-    };
+    let mut training = || trainer.train(&mnist, config, on_epoch, on_iteration);
     let result = if args.threads == 1 {
         training()
     } else {
@@ -126,6 +116,7 @@ fn run(args: &Args) -> Result<(), String> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    let net = trainer.into_net();
     let history = result.map_err(|e| match e {
         Error::NotFinite { .. } => format!("{e}; training stopped (a smaller --lr may help)"),
         other => other.to_string(),

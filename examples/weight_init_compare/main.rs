@@ -10,8 +10,8 @@
 //!     cargo run --release --example weight_init_compare -- --iters 500 --seed 1
 //!
 //! As in `optimizer_compare`, it is written out with the library's pieces: each batch
-//! is drawn once (`random_batch_into`), then for each net `Network::gradient` and
-//! `Optimizer::step`.
+//! is drawn once (`random_batch_into`), then each net's own `backprop::train::Trainer`
+//! steps on it (`Trainer::step`: forward, loss, backward, SGD's update).
 //!
 //! Every 100 iterations it prints the three minibatch losses (the loss of the batch
 //! before that iteration's update), writes the smoothed curves to
@@ -49,7 +49,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use backprop::data::Mnist;
-use backprop::{Affine, Error, Matrix, Network, Optimizer, Relu, Sgd, SoftmaxWithLoss};
+use backprop::train::{BatchSize, Trainer};
+use backprop::{Affine, Error, Matrix, Relu, Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
 /// The book's `batch_size = 128`.
@@ -111,13 +112,16 @@ macro_rules! net {
     };
 }
 
-/// One net and the loss of every iteration.
+/// A net trained on batches of `BATCH` with the loss and SGD.
+type NetTrainer = Trainer<Net, SoftmaxWithLoss<10>, Sgd, BATCH, 784, 10>;
+
+/// One net (in its trainer) and the loss of every iteration.
 struct Contender {
     /// The name in the `final:` line.
     name: &'static str,
     /// The name in the plot's legend, the book's.
     label: &'static str,
-    net: Net,
+    trainer: NetTrainer,
     losses: Vec<f64>,
 }
 
@@ -133,7 +137,12 @@ fn run(args: &Args) -> Result<(), String> {
     let mut contenders = nets.map(|(name, label, net)| Contender {
         name,
         label,
-        net,
+        trainer: Trainer::new(
+            net,
+            SoftmaxWithLoss::new(),
+            Sgd::new(0.01),
+            BatchSize::<BATCH>,
+        ),
         losses: Vec::with_capacity(args.count),
     });
     println!(
@@ -153,22 +162,19 @@ fn run(args: &Args) -> Result<(), String> {
     );
 
     let start = Instant::now();
-    let mut sgd = Sgd::new(0.01);
-    let mut loss = SoftmaxWithLoss::<BATCH, 10>::new();
     let (mut x, mut labels) = (Matrix::<BATCH, 784>::zeros(), [0; BATCH]);
     for i in 1..=args.count {
         mnist.train.random_batch_into(&mut rng, &mut x, &mut labels);
         for c in &mut contenders {
-            let value = f64::from(
-                c.net
-                    .gradient(&mut loss, &x, &labels)
-                    .map_err(|e| e.to_string())?,
-            );
-            if !value.is_finite() {
-                let what = format!("the {} loss at iteration {i}", c.name);
-                return Err(Error::NotFinite { what, value }.to_string());
-            }
-            Optimizer::<f32>::step(&mut sgd, &mut c.net);
+            // A loss that is not a number stops the run, before that net's update.
+            let value = match c.trainer.step(&x, &labels) {
+                Ok(value) => f64::from(value),
+                Err(Error::NotFinite { value, .. }) => {
+                    let what = format!("the {} loss at iteration {i}", c.name);
+                    return Err(Error::NotFinite { what, value }.to_string());
+                }
+                Err(e) => return Err(e.to_string()),
+            };
             c.losses.push(value);
         }
         if i == 1 || i % EVERY == 0 {

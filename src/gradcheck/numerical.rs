@@ -128,7 +128,8 @@ where
     loss.forward(layer.forward(x, work), targets)
 }
 
-/// The central difference of the loss for every element of every parameter of `net`.
+/// The central difference of the loss for every element of every parameter of `net`,
+/// every pass through `work` (so that a frozen dropout mask in it is the same at each).
 /// The parameters hold their original bits afterwards.
 pub(super) fn parameter_gradients<
     Net,
@@ -143,22 +144,22 @@ pub(super) fn parameter_gradients<
     x: &Matrix<N, I, T>,
     targets: &Y,
     h: f64,
+    work: &mut Net::Workspace,
 ) -> Result<Vec<NumericalGradient>, Error>
 where
     Net: crate::Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
 {
-    let mut work = Default::default();
     let net_loss = |net: &mut Net, work: &mut _| {
         Ok(pass(net, loss, x, targets, work)? + T::from_f64(net.penalty()))
     };
     // An unperturbed pass first: a bad target is reported before anything is touched.
-    net_loss(net, &mut work)?;
+    net_loss(net, work)?;
     let h = T::from_f64(h);
     let mut grads = Vec::new();
     for (p, (name, saved)) in snapshot(net).into_iter().enumerate() {
         let mut values = Vec::with_capacity(saved.len());
         for (e, &saved) in saved.iter().enumerate() {
-            let mut state = (&mut *net, &mut work);
+            let mut state = (&mut *net, &mut *work);
             values.push(central_difference(
                 &mut state,
                 saved,

@@ -218,8 +218,8 @@ impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for BatchN
         let keep = &work.keep;
         assert!(
             keep.trained,
-            "BatchNorm<{C}>: backward after an inference pass (infer, predict); \
-             run the training pass (forward, Network::gradient) first"
+            "BatchNorm<{C}>: backward after an inference pass (infer, predict) or before any \
+             training pass; run the training pass (forward, Network::gradient) first"
         );
         let n = T::from_f64(N as f64);
         let two_over_n = T::from_f64(2.0) / n;

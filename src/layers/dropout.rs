@@ -96,7 +96,8 @@ impl Dropout {
     }
 
     /// With `true`, training passes reuse the workspace's last mask instead of drawing
-    /// a new one (for a gradient check); `false` draws afresh again.
+    /// a new one (for a gradient check, which runs every pass through one workspace);
+    /// `false` draws afresh again. A workspace that has no mask yet draws one.
     ///
     /// ```
     /// use backprop::{Dropout, Layer, Matrix};
@@ -161,8 +162,8 @@ impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Dropou
     ) -> &'w Matrix<N, C, T> {
         assert!(
             work.keep.trained,
-            "Dropout: backward after an inference pass (infer, predict); \
-             run the training pass (forward, Network::gradient) first"
+            "Dropout: backward after an inference pass (infer, predict) or before any \
+             training pass; run the training pass (forward, Network::gradient) first"
         );
         let pairs = dout.as_slice().iter().zip(work.keep.mask.as_slice());
         for (d, (&g, &m)) in work.dx.as_mut_slice().iter_mut().zip(pairs) {

@@ -33,19 +33,19 @@ pub struct Prediction {
 /// ```
 /// use backprop::Affine;
 /// use backprop_web::draw::{NOTHING_DRAWN, predict};
-/// let mut net = (Affine::zeros(), backprop::Relu::new(), Affine::zeros());
+/// let net = (Affine::zeros(), backprop::Relu::new(), Affine::zeros());
 /// // A white bar on a black 10×10 canvas: every score equal, so digit 0.
 /// let mut rgba = [0, 0, 0, 255].repeat(100);
 /// for y in 2..8 {
 ///     rgba[(y * 10 + 5) * 4..][..3].copy_from_slice(&[255, 255, 255]);
 /// }
-/// let p = predict(&mut net, 10, 10, &rgba).unwrap();
+/// let p = predict(&net, 10, 10, &rgba).unwrap();
 /// assert_eq!((p.digit, p.scores[3], p.pixels.len()), (0, 0.1, 784));
-/// assert_eq!(predict(&mut net, 10, 10, &[0, 0, 0, 255].repeat(100)).unwrap_err(), NOTHING_DRAWN);
-/// assert!(predict(&mut net, -1, 10, &rgba).is_err());
-/// assert!(predict(&mut net, 10, 9, &rgba).is_err());
+/// assert_eq!(predict(&net, 10, 10, &[0, 0, 0, 255].repeat(100)).unwrap_err(), NOTHING_DRAWN);
+/// assert!(predict(&net, -1, 10, &rgba).is_err());
+/// assert!(predict(&net, 10, 9, &rgba).is_err());
 /// ```
-pub fn predict(net: &mut Net, width: i32, height: i32, rgba: &[u8]) -> Result<Prediction, String> {
+pub fn predict(net: &Net, width: i32, height: i32, rgba: &[u8]) -> Result<Prediction, String> {
     let size = |side: i32, what: &str| {
         usize::try_from(side).map_err(|_| format!("the canvas {what} is {side}, not a size"))
     };
@@ -56,7 +56,7 @@ pub fn predict(net: &mut Net, width: i32, height: i32, rgba: &[u8]) -> Result<Pr
                 other => other.to_string(),
             },
         )?;
-    let probabilities = softmax(net.predict(&x));
+    let probabilities = softmax(&net.predict(&x));
     if probabilities.as_slice().iter().any(|p| !p.is_finite()) {
         return Err(
             "the network's scores are not finite numbers (did its training diverge?)".into(),

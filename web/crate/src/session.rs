@@ -146,7 +146,7 @@ impl Session {
     /// ```
     /// use backprop_web::{session::Session, trainer::Trainer};
     /// let mut s = Session::new();
-    /// let bytes = backprop::weights::to_bytes(Trainer::new(0, 0.1, 0).unwrap().net_mut()).unwrap();
+    /// let bytes = backprop::weights::to_bytes(Trainer::new(0, 0.1, 0).unwrap().net()).unwrap();
     /// assert!(s.model_load(&bytes).unwrap().starts_with(r#"{"parameters":39760,"summary":""#));
     /// assert!(s.model_load(b"junk").unwrap_err().starts_with("the model file: not a valid safetensors file"));
     /// ```
@@ -209,15 +209,15 @@ impl Session {
     /// s.train_start(0, 0.1, 0).unwrap();
     /// assert_eq!(s.predict(1, 1, &[0, 0, 0, 255]).unwrap_err(), "nothing drawn");
     /// ```
-    pub fn predict(&mut self, width: i32, height: i32, rgba: &[u8]) -> Result<String, String> {
+    pub fn predict(&self, width: i32, height: i32, rgba: &[u8]) -> Result<String, String> {
         let default = if self.shipped.is_some() {
             Which::Shipped
         } else {
             Which::Trained
         };
         let net = match self.chosen.unwrap_or(default) {
-            Which::Shipped => self.shipped.as_mut(),
-            Which::Trained => self.trainer.as_mut().map(Trainer::net_mut),
+            Which::Shipped => self.shipped.as_ref(),
+            Which::Trained => self.trainer.as_ref().map(Trainer::net),
         }
         .ok_or("no network yet: train one or load the shipped model")?;
         draw::predict(net, width, height, rgba).map(|p| p.to_json())

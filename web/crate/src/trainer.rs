@@ -2,15 +2,18 @@
 //! slice of steps at a time, so that the page can draw and stay responsive between
 //! slices.
 //!
-//! One step is the library's training loop body: a random minibatch of 100 drawn with
-//! replacement (seeded), [`Network::gradient`] (forward, Softmax-with-Loss, backward)
-//! and one update by the chosen optimizer. `backprop::train::train` runs a whole run
-//! in one call; the page needs slices of a few steps between frames, so it drives the
-//! steps itself.
+//! The run is the library's steppable [`backprop::train::Trainer`]: each step is
+//! [`step_random`](backprop::train::Trainer::step_random) (a random minibatch of 100
+//! drawn with replacement by the page's seeded generator, forward, Softmax-with-Loss,
+//! backward and one update by the chosen optimizer), and the accuracy is its
+//! [`evaluate`](backprop::train::Trainer::evaluate) on the first digits of each split.
+//! This module adds only what the page needs around it: the optimizer chosen by index,
+//! the mean loss of a slice, and its messages.
 
-use backprop::data::Mnist;
+use backprop::data::{Mnist, Split};
 use backprop::optim::{NAMES, by_name};
-use backprop::{Affine, Matrix, Network, Optimizer, Relu, SoftmaxWithLoss};
+use backprop::train::BatchSize;
+use backprop::{Affine, Error, Optimizer, Relu, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
 use crate::json::Object;
@@ -21,19 +24,50 @@ pub const BATCH: usize = 100;
 /// The book's `TwoLayerNet`: 784 inputs, 50 hidden ReLU units, 10 scores.
 pub type Net = (Affine<784, 50>, Relu, Affine<50, 10>);
 
+/// The library's trainer as the page runs it: the book's net, Softmax-with-Loss over
+/// ten digits, the optimizer the page chose (any of `backprop::optim::NAMES`, so
+/// boxed), batches of [`BATCH`] images of 784 pixels.
+pub type Run = backprop::train::Trainer<
+    Net,
+    SoftmaxWithLoss<10>,
+    Box<dyn Optimizer<f32> + Send>,
+    BATCH,
+    784,
+    10,
+>;
+
 /// The standard deviation of the initial weights (the book's `weight_init_std`).
 const INIT_STD: f64 = 0.01;
 
-/// A training run: the network, its optimizer, the random generator of the batches and
-/// the buffers each step reuses.
+/// A training run: the library's [`Run`], the random generator of its batches, and
+/// the digits its accuracy was last measured on.
 pub struct Trainer {
-    net: Net,
-    optimizer: Box<dyn Optimizer<f32> + Send>,
-    loss: SoftmaxWithLoss<BATCH, 10>,
+    run: Run,
     rng: StdRng,
-    x: Matrix<BATCH, 784>,
-    labels: [usize; BATCH],
-    iteration: u64,
+    /// The first digits of each split for the last `samples` asked of
+    /// [`Trainer::accuracy`], kept until another count is asked.
+    first: Option<FirstDigits>,
+}
+
+/// The first `samples` digits of each split, as datasets the library's trainer can
+/// evaluate; `None` for a split no longer than `samples`, which is then used whole
+/// (not copied).
+struct FirstDigits {
+    samples: usize,
+    train: Option<Split>,
+    test: Option<Split>,
+}
+
+impl FirstDigits {
+    /// The first `samples` digits of `data.train` and `data.test`.
+    fn new(data: &Mnist, samples: usize) -> Self {
+        let first = |split: &Split| (samples < split.len()).then(|| split.take(samples));
+        Self {
+            samples,
+            train: first(&data.train),
+            test: first(&data.test),
+        }
+    }
 }
 
 /// What a slice of steps did.
@@ -73,7 +107,8 @@ fn optimizer(index: i32, lr: f64) -> Result<Box<dyn Optimizer<f32> + Send>, Stri
 impl Trainer {
     /// A new run: the book's net with weights drawn from N(0, 0.01²) and zero biases,
     /// seeded by `seed`, and the optimizer `optimizer` (an index into
-    /// `backprop::optim::NAMES`) with learning rate `lr`; iteration 0.
+    /// `backprop::optim::NAMES`) with learning rate `lr`; iteration 0. The same
+    /// generator, after the weights, draws the minibatches.
     ///
     /// # Errors
     /// A message for an optimizer index out of range or a learning rate that is not a
@@ -94,13 +129,9 @@ impl Trainer {
             Affine::random(INIT_STD, &mut rng),
         );
         Ok(Self {
-            net,
-            optimizer,
-            loss: SoftmaxWithLoss::new(),
+            run: Run::new(net, SoftmaxWithLoss::new(), optimizer, BatchSize::<BATCH>),
             rng,
-            x: Matrix::zeros(),
-            labels: [0; BATCH],
-            iteration: 0,
+            first: None,
         })
     }
 
@@ -111,18 +142,18 @@ impl Trainer {
     /// assert_eq!(t.iteration(), 0);
     /// ```
     pub fn iteration(&self) -> u64 {
-        self.iteration
+        self.run.steps() as u64
     }
 
     /// The network being trained.
     ///
     /// ```
     /// use backprop::Params;
-    /// let mut t = backprop_web::trainer::Trainer::new(0, 0.1, 0).unwrap();
-    /// assert_eq!(t.net_mut().param_count(), 39_760);
+    /// let t = backprop_web::trainer::Trainer::new(0, 0.1, 0).unwrap();
+    /// assert_eq!(t.net().param_count(), 39_760);
     /// ```
-    pub fn net_mut(&mut self) -> &mut Net {
-        &mut self.net
+    pub fn net(&self) -> &Net {
+        self.run.net()
     }
 
     /// Replaces the optimizer (a fresh state: Adam's moments, momentum's velocity start
@@ -137,7 +168,7 @@ impl Trainer {
     /// assert!(t.set_optimizer(-1, 0.1).is_err());
     /// ```
     pub fn set_optimizer(&mut self, optimizer_index: i32, lr: f64) -> Result<(), String> {
-        self.optimizer = optimizer(optimizer_index, lr)?;
+        *self.run.optimizer_mut() = optimizer(optimizer_index, lr)?;
         Ok(())
     }
 
@@ -155,6 +186,10 @@ impl Trainer {
     /// assert_eq!(first.iteration, 5);
     /// assert!((first.loss - 10_f64.ln()).abs() < 0.1); // ten classes, guessed evenly
     /// assert!(t.steps(&mnist, 0).is_err());
+    /// t.set_optimizer(0, 1e30).unwrap();
+    /// let diverged = t.steps(&mnist, 10).unwrap_err();
+    /// assert!(diverged.starts_with("the loss diverged to NaN at iteration 7"), "{diverged}");
+    /// assert!(diverged.ends_with(": lower the learning rate and start again"));
     /// ```
     pub fn steps(&mut self, data: &Mnist, n: i32) -> Result<Steps, String> {
         if n < 1 {
@@ -162,31 +197,29 @@ impl Trainer {
         }
         let mut sum = 0.0;
         for _ in 0..n {
-            data.train
-                .random_batch_into(&mut self.rng, &mut self.x, &mut self.labels);
             let loss = self
-                .net
-                .gradient(&mut self.loss, &self.x, &self.labels)
-                .map_err(|e| e.to_string())?;
-            let loss = f64::from(loss);
-            if !loss.is_finite() {
-                return Err(format!(
-                    "the loss diverged to {loss} at iteration {}: lower the learning rate and start again",
-                    self.iteration + 1
-                ));
-            }
-            self.optimizer.step(&mut self.net);
-            self.iteration += 1;
-            sum += loss;
+                .run
+                .step_random(&data.train, &mut self.rng)
+                .map_err(|e| match e {
+                    // The run's steps so far are the iterations before this one.
+                    Error::NotFinite { value, .. } => format!(
+                        "the loss diverged to {value} at iteration {}: lower the learning rate and start again",
+                        self.run.steps() + 1
+                    ),
+                    other => other.to_string(),
+                })?;
+            sum += f64::from(loss);
         }
         Ok(Steps {
-            iteration: self.iteration,
+            iteration: self.iteration(),
             loss: sum / f64::from(n),
         })
     }
 
     /// The accuracy on the first `min(samples, 10000)` digits of the training and the
-    /// test split.
+    /// test split. The digits are copied out of `data` once and kept for the next call
+    /// with the same `samples`, so every call must pass the same data (the page's one
+    /// embedded MNIST).
     ///
     /// # Errors
     /// A message when `samples < 1`.
@@ -204,42 +237,18 @@ impl Trainer {
             .ok()
             .filter(|&s| s >= 1)
             .ok_or_else(|| format!("the number of samples must be at least 1, not {samples}"))?;
-        let train = accuracy(&mut self.net, &mut self.x, &data.train, samples);
-        let test = accuracy(&mut self.net, &mut self.x, &data.test, samples);
+        let first = match &mut self.first {
+            Some(first) if first.samples == samples => first,
+            slot => slot.insert(FirstDigits::new(data, samples)),
+        };
+        let train = first.train.as_ref().unwrap_or(&data.train);
+        let test = first.test.as_ref().unwrap_or(&data.test);
         Ok(Accuracy {
-            train: train.0,
-            test: test.0,
-            samples: train.1.min(test.1),
+            train: self.run.evaluate(train).map_err(|e| e.to_string())?,
+            test: self.run.evaluate(test).map_err(|e| e.to_string())?,
+            samples: train.len().min(test.len()),
         })
     }
-}
-
-/// The accuracy of `net` on the first `samples` digits of `split` (fewer if it is
-/// shorter), in batches of [`BATCH`] through the buffer `x`, and how many were counted.
-fn accuracy(
-    net: &mut Net,
-    x: &mut Matrix<BATCH, 784>,
-    split: &backprop::data::Split,
-    samples: usize,
-) -> (f64, usize) {
-    let count = samples.min(split.len());
-    let inputs = &split.inputs()[..count * 784];
-    let mut correct = 0;
-    for (k, chunk) in inputs.chunks(BATCH * 784).enumerate() {
-        // A short last chunk fills the first rows; the stale rows below get a label no
-        // score can have, so `correct` does not count them.
-        x.as_mut_slice()[..chunk.len()].copy_from_slice(chunk);
-        let rows = chunk.len() / 784;
-        let labels: [usize; BATCH] = std::array::from_fn(|row| {
-            if row < rows {
-                split.label(k * BATCH + row)
-            } else {
-                usize::MAX
-            }
-        });
-        correct += net.correct(&*x, &labels);
-    }
-    (correct as f64 / count.max(1) as f64, count)
 }
 
 impl Steps {

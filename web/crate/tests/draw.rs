@@ -98,7 +98,7 @@ fn a_model_from_to_bytes_loads_and_predicts_as_the_network_it_came_from() {
     let mnist = embedded::mnist().unwrap();
     let mut trainer = Trainer::new(0, 0.1, 5).unwrap();
     trainer.steps(&mnist, 200).unwrap();
-    let bytes = to_bytes(trainer.net_mut()).unwrap();
+    let bytes = to_bytes(trainer.net()).unwrap();
     write_input(&bytes);
     assert_eq!(bp_model_load(), 0, "{}", output());
     let json = output();
@@ -111,7 +111,7 @@ fn a_model_from_to_bytes_loads_and_predicts_as_the_network_it_came_from() {
     assert_eq!(bp_predict(SIDE as i32, SIDE as i32), 0, "{}", output());
     let scores = numbers(&output(), "scores");
     let x = digit_from_rgba(SIDE, SIDE, &rgba).unwrap();
-    let expected = softmax(trainer.net_mut().predict(&x));
+    let expected = softmax(&trainer.net().predict(&x));
     for (got, want) in scores.iter().zip(expected.row(0)) {
         assert_eq!(*got as f32, *want);
     }
@@ -155,7 +155,7 @@ fn bp_use_needs_the_network_to_exist_and_switches_between_the_two() {
 
     // Two different networks: one trained here (seed 1), one shipped (seed 2).
     assert_eq!(bp_train_start(0, 0.1, 1), 0);
-    let shipped = Trainer::new(0, 0.1, 2).unwrap().net_mut().clone();
+    let shipped = Trainer::new(0, 0.1, 2).unwrap().net().clone();
     write_input(&to_bytes(&shipped).unwrap());
     assert_eq!(bp_model_load(), 0);
     let mnist = embedded::mnist().unwrap();
