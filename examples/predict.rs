@@ -1,10 +1,13 @@
 //! Classify your own digit: images of handwritten digits (PNG or JPEG, any size, dark
 //! on light or light on dark, or strokes on a transparent background) made into
 //! MNIST's 28×28 by `backprop::data::digit_from_rgba` and classified by the book's
-//! two-layer net as the `train` example saved it.
+//! two-layer net as the `train` example saved it, or by its SimpleConvNet (chapter 7)
+//! as the `simple_convnet` example saved it; the file tells which.
 //!
 //!     cargo run --release --example train -- --save out/model.safetensors
 //!     cargo run --release --example predict -- --model out/model.safetensors my_digit.png
+//!     cargo run --release --example simple_convnet -- --save out/convnet.safetensors
+//!     cargo run --release --example predict -- --model out/convnet.safetensors my_digit.png
 //!
 //! Prints one line per image, in order, to stdout: `PATH: DIGIT  (d1 p1, d2 p2, d3 p3)`,
 //! the three most likely digits with their softmax probabilities, or
@@ -20,16 +23,71 @@ use std::process::ExitCode;
 mod image_file;
 
 use backprop::data::digit_from_rgba;
-use backprop::{Affine, Matrix, Network, Relu, softmax};
+use backprop::weights::{WeightsError, load};
+use backprop::{Affine, Conv2d, Flatten, Matrix, MaxPool2d, Network, Relu, Unflatten, softmax};
 
 /// The book's `TwoLayerNet`, the network the `train` example saves.
 type Net = (Affine<784, 50>, Relu, Affine<50, 10>);
+
+/// The book's `SimpleConvNet` (section 7.5), the network the `simple_convnet` example
+/// saves.
+type ConvNet = (
+    Unflatten<1, 28, 28>,
+    Conv2d<1, 30, 5, 5, 24, 24>,
+    Relu,
+    MaxPool2d<2, 2, 12, 12>,
+    Flatten<4320>,
+    Affine<4320, 100>,
+    Relu,
+    Affine<100, 10>,
+);
+
+/// A trained network of either kind.
+enum Model {
+    TwoLayer(Net),
+    Conv(Box<ConvNet>),
+}
+
+impl Model {
+    /// The network whose parameters the file holds: the two-layer net, else the
+    /// SimpleConvNet; when neither fits, the two-layer net's reason.
+    fn load(path: &Path) -> Result<Self, WeightsError> {
+        let mut net: Net = (Affine::zeros(), Relu::new(), Affine::zeros());
+        let two_layer = match load(&mut net, path) {
+            Ok(()) => return Ok(Model::TwoLayer(net)),
+            Err(e) => e,
+        };
+        let mut conv: Box<ConvNet> = Box::new((
+            Unflatten,
+            Conv2d::zeros(),
+            Relu,
+            MaxPool2d::new(),
+            Flatten,
+            Affine::zeros(),
+            Relu,
+            Affine::zeros(),
+        ));
+        match load(&mut *conv, path) {
+            Ok(()) => Ok(Model::Conv(conv)),
+            Err(_) => Err(two_layer),
+        }
+    }
+
+    /// The ten scores of one digit.
+    fn scores(&self, x: &Matrix<1, 784>) -> Matrix<1, 10> {
+        match self {
+            Model::TwoLayer(net) => net.predict(x),
+            Model::Conv(net) => net.predict(x),
+        }
+    }
+}
 
 const USAGE: &str = "\
 usage: cargo run --release --example predict -- --model PATH IMAGE...
 
 Classifies images of handwritten digits (PNG or JPEG, any size) with the book's
-two-layer net (784-50-10) saved by the train example. Each image is made into MNIST's
+two-layer net (784-50-10) saved by the train example, or its SimpleConvNet saved by
+the simple_convnet example. Each image is made into MNIST's
 28×28: inverted if the ink is dark on light paper (an alpha channel is ink on a
 transparent background), cropped to the ink, fitted into 20×20, centred by its centre
 of mass. One line per image: PATH: DIGIT  (the three likeliest digits and their
@@ -37,6 +95,7 @@ probabilities).
 
   --model PATH  the weights, a .safetensors file written by
                 cargo run --release --example train -- --save PATH
+                or cargo run --release --example simple_convnet -- --save PATH
   -h, --help    this text";
 
 /// What to do without `--model`.
@@ -68,14 +127,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut net: Net = (Affine::zeros(), Relu::new(), Affine::zeros());
-    if let Err(e) = backprop::weights::load(&mut net, &model) {
-        eprintln!("error: {e}");
-        return ExitCode::FAILURE;
-    }
+    let net = match Model::load(&model) {
+        Ok(net) => net,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut failed = false;
     for path in &images {
-        match classify(&mut net, path) {
+        match classify(&net, path) {
             Ok(line) => println!("{}: {line}", path.display()),
             Err(e) => {
                 println!("{}: error: {e}", path.display());
@@ -112,11 +173,11 @@ fn parse() -> Result<Command, String> {
 }
 
 /// The digit and the three likeliest digits with their probabilities, as printed.
-fn classify(net: &mut Net, path: &Path) -> Result<String, Box<dyn std::error::Error>> {
+fn classify(net: &Model, path: &Path) -> Result<String, Box<dyn std::error::Error>> {
     // The format is told by the file's first bytes, not its name.
     let (width, height, rgba) = image_file::decode_rgba(&std::fs::read(path)?)?;
     let x: Matrix<1, 784> = digit_from_rgba(width, height, &rgba)?;
-    let probabilities = softmax(net.predict(&x));
+    let probabilities = softmax(&net.scores(&x));
     let mut ranked: Vec<(usize, f32)> = probabilities.row(0).iter().copied().enumerate().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     let top: Vec<String> = ranked[..3]

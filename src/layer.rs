@@ -21,7 +21,7 @@ mod buffers;
 pub use buffers::Buffers;
 
 use crate::summary::SummaryRow;
-use crate::{Float, Matrix};
+use crate::{Float, Images, Matrix};
 
 /// A type with a shape known at compile time: what a layer outputs. Implemented for
 /// [`Matrix`]; a network summary reads each layer's output shape from it.
@@ -33,13 +33,31 @@ use crate::{Float, Matrix};
 pub trait Shape: Clone + Default {
     /// The element type.
     type Elem: Float;
-    /// `(rows, columns)`.
+    /// `(rows, columns)`: a batch's samples and the values of each.
     const SHAPE: (usize, usize);
+    /// Every dimension: `[R, C]` for a matrix, `[N, C, H, W]` for images.
+    const DIMS: &'static [usize];
 }
 
 impl<const R: usize, const C: usize, T: Float> Shape for Matrix<R, C, T> {
     type Elem = T;
     const SHAPE: (usize, usize) = (R, C);
+    const DIMS: &'static [usize] = &[R, C];
+}
+
+/// A batch of images is `N` samples of `C·H·W` values.
+///
+/// ```
+/// use backprop::{Images, Shape};
+/// assert_eq!(<Images<100, 30, 24, 24> as Shape>::SHAPE, (100, 30 * 24 * 24));
+/// assert_eq!(<Images<100, 30, 24, 24> as Shape>::DIMS, [100, 30, 24, 24]);
+/// ```
+impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float> Shape
+    for Images<N, C, H, W, T>
+{
+    type Elem = T;
+    const SHAPE: (usize, usize) = (N, C * H * W);
+    const DIMS: &'static [usize] = &[N, C, H, W];
 }
 
 /// What a layer is called in a network summary and in saved weights: every layer (and
@@ -188,6 +206,7 @@ pub trait Layer<In>: Named {
             position: position.to_string(),
             layer: self.name(),
             output: <Self::Out as Shape>::SHAPE,
+            dims: <Self::Out as Shape>::DIMS.to_vec(),
             params: 0,
             state: 0,
         });

@@ -9,6 +9,7 @@ mod error;
 mod float;
 pub mod gradcheck;
 pub mod graph;
+mod images;
 mod layer;
 mod layers;
 mod loss;
@@ -28,8 +29,12 @@ pub use cpu::gemm_kernel;
 pub use error::Error;
 pub use float::Float;
 pub use gradcheck::{CentralDifference, GradientCheck, gradient_check, numerical_gradient};
+pub use images::Images;
 pub use layer::{Buffers, Layer, Named, Shape};
-pub use layers::{Affine, BatchNorm, BatchNormKeep, Dropout, DropoutMask, Relu, Sigmoid};
+pub use layers::{
+    Affine, BatchNorm, BatchNormKeep, Conv2d, Dropout, DropoutMask, Flatten, Im2col, MaxPool2d,
+    PoolArgmax, Relu, Sigmoid, SizedIm2col, Unflatten,
+};
 pub use loss::{Loss, MeanSquaredError, SoftmaxWithLoss, Targets, softmax};
 pub use matrix::{HasCols, HasRows, Matrix};
 pub use network::Network;

@@ -158,6 +158,9 @@ macro_rules! params {
         let (rows, cols) = $shape;
         [rows, cols]
     }};
+    (@shape images, $shape:expr) => {
+        $shape
+    };
     (@shape vector, $shape:expr) => {{
         let (rows, cols) = $shape;
         assert_eq!(rows, 1, "params!: a `vector` parameter is a one-row matrix");

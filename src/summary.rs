@@ -11,8 +11,11 @@ pub struct SummaryRow {
     pub position: String,
     /// The layer's name with its shape parameters, e.g. `Affine<784, 50>`.
     pub layer: String,
-    /// The shape of the layer's output for the summarized batch size.
+    /// The shape of the layer's output for the summarized batch size, as a batch of
+    /// samples: `(N, values per sample)`.
     pub output: (usize, usize),
+    /// Every dimension of the output: `[N, O]` for a matrix, `[N, C, H, W]` for images.
+    pub dims: Vec<usize>,
     /// How many trainable numbers the layer has (`I·O + O` for an Affine), counted
     /// by the parameter visitor.
     pub params: usize,
@@ -62,7 +65,10 @@ impl fmt::Display for Summary {
         let shapes: Vec<String> = self
             .rows
             .iter()
-            .map(|r| format!("({}, {})", r.output.0, r.output.1))
+            .map(|r| {
+                let dims: Vec<String> = r.dims.iter().map(usize::to_string).collect();
+                format!("({})", dims.join(", "))
+            })
             .collect();
         let total = self.total_params().to_string();
         let w_idx = self

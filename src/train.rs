@@ -5,7 +5,9 @@
 //!
 //! 1. **minibatch**: draw `N` training samples uniformly with replacement (the book's
 //!    `np.random.choice(train_size, batch_size)`), from a [`StdRng`](rand::rngs::StdRng)
-//!    seeded with [`TrainConfig::seed`], so a run is reproducible;
+//!    seeded with [`TrainConfig::seed`], so a run is reproducible; or, with
+//!    [`Draw::ShuffledEpochs`], the next `N` of a shuffle of the training set, so that
+//!    every sample is seen once an epoch;
 //! 2. **gradient**: forward, the loss (any [`Loss`](crate::Loss): the mean
 //!    cross-entropy `L = −(1/N) Σ_n log y_{n,t_n}` of
 //!    [`SoftmaxWithLoss`](crate::SoftmaxWithLoss) in the book), and backward, which
@@ -51,7 +53,7 @@ mod history;
 mod trainer;
 
 pub use history::{EpochStats, History};
-pub use trainer::{BatchSize, Trainer};
+pub use trainer::{BatchSize, Draw, Trainer};
 
 use crate::data::{Dataset, EVAL_ROWS, Metric};
 use crate::{Error, Float, Layer, Matrix};

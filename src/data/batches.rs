@@ -96,6 +96,33 @@ impl<const I: usize, Y: TargetSet<T>, T: Float> Dataset<I, Y, T> {
         }
     }
 
+    /// The samples at `indices` (one a row, in that order) into the caller's buffers,
+    /// allocating nothing: for a training loop that draws its own order.
+    ///
+    /// # Panics
+    /// If an index is `>= len()`.
+    ///
+    /// ```
+    /// use backprop::Matrix;
+    /// let mnist = backprop::data::Mnist::<f32>::load_default()?;
+    /// let (mut x, mut t) = (Matrix::<2, 784>::zeros(), [0; 2]);
+    /// mnist.test.gather_into(&[3, 0], &mut x, &mut t);
+    /// assert_eq!(t, [mnist.test.label(3), mnist.test.label(0)]);
+    /// assert_eq!(x.row(1), mnist.test.input(0));
+    /// # Ok::<(), backprop::data::DataError>(())
+    /// ```
+    pub fn gather_into<const N: usize>(
+        &self,
+        indices: &[usize; N],
+        x: &mut Matrix<N, I, T>,
+        t: &mut Y::Batch<N>,
+    ) {
+        for (row, (x_row, &i)) in x.rows_mut().zip(indices).enumerate() {
+            x_row.copy_from_slice(self.input(i));
+            self.targets().copy_into(i, t, row);
+        }
+    }
+
     /// The `N` consecutive samples from `start`, or `None` if fewer than `N` are left.
     ///
     /// ```

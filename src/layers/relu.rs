@@ -1,6 +1,6 @@
 //! ReLU (section 5.5).
 
-use crate::{Buffers, Float, Layer, Matrix, Named, Params};
+use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params};
 
 /// The rectified linear unit, element-wise:
 ///
@@ -57,6 +57,35 @@ impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Relu {
         dout: &Matrix<N, C, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Matrix<N, C, T> {
+        work.map_grad(x, dout, |x, _y, g| if x > T::ZERO { g } else { T::ZERO })
+    }
+}
+
+/// The same on a batch of images, element by element (after a convolution).
+impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float>
+    Layer<Images<N, C, H, W, T>> for Relu
+{
+    type Out = Images<N, C, H, W, T>;
+    type Workspace = Buffers<Images<N, C, H, W, T>>;
+
+    fn output(work: &Self::Workspace) -> &Images<N, C, H, W, T> {
+        &work.out
+    }
+
+    fn infer<'w>(
+        &self,
+        x: &Images<N, C, H, W, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, C, H, W, T> {
+        work.map(x, |v| if v > T::ZERO { v } else { T::ZERO })
+    }
+
+    fn backward<'w>(
+        &mut self,
+        x: &Images<N, C, H, W, T>,
+        dout: &Images<N, C, H, W, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, C, H, W, T> {
         work.map_grad(x, dout, |x, _y, g| if x > T::ZERO { g } else { T::ZERO })
     }
 }

@@ -1,6 +1,6 @@
 //! Sigmoid (section 5.5).
 
-use crate::{Buffers, Float, Layer, Matrix, Named, Params};
+use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params};
 
 /// The logistic sigmoid, element-wise:
 ///
@@ -55,6 +55,35 @@ impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Sigmoi
         dout: &Matrix<N, C, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Matrix<N, C, T> {
+        work.map_grad(x, dout, |_x, y, g| g * y * (T::ONE - y))
+    }
+}
+
+/// The same on a batch of images, element by element (after a convolution).
+impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float>
+    Layer<Images<N, C, H, W, T>> for Sigmoid
+{
+    type Out = Images<N, C, H, W, T>;
+    type Workspace = Buffers<Images<N, C, H, W, T>>;
+
+    fn output(work: &Self::Workspace) -> &Images<N, C, H, W, T> {
+        &work.out
+    }
+
+    fn infer<'w>(
+        &self,
+        x: &Images<N, C, H, W, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, C, H, W, T> {
+        work.map(x, |v| T::ONE / (T::ONE + (-v).exp()))
+    }
+
+    fn backward<'w>(
+        &mut self,
+        x: &Images<N, C, H, W, T>,
+        dout: &Images<N, C, H, W, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, C, H, W, T> {
         work.map_grad(x, dout, |_x, y, g| g * y * (T::ONE - y))
     }
 }

@@ -1,12 +1,31 @@
 //! [`Trainer`]: a network with everything a training step needs, stepped by hand or
 //! run as the book's loop.
 
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use super::{EpochStats, History, TrainConfig, evaluate_with};
 use crate::clock::Stopwatch;
 use crate::data::{Dataset, EVAL_ROWS, Metric, Splits, TargetSet};
 use crate::{Error, Float, Layer, Loss, Matrix, Optimizer, Params};
+
+/// How [`Trainer::train`] draws its batches.
+///
+/// ```
+/// use backprop::train::Draw;
+/// assert_eq!(Draw::default(), Draw::WithReplacement);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Draw {
+    /// Each sample of each batch drawn uniformly from the whole training set (the book's
+    /// `np.random.choice(train_size, batch_size)`): some samples twice in an epoch,
+    /// about a third of them not at all.
+    #[default]
+    WithReplacement,
+    /// The training set shuffled, then cut into consecutive batches: every sample once
+    /// an epoch (a batch that runs past the end of one shuffle continues into the next).
+    ShuffledEpochs,
+}
 
 /// The training batch size `N`, stated once where a [`Trainer`] is made:
 /// `Trainer::new(net, loss, optimizer, BatchSize::<100>)`.
@@ -79,6 +98,7 @@ where
     /// for a dataset's last rows.
     eval: Option<Box<Eval<Net, I, O, T>>>,
     steps: usize,
+    draw: Draw,
 }
 
 struct Eval<Net, const I: usize, const O: usize, T>
@@ -120,7 +140,35 @@ where
             x: Matrix::zeros(),
             eval: None,
             steps: 0,
+            draw: Draw::WithReplacement,
         }
+    }
+
+    /// The same trainer, with [`train`](Trainer::train) drawing its batches as `draw`
+    /// says (with replacement, the book's way, unless told otherwise).
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Draw, Trainer};
+    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+    /// let trainer = Trainer::new((Affine::<2, 2>::zeros(),), SoftmaxWithLoss::<2>::new(), Sgd::new(0.1), BatchSize::<4>)
+    ///     .with_draw(Draw::ShuffledEpochs);
+    /// assert_eq!(trainer.draw(), Draw::ShuffledEpochs);
+    /// ```
+    pub fn with_draw(mut self, draw: Draw) -> Self {
+        self.draw = draw;
+        self
+    }
+
+    /// How [`train`](Trainer::train) draws its batches.
+    ///
+    /// ```
+    /// use backprop::train::{BatchSize, Draw, Trainer};
+    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
+    /// let trainer = Trainer::new((Affine::<2, 2>::zeros(),), SoftmaxWithLoss::<2>::new(), Sgd::new(0.1), BatchSize::<4>);
+    /// assert_eq!(trainer.draw(), Draw::WithReplacement);
+    /// ```
+    pub fn draw(&self) -> Draw {
+        self.draw
     }
 
     /// The network.
@@ -356,9 +404,27 @@ where
         let mut epochs = Vec::with_capacity(config.iters.div_ceil(iters_per_epoch));
         let mut rng = StdRng::seed_from_u64(config.seed);
         let mut targets = Y::zero_batch::<N>();
+        let mut order = Shuffled::new(data.train.len(), self.draw);
         let (mut loss_sum, mut loss_count) = (0.0, 0_usize);
         for i in 1..=config.iters {
-            let value = self.step_random_with(&data.train, &mut rng, &mut targets)?;
+            let value = match &mut order {
+                None => self.step_random_with(&data.train, &mut rng, &mut targets)?,
+                Some(order) => {
+                    let indices = order.next_batch::<N>(&mut rng);
+                    let Self {
+                        net,
+                        loss,
+                        optimizer,
+                        work,
+                        dscores,
+                        x,
+                        steps,
+                        ..
+                    } = self;
+                    data.train.gather_into(&indices, x, &mut targets);
+                    step(net, loss, optimizer, work, dscores, steps, x, &targets)?
+                }
+            };
             loss_sum += value.to_f64();
             loss_count += 1;
             on_iteration(i);
@@ -381,6 +447,35 @@ where
             epochs,
             iters_per_epoch,
             elapsed: start.elapsed(),
+        })
+    }
+}
+
+/// The order of [`Draw::ShuffledEpochs`]: a shuffle of the training set, read a batch
+/// at a time, shuffled again when it runs out.
+struct Shuffled {
+    order: Vec<usize>,
+    next: usize,
+}
+
+impl Shuffled {
+    /// `None` unless `draw` shuffles.
+    fn new(len: usize, draw: Draw) -> Option<Self> {
+        (draw == Draw::ShuffledEpochs).then(|| Self {
+            order: (0..len).collect(),
+            next: len,
+        })
+    }
+
+    /// The next `N` sample indices.
+    fn next_batch<const N: usize>(&mut self, rng: &mut StdRng) -> [usize; N] {
+        std::array::from_fn(|_| {
+            if self.next == self.order.len() {
+                self.order.shuffle(rng);
+                self.next = 0;
+            }
+            self.next += 1;
+            self.order[self.next - 1]
         })
     }
 }

@@ -1,0 +1,267 @@
+//! Section 7.5's SimpleConvNet learns MNIST, and section 7.6's look at what its first
+//! layer learned (Fig. 7-24).
+//!
+//! The net: the 784 pixels of a digit as a 1×28×28 image, a convolution of 30 filters
+//! of 5×5 (stride 1, no padding: 30×24×24), ReLU, max pooling 2×2 with stride 2
+//! (30×12×12), flattened to 4320, an affine layer to 100, ReLU, an affine layer to the
+//! 10 scores, and Softmax-with-Loss; every weight drawn from N(0, 0.01²) (the book's
+//! `weight_init_std = 0.01`), every bias 0. It trains with Adam (η = 0.001) on
+//! batches of 100 for 20 epochs of `train_len / 100` iterations, the batches drawn
+//! from a new shuffle of the training set every epoch (`--draw replacement` for the
+//! book's draw with replacement).
+//!
+//!     cargo run --release --example simple_convnet
+//!     cargo run --release --example simple_convnet -- --epochs 1
+//!     cargo run --release --example simple_convnet -- --draw replacement --seed 1
+//!     cargo run --release --example simple_convnet -- --save out/convnet.safetensors
+//!     cargo run --release --example simple_convnet -- --help
+//!
+//! Prints a header, one line per epoch, and ends with
+//! `final: train_acc=<a> test_acc=<b> seconds=<s>` (the seconds of the training loop,
+//! evaluations included, loading not). Writes an SVG of the loss and accuracy curves
+//! to `out/simple_convnet.svg` (see `--plot`), the 30 filters before and after training
+//! to `out/simple_convnet_filters.svg` (see `--filters`), and with `--save PATH` the
+//! trained weights as safetensors (printing `saved: PATH`). A progress bar is drawn
+//! when stdout is a terminal. Exit codes: 0 done, 1 unusable data, a loss that stopped
+//! being a number, or a plot, picture or model that could not be written, 2 a bad
+//! command line.
+//!
+//! Measured with `--release` on the shipped 10,000 training and 10,000 test digits, the
+//! default run (seed 0) ends at train accuracy 0.9993, test accuracy 0.9744; seeds 1, 2
+//! and 3 end at test accuracies 0.9768, 0.9785 and 0.9725, and `--draw replacement`
+//! (seed 0) at 0.9741. A NumPy implementation of the same net and recipe (its own
+//! random numbers) reaches 0.9769 with shuffled epochs and 0.9737 with the book's draw,
+//! seed 0. The book's 0.99 is with the full 60,000 training digits. The run took
+//! 130–160 s on one thread of a busy two-CPU machine, evaluations of both splits after
+//! every epoch included.
+
+mod args;
+mod filters;
+mod plot;
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use backprop::data::{DataError, Mnist};
+use backprop::train::{BatchSize, EpochStats, History, TrainConfig, Trainer};
+use backprop::{
+    Adam, Affine, Conv2d, Error, Flatten, Matrix, MaxPool2d, Network, Relu, SoftmaxWithLoss,
+    Unflatten,
+};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rand::{SeedableRng, rngs::StdRng};
+
+use args::{Args, Command, USAGE, draw_name};
+use filters::Grid;
+
+/// The minibatch size (the book's `batch_size = 100`).
+const BATCH: usize = 100;
+/// The book's SimpleConvNet: a digit's row as one 28×28 channel, conv (30 filters of
+/// 5×5, stride 1, pad 0), ReLU, 2×2 max pooling with stride 2, flatten, affine 4320-100,
+/// ReLU, affine 100-10 (Softmax-with-Loss is the loss).
+type Net = (
+    Unflatten<1, 28, 28>,
+    Conv2d<1, 30, 5, 5, 24, 24>,
+    Relu,
+    MaxPool2d<2, 2, 12, 12>,
+    Flatten<4320>,
+    Affine<4320, 100>,
+    Relu,
+    Affine<100, 10>,
+);
+/// The standard deviation of every initial weight (the book's `weight_init_std`).
+const INIT_STD: f64 = 0.01;
+/// Adam's learning rate (the book's `optimizer_param={'lr': 0.001}`).
+const LR: f64 = 0.001;
+
+fn main() -> ExitCode {
+    match args::parse() {
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Train(args)) => match run(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The book's SimpleConvNet with weights drawn from `seed`: the filters first, then
+/// the two affine layers.
+fn simple_conv_net(seed: u64) -> Net {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (
+        Unflatten,
+        Conv2d::random(INIT_STD, &mut rng),
+        Relu,
+        MaxPool2d::new(),
+        Flatten,
+        Affine::random(INIT_STD, &mut rng),
+        Relu,
+        Affine::random(INIT_STD, &mut rng),
+    )
+}
+
+/// Loads, trains, prints, plots and draws; the error is the one line to print.
+fn run(args: &Args) -> Result<(), String> {
+    let loading = Instant::now();
+    let mnist: Mnist = Mnist::load(&args.data).map_err(data_message)?;
+    println!(
+        "data: {} (train {}, test {}), loaded in {:.2}s",
+        args.data.display(),
+        mnist.train.len(),
+        mnist.test.len(),
+        loading.elapsed().as_secs_f64()
+    );
+
+    let net = simple_conv_net(args.seed);
+    println!("{}", net.summary::<Matrix<BATCH, 784>>());
+    let before = net.1.w.as_slice().to_vec();
+    let per_epoch = (mnist.train.len() / BATCH).max(1);
+    let config = TrainConfig {
+        iters: args.epochs * per_epoch,
+        seed: args.seed,
+    };
+    println!(
+        "training: {} epochs of {per_epoch} iterations of batches of {BATCH} ({}), adam at lr {LR}, \
+         seed {}, init std {INIT_STD}",
+        args.epochs,
+        draw_name(args.draw),
+        args.seed
+    );
+    let mut trainer = Trainer::new(
+        net,
+        SoftmaxWithLoss::new(),
+        Adam::new(LR),
+        BatchSize::<BATCH>,
+    )
+    .with_draw(args.draw);
+
+    let bar = std::io::stdout()
+        .is_terminal()
+        .then(|| progress_bar(config.iters));
+    let on_epoch = |e: &EpochStats| match &bar {
+        Some(bar) => bar.println(epoch_line(e)),
+        None => println!("{}", epoch_line(e)),
+    };
+    let on_iteration = |_| {
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    };
+    let mut training = || trainer.train(&mnist, &config, on_epoch, on_iteration);
+    let result = if args.threads == 1 {
+        training()
+    } else {
+        backprop::threads::with_threads(args.threads, training).and_then(|r| r)
+    };
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let net = trainer.into_net();
+    let history = result.map_err(|e| match e {
+        Error::NotFinite { .. } => format!("{e}; training stopped"),
+        other => other.to_string(),
+    })?;
+    let last = history.last().ok_or("no epoch was trained")?;
+
+    let plotted = plot::write(&args.plot, &plot_title(&args.data, &history), &history);
+    match &plotted {
+        Ok(()) => println!("plot: {}", args.plot.display()),
+        Err(e) => eprintln!("error: cannot write the plot {}: {e}", args.plot.display()),
+    }
+    let grids = [
+        Grid {
+            label: "before training",
+            weights: &before,
+        },
+        Grid {
+            label: "after training",
+            weights: net.1.w.as_slice(),
+        },
+    ];
+    let title = "SimpleConvNet: the 30 first-layer filters (5x5), each scaled to its own range";
+    let drawn = filters::write(&args.filters, title, &grids, 5, 5);
+    match &drawn {
+        Ok(()) => println!("filters: {}", args.filters.display()),
+        Err(e) => eprintln!(
+            "error: cannot write the filters {}: {e}",
+            args.filters.display()
+        ),
+    }
+    let saved = match &args.save {
+        Some(path) => match backprop::weights::save(&net, path) {
+            Ok(()) => {
+                println!("saved: {}", path.display());
+                Ok(())
+            }
+            Err(e) => Err(format!("cannot save the model: {e}")),
+        },
+        None => Ok(()),
+    };
+    println!(
+        "final: train_acc={:.4} test_acc={:.4} seconds={:.1}",
+        last.train_metric,
+        last.test_metric,
+        history.seconds()
+    );
+    // The results are printed either way; a lost plot, picture or model still fails
+    // the run.
+    saved?;
+    plotted.map_err(|_| "the plot was not written".to_string())?;
+    drawn.map_err(|_| "the filters were not written".to_string())
+}
+
+/// A data error in one line, with where to get data when the message lacks it.
+fn data_message(e: DataError) -> String {
+    match e {
+        // Its message already says where to get the data.
+        DataError::Missing { .. } => e.to_string(),
+        other => format!(
+            "{other}; the directory needs the four MNIST files, raw or .gz \
+             (the shipped subset is in {})",
+            backprop::data::DEFAULT_DIR
+        ),
+    }
+}
+
+fn epoch_line(e: &EpochStats) -> String {
+    format!(
+        "epoch {:>3}  iter {:>6}  train_acc={:.4}  test_acc={:.4}  loss={:.4}  elapsed={:.1}s",
+        e.epoch,
+        e.iteration,
+        e.train_metric,
+        e.test_metric,
+        e.mean_loss,
+        e.elapsed.as_secs_f64()
+    )
+}
+
+fn progress_bar(iters: usize) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(iters as u64), ProgressDrawTarget::stdout());
+    let style = ProgressStyle::with_template(
+        "{bar:40.cyan/blue} {pos:>6}/{len} iterations  {elapsed_precise}  eta {eta}",
+    )
+    .expect("the progress template is valid");
+    bar.set_style(style);
+    bar
+}
+
+fn plot_title(data: &Path, history: &History) -> String {
+    let name = data.file_name().map_or_else(
+        || data.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let test = history.last().map_or(f64::NAN, |e| e.test_metric);
+    format!("SimpleConvNet on {name}: final test accuracy {test:.4}")
+}

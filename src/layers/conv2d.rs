@@ -1,0 +1,397 @@
+//! Convolution (section 7.4): im2col plus one matrix product an image.
+
+mod im2col;
+
+pub(crate) use im2col::Geometry;
+use im2col::{col2im, im2col};
+
+use rand::Rng;
+
+use super::size_check::output_size;
+use crate::matrix::gemm::{Operand, gemm};
+use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
+
+/// A convolution of `C`-channel images with `FN` filters of `FH × FW`, stride `S`
+/// (1 by default) and zero padding `P` (0 by default), giving `FN`-channel images of
+/// `OH × OW`:
+///
+/// ```text
+/// OH = (H + 2P − FH)/S + 1,   OW = (W + 2P − FW)/S + 1
+/// forward:  col = im2col(X)                          (N·OH·OW) × (C·FH·FW)
+///           Y_n = W·col_nᵀ + b                       FN × (OH·OW) for image n
+/// backward: ∂L/∂W = Σ_n ∂L/∂Y_n · col_n              FN × (C·FH·FW)
+///           ∂L/∂b = Σ_n Σ_pixels ∂L/∂Y_n             FN
+///           ∂L/∂X = col2im(∂L/∂Y_nᵀ · W, for each n)
+/// ```
+///
+/// im2col lays every patch a filter sees out as one row of `col`, in the filters' own
+/// `C·FH·FW` order, so that every filter at every position is one matrix product:
+///
+/// ```text
+///   X (1×1×3×3)     col: one row a position (2×2 filter, stride 1)      W: one row a filter
+///   a b c           (0,0) [a b d e]                                     [w x y z]
+///   d e f     →     (0,1) [b c e f]      Y_n = W · colᵀ  →  Y[0] = [ aw+bx+dy+ez   bw+cx+ey+fz ]
+///   g h i           (1,0) [d e g h]                              [ dw+ex+gy+hz   ew+fx+hy+iz ]
+///                   (1,1) [e f h i]
+/// ```
+///
+/// A pixel inside several windows is copied into several rows; col2im, im2col's
+/// transpose, adds their gradients back onto it. The filters `w` are
+/// `Images<FN, C, FH, FW>`, the layout of PyTorch's `Conv2d.weight`, which is also a
+/// `FN × (C·FH·FW)` matrix, one filter a row. Each product goes through the crate's GEMM,
+/// reading `col` through strides: nothing is transposed.
+///
+/// The output size is in the type because stable Rust cannot compute it; it is checked
+/// when the layer is compiled for an input shape, and a wrong one stops the build with
+/// the formula: `Conv2d: output height is (28 + 2·0 − 5)/1 + 1 = 24, the type says 25`.
+///
+/// ```
+/// use backprop::{Conv2d, Images, Layer, Matrix};
+/// // One 3×3 filter of ones over a 4×4 image of ones: 9 at every output pixel.
+/// let mut conv = Conv2d::<1, 1, 3, 3, 2, 2>::new(Images::filled(1.0), Matrix::new([[0.5]]));
+/// let mut work = Default::default();
+/// let x = Images::<1, 1, 4, 4>::filled(1.0);
+/// assert_eq!(conv.forward(&x, &mut work).as_slice(), &[9.5; 4]);
+/// let dx = conv.backward(&x, &Images::filled(1.0), &mut work);
+/// assert_eq!(dx.channel(0, 0)[..4], [1.0, 2.0, 2.0, 1.0]); // how many windows see each pixel
+/// assert_eq!(conv.dw().as_slice(), &[4.0; 9]); // each weight met 4 ones
+/// assert_eq!(conv.db().as_slice(), &[4.0]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Conv2d<
+    const C: usize,
+    const FN: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+    const S: usize = 1,
+    const P: usize = 0,
+    T = f32,
+> {
+    /// The filters `W`, `FN × C × FH × FW`.
+    pub w: Images<FN, C, FH, FW, T>,
+    /// The bias `b`, one per filter.
+    pub b: Matrix<1, FN, T>,
+    dw: Images<FN, C, FH, FW, T>,
+    db: Matrix<1, FN, T>,
+}
+
+/// What a [`Conv2d`] keeps in its workspace: the batch laid out by im2col (for `dW`),
+/// and one image's `∂L/∂col` (for `∂L/∂X`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Im2col<T> {
+    /// `(N·OH·OW) × (C·FH·FW)`, row-major.
+    pub col: Vec<T>,
+    /// `(OH·OW) × (C·FH·FW)`: one image's gradient of `col`.
+    pub dcol: Vec<T>,
+}
+
+/// A workspace part that knows its size from its type: [`Im2col`] for the geometry of
+/// one convolution and batch.
+pub struct SizedIm2col<
+    const N: usize,
+    const C: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+    T,
+>(pub Im2col<T>);
+
+impl<
+    const N: usize,
+    const C: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+    T: Float,
+> Default for SizedIm2col<N, C, FH, FW, OH, OW, T>
+{
+    fn default() -> Self {
+        let k = C * FH * FW;
+        Self(Im2col {
+            col: vec![T::ZERO; N * OH * OW * k],
+            dcol: vec![T::ZERO; OH * OW * k],
+        })
+    }
+}
+
+impl<
+    const C: usize,
+    const FN: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+    const S: usize,
+    const P: usize,
+    T: Float,
+> Conv2d<C, FN, FH, FW, OH, OW, S, P, T>
+{
+    /// A layer with the given filters and bias.
+    ///
+    /// ```
+    /// use backprop::{Conv2d, Images, Matrix};
+    /// let conv = Conv2d::<1, 2, 3, 3, 26, 26>::new(Images::zeros(), Matrix::new([[1.0, 2.0]]));
+    /// assert_eq!(conv.b[(0, 1)], 2.0);
+    /// ```
+    pub fn new(w: Images<FN, C, FH, FW, T>, b: Matrix<1, FN, T>) -> Self {
+        Self {
+            w,
+            b,
+            dw: Images::zeros(),
+            db: Matrix::zeros(),
+        }
+    }
+
+    /// Filters drawn from N(0, std²) and a zero bias: the book's SimpleConvNet uses
+    /// `std = 0.01`.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// let conv = backprop::Conv2d::<1, 30, 5, 5, 24, 24>::random(0.01, &mut StdRng::seed_from_u64(0));
+    /// assert!(conv.w.as_slice().iter().all(|w| w.abs() < 0.1));
+    /// ```
+    pub fn random<G: Rng + ?Sized>(std: f64, rng: &mut G) -> Self {
+        Self::new(Images::random_normal(std, rng), Matrix::zeros())
+    }
+
+    /// He initialisation (6.2) with the fan-in of a filter, `n = C·FH·FW`: filters from
+    /// N(0, 2/n), a zero bias; for ReLU.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// let conv = backprop::Conv2d::<4, 50, 5, 5, 24, 24, 1, 0, f64>::he(&mut StdRng::seed_from_u64(0));
+    /// let w = conv.w.as_slice();
+    /// let var = w.iter().map(|v| v * v).sum::<f64>() / w.len() as f64;
+    /// assert!((var - 2.0 / 100.0).abs() < 0.1 * 2.0 / 100.0); // 5,000 draws of N(0, 2/100)
+    /// ```
+    pub fn he<G: Rng + ?Sized>(rng: &mut G) -> Self {
+        Self::random((2.0 / (C * FH * FW) as f64).sqrt(), rng)
+    }
+
+    /// Xavier initialisation (6.2) with the fan-in of a filter, `n = C·FH·FW`: filters
+    /// from N(0, 1/n), a zero bias; for sigmoid and tanh.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// let conv = backprop::Conv2d::<4, 50, 5, 5, 24, 24, 1, 0, f64>::xavier(&mut StdRng::seed_from_u64(0));
+    /// let w = conv.w.as_slice();
+    /// let var = w.iter().map(|v| v * v).sum::<f64>() / w.len() as f64;
+    /// assert!((var - 1.0 / 100.0).abs() < 0.1 / 100.0);
+    /// ```
+    pub fn xavier<G: Rng + ?Sized>(rng: &mut G) -> Self {
+        Self::random((1.0 / (C * FH * FW) as f64).sqrt(), rng)
+    }
+
+    /// A layer whose filters and bias are all zero.
+    ///
+    /// ```
+    /// let conv = backprop::Conv2d::<1, 2, 3, 3, 2, 2>::zeros();
+    /// assert_eq!(conv.w.as_slice(), &[0.0; 18]);
+    /// ```
+    pub fn zeros() -> Self {
+        Self::new(Images::zeros(), Matrix::zeros())
+    }
+
+    /// ∂L/∂W from the last backward pass (zeros before the first).
+    ///
+    /// ```
+    /// let conv = backprop::Conv2d::<1, 2, 3, 3, 2, 2>::zeros();
+    /// assert_eq!(conv.dw().as_slice(), &[0.0; 18]);
+    /// ```
+    pub fn dw(&self) -> &Images<FN, C, FH, FW, T> {
+        &self.dw
+    }
+
+    /// ∂L/∂b from the last backward pass (zeros before the first).
+    ///
+    /// ```
+    /// let conv = backprop::Conv2d::<1, 2, 3, 3, 2, 2>::zeros();
+    /// assert_eq!(conv.db().as_slice(), &[0.0; 2]);
+    /// ```
+    pub fn db(&self) -> &Matrix<1, FN, T> {
+        &self.db
+    }
+
+    /// The filters as a `FN × (C·FH·FW)` operand, one filter a row.
+    fn filters(&self) -> Operand<'_, T> {
+        Operand {
+            data: self.w.as_slice(),
+            row_stride: C * FH * FW,
+            col_stride: 1,
+        }
+    }
+}
+
+/// The geometry of a convolution of `Images<N, C, H, W>`, after checking that the
+/// type's output size is the formula's.
+const fn geometry<const N: usize, const C: usize, const H: usize, const W: usize>(
+    (fh, fw, oh, ow, stride, pad): (usize, usize, usize, usize, usize, usize),
+) -> Geometry {
+    output_size("Conv2d", "height", H, pad, fh, stride, oh);
+    output_size("Conv2d", "width", W, pad, fw, stride, ow);
+    Geometry {
+        n: N,
+        c: C,
+        h: H,
+        w: W,
+        fh,
+        fw,
+        oh,
+        ow,
+        stride,
+        pad,
+    }
+}
+
+/// The workspace of a `Conv2d` on `Images<N, C, H, W>`.
+type Work<
+    const N: usize,
+    const C: usize,
+    const H: usize,
+    const W: usize,
+    const FN: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+    T,
+> = Buffers<Images<N, FN, OH, OW, T>, Images<N, C, H, W, T>, SizedIm2col<N, C, FH, FW, OH, OW, T>>;
+
+impl<
+    const N: usize,
+    const C: usize,
+    const H: usize,
+    const W: usize,
+    const FN: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+    const S: usize,
+    const P: usize,
+    T: Float,
+> Layer<Images<N, C, H, W, T>> for Conv2d<C, FN, FH, FW, OH, OW, S, P, T>
+{
+    type Out = Images<N, FN, OH, OW, T>;
+    type Workspace = Work<N, C, H, W, FN, FH, FW, OH, OW, T>;
+
+    fn output(work: &Self::Workspace) -> &Images<N, FN, OH, OW, T> {
+        &work.out
+    }
+
+    /// col = im2col(X); for each image, Y_n = b, then Y_n += W·col_nᵀ.
+    fn infer<'w>(
+        &self,
+        x: &Images<N, C, H, W, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, FN, OH, OW, T> {
+        let g = const { geometry::<N, C, H, W>((FH, FW, OH, OW, S, P)) };
+        let (k, pixels) = (g.cols(), OH * OW);
+        im2col(&g, x.as_slice(), &mut work.keep.0.col);
+        for n in 0..N {
+            let out = &mut work.out.image_mut(n);
+            for (f, channel) in out.chunks_exact_mut(pixels).enumerate() {
+                channel.fill(self.b[(0, f)]);
+            }
+            let col_n = Operand {
+                data: &work.keep.0.col[n * pixels * k..(n + 1) * pixels * k],
+                row_stride: 1,
+                col_stride: k,
+            };
+            gemm((FN, k, pixels), self.filters(), col_n, out, true);
+        }
+        &work.out
+    }
+
+    /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_n, ∂L/∂b = Σ ∂L/∂Y, ∂L/∂X = col2im(∂L/∂Y_nᵀ·W).
+    fn backward<'w>(
+        &mut self,
+        x: &Images<N, C, H, W, T>,
+        dout: &Images<N, FN, OH, OW, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, C, H, W, T> {
+        self.backward_params(x, dout, work);
+        let g = const { geometry::<1, C, H, W>((FH, FW, OH, OW, S, P)) };
+        let (k, pixels) = (g.cols(), OH * OW);
+        let Im2col { dcol, .. } = &mut work.keep.0;
+        for n in 0..N {
+            // ∂L/∂col_n = ∂L/∂Y_nᵀ · W: (OH·OW × FN)·(FN × C·FH·FW).
+            let dy_t = Operand {
+                data: dout.image(n),
+                row_stride: 1,
+                col_stride: pixels,
+            };
+            gemm((pixels, FN, k), dy_t, self.filters(), dcol, false);
+            col2im(&g, dcol, work.dx.image_mut(n));
+        }
+        &work.dx
+    }
+
+    /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_n, ∂L/∂b = Σ ∂L/∂Y; no ∂L/∂X.
+    fn backward_params(
+        &mut self,
+        _x: &Images<N, C, H, W, T>,
+        dout: &Images<N, FN, OH, OW, T>,
+        work: &mut Self::Workspace,
+    ) {
+        let k = C * FH * FW;
+        let pixels = OH * OW;
+        let col = &work.keep.0.col;
+        self.db.as_mut_slice().fill(T::ZERO);
+        for n in 0..N {
+            let dy = dout.image(n);
+            for (f, channel) in dy.chunks_exact(pixels).enumerate() {
+                self.db[(0, f)] += channel.iter().copied().sum::<T>();
+            }
+            let dy_n = Operand {
+                data: dy,
+                row_stride: pixels,
+                col_stride: 1,
+            };
+            let col_n = Operand {
+                data: &col[n * pixels * k..(n + 1) * pixels * k],
+                row_stride: k,
+                col_stride: 1,
+            };
+            gemm((FN, pixels, k), dy_n, col_n, self.dw.as_mut_slice(), n > 0);
+        }
+    }
+}
+
+/// Named `Conv2d<C, FN, FH, FW, OH, OW, S, P>` (the element type is left out).
+impl<
+    const C: usize,
+    const FN: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+    const S: usize,
+    const P: usize,
+    T,
+> Named for Conv2d<C, FN, FH, FW, OH, OW, S, P, T>
+{
+    fn name(&self) -> String {
+        format!("Conv2d<{C}, {FN}, {FH}, {FW}, {OH}, {OW}, {S}, {P}>")
+    }
+}
+
+/// Two parameters: `w` (with `dw`), saved as `[FN, C, FH, FW]`, and `b` (with `db`).
+impl<
+    const C: usize,
+    const FN: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+    const S: usize,
+    const P: usize,
+    T: Float,
+> Params<T> for Conv2d<C, FN, FH, FW, OH, OW, S, P, T>
+{
+    params!(T; images w => dw, vector b => db);
+}

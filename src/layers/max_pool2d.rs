@@ -1,0 +1,158 @@
+//! Max pooling (section 7.4.4).
+
+use super::size_check::output_size;
+use crate::{Buffers, Float, Images, Layer, Named, Params};
+
+/// Max pooling over `PH × PW` windows moved by stride `S` (2 by default), channel by
+/// channel, giving `OH × OW` images:
+///
+/// ```text
+/// OH = (H − PH)/S + 1,   OW = (W − PW)/S + 1
+/// forward:  y[n][c][i][j] = max over the window at (i·S, j·S) of x[n][c]
+/// backward: ∂L/∂x = ∂L/∂y at the maximum of each window, 0 elsewhere
+///           (a pixel that is the maximum of several windows sums their gradients)
+/// ```
+///
+/// The first of equal maxima is the one chosen. The position of each window's maximum
+/// is kept in the workspace ([`PoolArgmax`]). The output size is in the type and checked
+/// when the layer is compiled for an input shape, as [`Conv2d`](crate::Conv2d)'s is.
+///
+/// ```
+/// use backprop::{Images, Layer, MaxPool2d};
+/// let mut pool = MaxPool2d::<2, 2, 1, 2>::new();
+/// let mut work = Default::default();
+/// let x = Images::<1, 1, 2, 4>::from_slice(&[1.0, 5.0, 2.0, 0.0, 3.0, 4.0, 8.0, 1.0])?;
+/// assert_eq!(pool.forward(&x, &mut work).as_slice(), &[5.0, 8.0]);
+/// let dx = pool.backward(&x, &Images::from_slice(&[10.0, 20.0])?, &mut work);
+/// assert_eq!(dx.as_slice(), &[0.0, 10.0, 0.0, 0.0, 0.0, 0.0, 20.0, 0.0]);
+/// # Ok::<(), backprop::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MaxPool2d<
+    const PH: usize,
+    const PW: usize,
+    const OH: usize,
+    const OW: usize,
+    const S: usize = 2,
+>;
+
+impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S: usize>
+    MaxPool2d<PH, PW, OH, OW, S>
+{
+    /// A pooling layer (it has no parameters).
+    ///
+    /// ```
+    /// let pool = backprop::MaxPool2d::<2, 2, 12, 12>::new();
+    /// assert_eq!(backprop::Params::<f32>::param_count(&pool), 0);
+    /// ```
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+/// What [`MaxPool2d`] keeps in its workspace: for each output pixel, the index (within
+/// its channel) of the input pixel that was its window's maximum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolArgmax<const N: usize, const C: usize, const OH: usize, const OW: usize>(
+    pub Vec<u32>,
+);
+
+impl<const N: usize, const C: usize, const OH: usize, const OW: usize> Default
+    for PoolArgmax<N, C, OH, OW>
+{
+    fn default() -> Self {
+        Self(vec![0; N * C * OH * OW])
+    }
+}
+
+impl<
+    const N: usize,
+    const C: usize,
+    const H: usize,
+    const W: usize,
+    const PH: usize,
+    const PW: usize,
+    const OH: usize,
+    const OW: usize,
+    const S: usize,
+    T: Float,
+> Layer<Images<N, C, H, W, T>> for MaxPool2d<PH, PW, OH, OW, S>
+{
+    type Out = Images<N, C, OH, OW, T>;
+    type Workspace =
+        Buffers<Images<N, C, OH, OW, T>, Images<N, C, H, W, T>, PoolArgmax<N, C, OH, OW>>;
+
+    fn output(work: &Self::Workspace) -> &Images<N, C, OH, OW, T> {
+        &work.out
+    }
+
+    fn infer<'w>(
+        &self,
+        x: &Images<N, C, H, W, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, C, OH, OW, T> {
+        const {
+            output_size("MaxPool2d", "height", H, 0, PH, S, OH);
+            output_size("MaxPool2d", "width", W, 0, PW, S, OW);
+            assert!(
+                H * W <= u32::MAX as usize,
+                "MaxPool2d: a channel must have fewer than 2^32 pixels"
+            );
+        };
+        let outputs = work.out.as_mut_slice().chunks_exact_mut(OH * OW);
+        let argmaxes = work.keep.0.chunks_exact_mut(OH * OW);
+        for ((channel, out), argmax) in x.as_slice().chunks_exact(H * W).zip(outputs).zip(argmaxes)
+        {
+            for i in 0..OH {
+                for j in 0..OW {
+                    let mut best = i * S * W + j * S;
+                    for u in 0..PH {
+                        for v in 0..PW {
+                            let at = (i * S + u) * W + j * S + v;
+                            if channel[at] > channel[best] {
+                                best = at;
+                            }
+                        }
+                    }
+                    out[i * OW + j] = channel[best];
+                    argmax[i * OW + j] = best as u32;
+                }
+            }
+        }
+        &work.out
+    }
+
+    /// Each output gradient to its window's maximum.
+    fn backward<'w>(
+        &mut self,
+        _x: &Images<N, C, H, W, T>,
+        dout: &Images<N, C, OH, OW, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, C, H, W, T> {
+        let dx = work.dx.as_mut_slice();
+        dx.fill(T::ZERO);
+        let channels = dx.chunks_exact_mut(H * W);
+        let grads = dout.as_slice().chunks_exact(OH * OW);
+        for ((dx, dy), argmax) in channels.zip(grads).zip(work.keep.0.chunks_exact(OH * OW)) {
+            for (&g, &at) in dy.iter().zip(argmax) {
+                dx[at as usize] += g;
+            }
+        }
+        &work.dx
+    }
+}
+
+/// Named `MaxPool2d<PH, PW, OH, OW, S>`.
+impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S: usize> Named
+    for MaxPool2d<PH, PW, OH, OW, S>
+{
+    fn name(&self) -> String {
+        format!("MaxPool2d<{PH}, {PW}, {OH}, {OW}, {S}>")
+    }
+}
+
+/// Pooling has no parameters.
+impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S: usize, T: Float>
+    Params<T> for MaxPool2d<PH, PW, OH, OW, S>
+{
+}

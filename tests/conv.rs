@@ -1,0 +1,177 @@
+//! Chapter 7's layers: convolution against a direct loop, pooling's routing, shapes
+//! checked at build time, and the gradient check of a small conv net.
+
+use backprop::{
+    Affine, Conv2d, Flatten, Images, Layer, Matrix, MaxPool2d, Network, Relu, SoftmaxWithLoss,
+    Unflatten, gradient_check,
+};
+use rand::{SeedableRng, rngs::StdRng};
+
+/// The convolution by its definition, one output at a time.
+fn direct<
+    const N: usize,
+    const C: usize,
+    const H: usize,
+    const W: usize,
+    const FN: usize,
+    const FH: usize,
+    const FW: usize,
+    const OH: usize,
+    const OW: usize,
+>(
+    x: &Images<N, C, H, W, f64>,
+    w: &Images<FN, C, FH, FW, f64>,
+    b: &Matrix<1, FN, f64>,
+    stride: usize,
+    pad: usize,
+) -> Images<N, FN, OH, OW, f64> {
+    let mut y = Images::zeros();
+    for n in 0..N {
+        for f in 0..FN {
+            for i in 0..OH {
+                for j in 0..OW {
+                    let mut sum = b[(0, f)];
+                    for c in 0..C {
+                        for u in 0..FH {
+                            for v in 0..FW {
+                                let (r, s) = (
+                                    (i * stride + u) as isize - pad as isize,
+                                    (j * stride + v) as isize - pad as isize,
+                                );
+                                if r >= 0 && s >= 0 && (r as usize) < H && (s as usize) < W {
+                                    sum += w[(f, c, u, v)] * x[(n, c, r as usize, s as usize)];
+                                }
+                            }
+                        }
+                    }
+                    y[(n, f, i, j)] = sum;
+                }
+            }
+        }
+    }
+    y
+}
+
+#[test]
+fn convolution_matches_the_definition_with_stride_and_padding() {
+    let mut rng = StdRng::seed_from_u64(3);
+    let x = Images::<2, 3, 7, 6, f64>::random_normal(1.0, &mut rng);
+    // (7 + 2·1 − 3)/2 + 1 = 4, (6 + 2·1 − 2)/2 + 1 = 4
+    let conv = Conv2d::<3, 4, 3, 2, 4, 4, 2, 1, f64>::new(
+        Images::random_normal(1.0, &mut rng),
+        Matrix::random_normal(1.0, &mut rng),
+    );
+    let got = conv.predict(&x);
+    let want = direct::<2, 3, 7, 6, 4, 3, 2, 4, 4>(&x, &conv.w, &conv.b, 2, 1);
+    for (g, w) in got.as_slice().iter().zip(want.as_slice()) {
+        assert!((g - w).abs() < 1e-12, "{g} vs {w}");
+    }
+}
+
+#[test]
+fn pooling_routes_each_gradient_to_its_window_maximum() {
+    let mut pool = MaxPool2d::<2, 2, 2, 2>::new();
+    let mut work = Default::default();
+    #[rustfmt::skip]
+    let x = Images::<1, 1, 4, 4, f64>::from_slice(&[
+        1.0, 2.0, 0.0, 0.0,
+        4.0, 3.0, 0.0, 9.0,
+        5.0, 5.0, 1.0, 1.0,
+        5.0, 5.0, 1.0, 2.0,
+    ])
+    .unwrap();
+    assert_eq!(
+        pool.forward(&x, &mut work).as_slice(),
+        &[4.0, 9.0, 5.0, 2.0]
+    );
+    let dy = Images::from_slice(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+    let dx = pool.backward(&x, &dy, &mut work);
+    #[rustfmt::skip]
+    assert_eq!(dx.as_slice(), &[
+        0.0, 0.0, 0.0, 0.0,
+        1.0, 0.0, 0.0, 2.0,
+        3.0, 0.0, 0.0, 0.0, // the first of four equal maxima
+        0.0, 0.0, 0.0, 4.0,
+    ]);
+}
+
+/// conv → ReLU → pool → affine, in f64, on 6×6 two-channel images.
+type SmallConvNet = (
+    Unflatten<2, 6, 6>,
+    Conv2d<2, 3, 3, 3, 6, 6, 1, 1, f64>,
+    Relu,
+    MaxPool2d<2, 2, 3, 3>,
+    Flatten<27>,
+    Affine<27, 4, f64>,
+);
+
+fn small_conv_net(rng: &mut StdRng) -> SmallConvNet {
+    (
+        Unflatten,
+        Conv2d::he(rng),
+        Relu,
+        MaxPool2d::new(),
+        Flatten,
+        Affine::he(rng),
+    )
+}
+
+#[test]
+fn a_small_conv_net_passes_the_gradient_check() {
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut net = small_conv_net(&mut rng);
+    let x = Matrix::<3, 72, f64>::random_normal(1.0, &mut rng);
+    let report = gradient_check(&mut net, &SoftmaxWithLoss::new(), &x, &[0, 3, 1]).unwrap();
+    println!("{report}");
+    let names: Vec<&str> = report.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["1.w", "1.b", "5.w", "5.b"]);
+    assert!(report.max_mean_abs_diff() < 1e-9, "{report}");
+    assert!(report.passes(1e-6), "{report}");
+}
+
+#[test]
+fn the_input_gradient_of_a_conv_net_matches_finite_differences() {
+    let mut rng = StdRng::seed_from_u64(8);
+    let mut net = small_conv_net(&mut rng);
+    let x = Matrix::<2, 72, f64>::random_normal(1.0, &mut rng);
+    let report = backprop::CentralDifference::default()
+        .check_input(&mut net, &SoftmaxWithLoss::new(), &x, &[2, 1])
+        .unwrap();
+    assert!(report.max_mean_abs_diff() < 1e-9, "{report}");
+}
+
+#[test]
+fn the_books_simple_conv_net_has_its_shapes_and_parameter_count() {
+    type SimpleConvNet = (
+        Unflatten<1, 28, 28>,
+        Conv2d<1, 30, 5, 5, 24, 24>,
+        Relu,
+        MaxPool2d<2, 2, 12, 12>,
+        Flatten<4320>,
+        Affine<4320, 100>,
+        Relu,
+        Affine<100, 10>,
+    );
+    let mut rng = StdRng::seed_from_u64(0);
+    let net: SimpleConvNet = (
+        Unflatten,
+        Conv2d::random(0.01, &mut rng),
+        Relu,
+        MaxPool2d::new(),
+        Flatten,
+        Affine::random(0.01, &mut rng),
+        Relu,
+        Affine::random(0.01, &mut rng),
+    );
+    let summary = net.summary::<Matrix<100, 784>>();
+    let dims: Vec<Vec<usize>> = summary.rows.iter().map(|r| r.dims.clone()).collect();
+    assert_eq!(dims[1], [100, 30, 24, 24]);
+    assert_eq!(dims[3], [100, 30, 12, 12]);
+    assert_eq!(dims[4], [100, 4320]);
+    // The book's SimpleConvNet: 30·25 + 30 + 4320·100 + 100 + 100·10 + 10.
+    assert_eq!(summary.total_params(), 780 + 432_100 + 1_010);
+    assert!(summary.to_string().contains("(100, 30, 24, 24)"));
+    let scores = net.predict(&Matrix::<2, 784>::zeros());
+    assert_eq!(scores.row(1).len(), 10);
+    let _: fn(&SimpleConvNet) -> &dyn Sync = |n| n; // shared across threads for inference
+}
