@@ -151,3 +151,54 @@ fn a_model_that_does_not_load_is_one_line_and_exit_1() {
         assert!(out.stdout.is_empty(), "no image is read before the model");
     }
 }
+
+/// A SimpleConvNet saved by the `simple_convnet` example is read by `predict` too: the
+/// file's parameter names and shapes tell which network it holds.
+#[test]
+fn a_saved_conv_net_classifies_png_digits() {
+    let dir = TempDir::new("predict-conv");
+    let model = dir.join("convnet.safetensors");
+    let model_arg = model.to_str().unwrap();
+    let (plot, filters) = (dir.join("curves.svg"), dir.join("filters.svg"));
+    let trained = run_example(
+        "simple_convnet",
+        &[
+            "--epochs",
+            "1",
+            "--save",
+            model_arg,
+            "--plot",
+            plot.to_str().unwrap(),
+            "--filters",
+            filters.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(trained.status.success(), "{}", text(&trained.stderr));
+
+    let mnist: Mnist = Mnist::load_default().unwrap();
+    let mut images = Vec::new();
+    for i in 0..3 {
+        let path = dir.join(&format!("digit{i}.png"));
+        let label = write_digit(&mnist, i, &path);
+        images.push((path.to_str().unwrap().to_string(), label));
+    }
+    let args: Vec<&str> = ["--model", model_arg]
+        .into_iter()
+        .chain(images.iter().map(|(p, _)| p.as_str()))
+        .collect();
+    let out = run_example("predict", &args, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    for (line, (path, label)) in lines.iter().zip(&images) {
+        let rest = line.strip_prefix(&format!("{path}: ")).expect(line);
+        let (digit, top) = parse_prediction(rest);
+        // One epoch (test accuracy 0.88, the same every run) reads the first three
+        // test digits (7, 2, 1) right.
+        assert_eq!(digit, *label, "{line}");
+        assert_eq!(top[0].0, digit, "{line}");
+        assert!(top.iter().all(|&(_, p)| (0.0..=1.0).contains(&p)), "{line}");
+    }
+}
