@@ -7,6 +7,8 @@ use backprop::{
 };
 use rand::{SeedableRng, rngs::StdRng};
 
+mod common;
+
 /// The convolution by its definition, one output at a time.
 fn direct<
     const N: usize,
@@ -174,4 +176,32 @@ fn the_books_simple_conv_net_has_its_shapes_and_parameter_count() {
     let scores = net.predict(&Matrix::<2, 784>::zeros());
     assert_eq!(scores.row(1).len(), 10);
     let _: fn(&SimpleConvNet) -> &dyn Sync = |n| n; // shared across threads for inference
+}
+
+/// The `gradient_check` example checks chapter 7's layers on MNIST digits too, and its
+/// last lines state both results.
+#[test]
+fn the_gradient_check_example_checks_a_conv_net_to_1e_9() {
+    let out = common::run_example("gradient_check", &[], None);
+    let stdout = common::text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        common::text(&out.stderr)
+    );
+    let value = |prefix: &str| -> f64 {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .expect(prefix);
+        line[prefix.len()..].trim().parse().unwrap()
+    };
+    assert!(value("conv f64 max mean |diff| = ") <= 1e-9, "{stdout}");
+    assert!(value("f64 max mean |diff| = ") <= 1e-9, "{stdout}");
+    for parameter in ["1.w", "1.b", "5.w", "5.b"] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(parameter)),
+            "{parameter}: {stdout}"
+        );
+    }
 }
