@@ -12,9 +12,10 @@
 //! Prints one line per image, in order, to stdout: `PATH: DIGIT  (d1 p1, d2 p2, d3 p3)`,
 //! the three most likely digits with their softmax probabilities, or
 //! `PATH: error: …` for an image that cannot be read or holds no ink; the other images
-//! are still classified. Exit codes: 0 every image classified, 1 an image failed or
-//! the model does not load (one line on stderr), 2 a bad command line (no `--model`:
-//! how to train and save one).
+//! are still classified. A picture over `--max-pixels` megapixels (default 40) is
+//! refused by its header before it is decoded. Exit codes: 0 every image classified,
+//! 1 an image failed or the model does not load (one line on stderr), 2 a bad command
+//! line (no `--model`: how to train and save one).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -83,7 +84,7 @@ impl Model {
 }
 
 const USAGE: &str = "\
-usage: cargo run --release --example predict -- --model PATH IMAGE...
+usage: cargo run --release --example predict -- --model PATH [--max-pixels N] IMAGE...
 
 Classifies images of handwritten digits (PNG or JPEG, any size) with the book's
 two-layer net (784-50-10) saved by the train example, or its SimpleConvNet saved by
@@ -96,6 +97,9 @@ probabilities).
   --model PATH  the weights, a .safetensors file written by
                 cargo run --release --example train -- --save PATH
                 or cargo run --release --example simple_convnet -- --save PATH
+  --max-pixels N
+                refuse a picture of more than N megapixels (default 40) by its
+                header, before decoding it
   -h, --help    this text";
 
 /// What to do without `--model`.
@@ -111,13 +115,19 @@ enum Command {
     Classify {
         model: PathBuf,
         images: Vec<PathBuf>,
+        /// The most pixels a picture may have.
+        max_pixels: u64,
     },
     Help,
 }
 
 fn main() -> ExitCode {
-    let (model, images) = match parse() {
-        Ok(Command::Classify { model, images }) => (model, images),
+    let (model, images, max_pixels) = match parse() {
+        Ok(Command::Classify {
+            model,
+            images,
+            max_pixels,
+        }) => (model, images, max_pixels),
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -136,7 +146,7 @@ fn main() -> ExitCode {
     };
     let mut failed = false;
     for path in &images {
-        match classify(&net, path) {
+        match classify(&net, path, max_pixels) {
             Ok(line) => println!("{}: {line}", path.display()),
             Err(e) => {
                 println!("{}: error: {e}", path.display());
@@ -156,10 +166,25 @@ fn parse() -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut model = None;
     let mut images = Vec::new();
+    let mut max_pixels = image_file::DEFAULT_MAX_PIXELS;
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("model") => model = Some(parser.value().map_err(|e| e.to_string())?.into()),
+            Long("max-pixels") => {
+                let value = parser.value().map_err(|e| e.to_string())?;
+                let megapixels = value.to_str().and_then(|v| v.parse::<f64>().ok());
+                max_pixels = match megapixels {
+                    Some(n) if n > 0.0 && n <= 1e6 => ((n * 1e6).round() as u64).max(1),
+                    _ => {
+                        return Err(format!(
+                            "--max-pixels: expected a number of megapixels in (0, 1000000], \
+                             got {}",
+                            value.to_string_lossy()
+                        ));
+                    }
+                };
+            }
             Short('h') | Long("help") => return Ok(Command::Help),
             Value(image) => images.push(image.into()),
             _ => return Err(arg.unexpected().to_string()),
@@ -169,13 +194,24 @@ fn parse() -> Result<Command, String> {
     if images.is_empty() {
         return Err("no image given: name one or more image files after --model PATH".into());
     }
-    Ok(Command::Classify { model, images })
+    Ok(Command::Classify {
+        model,
+        images,
+        max_pixels,
+    })
 }
 
 /// The digit and the three likeliest digits with their probabilities, as printed.
-fn classify(net: &Model, path: &Path) -> Result<String, Box<dyn std::error::Error>> {
-    // The format is told by the file's first bytes, not its name.
-    let (width, height, rgba) = image_file::decode_rgba(&std::fs::read(path)?)?;
+fn classify(
+    net: &Model,
+    path: &Path,
+    max_pixels: u64,
+) -> Result<String, Box<dyn std::error::Error>> {
+    // The format is told by the file's first bytes, not its name; a picture over
+    // `max_pixels` is refused by its header.
+    let bytes = std::fs::read(path)?;
+    let (width, height, rgba) = image_file::decode_rgba_within(&bytes, max_pixels)?;
+    drop(bytes);
     let x: Matrix<1, 784> = digit_from_rgba(width, height, &rgba)?;
     let probabilities = softmax(&net.scores(&x));
     let mut ranked: Vec<(usize, f32)> = probabilities.row(0).iter().copied().enumerate().collect();

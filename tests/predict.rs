@@ -1,6 +1,7 @@
 //! The `predict` example end to end: a model saved by the `train` example, digits of
 //! the shipped test set written as PNG files, one line per image, and the exit codes
-//! for a broken image, a missing `--model` and a model file that is not safetensors.
+//! for a broken image, a missing `--model` and a model file that is not safetensors;
+//! hostile pictures (too many pixels declared) refused by their header, `--max-pixels`.
 
 mod common;
 
@@ -116,6 +117,80 @@ fn a_saved_model_classifies_png_digits_and_a_broken_image_fails_alone() {
         lines[2].starts_with(&format!("{}: 2  (2 ", images[1].0)),
         "{stdout}"
     );
+
+    // Hostile pictures (tests/image_file.rs measures their peak memory in-process):
+    // the issue's 880 KB PNG declaring 30000×30000 and a JPEG claiming 65535×65535,
+    // each refused by its header on its own line, the digit after them classified.
+    let bomb = dir.join("bomb.png");
+    std::fs::write(&bomb, picture::png_bomb(30_000, 30_000)).unwrap();
+    let small = Picture::from_fn(16, 8, |x, _| [if x < 8 { 30 } else { 220 }]);
+    let huge = dir.join("huge.jpg");
+    let huge_jpeg = picture::jpeg_claiming(&small.encode(Format::Jpeg), 65535, 65535);
+    std::fs::write(&huge, huge_jpeg).unwrap();
+    let (bomb, huge) = (bomb.to_str().unwrap(), huge.to_str().unwrap());
+    let start = std::time::Instant::now();
+    let args = ["--model", model_arg, bomb, huge, &images[0].0];
+    let out = run_example("predict", &args, None);
+    let time = start.elapsed();
+    println!("predict on the bomb, the JPEG and a digit (cargo run included): {time:?}");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            format!(
+                "{bomb}: error: the image is 30000×30000 = 900 megapixels, more than the 40 \
+                 allowed"
+            ),
+            format!(
+                "{huge}: error: the image is 65535×65535 = 4294.9 megapixels, more than the \
+                 40 allowed"
+            ),
+        ],
+        "{stdout}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("{}: 7  (7 ", images[0].0)),
+        "{stdout}"
+    );
+    // Decoded, the bomb took 23 s; refused, the whole run (cargo's check included)
+    // takes well under this.
+    assert!(time.as_secs_f64() < 10.0, "{time:?}");
+
+    // `--max-pixels`, in megapixels: the 84×84 digit (7056 pixels) is refused under
+    // 0.007, classified at 0.01.
+    let digit = images[0].0.as_str();
+    let out = run_example(
+        "predict",
+        &["--model", model_arg, "--max-pixels", "0.007", digit],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let expected = format!(
+        "{digit}: error: the image is 84×84 = 0.1 megapixels, more than the 0.007 allowed\n"
+    );
+    assert_eq!(text(&out.stdout), expected);
+    let out = run_example(
+        "predict",
+        &["--model", model_arg, "--max-pixels", "0.01", digit],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with(&format!("{digit}: 7  (7 ")));
+    for bad in ["0", "-1", "many"] {
+        let out = run_example(
+            "predict",
+            &["--model", model_arg, "--max-pixels", bad, digit],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2), "--max-pixels {bad}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with("error: --max-pixels: expected a number of megapixels"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

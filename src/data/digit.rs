@@ -217,7 +217,8 @@ pub(crate) fn ink_from_rgba(width: usize, height: usize, rgba: &[u8]) -> Plane {
 /// ink = `(paper − luma) / paper`; darker paper means light ink:
 /// ink = `(luma − paper) / (1 − paper)`; both clamped to `[0, 1]`, so that the paper
 /// is 0 however gray it is.
-pub(crate) fn ink_from_luma(luma: Plane) -> Plane {
+/// The values are replaced in place: a large picture's plane is not held twice.
+pub(crate) fn ink_from_luma(mut luma: Plane) -> Plane {
     let paper = border_mean(&luma);
     let ink = |v: f32| {
         let ink = if paper >= 0.5 {
@@ -227,10 +228,8 @@ pub(crate) fn ink_from_luma(luma: Plane) -> Plane {
         };
         ink.clamp(0.0, 1.0)
     };
-    Plane {
-        values: luma.values.iter().map(|&v| ink(v)).collect(),
-        ..luma
-    }
+    luma.values.iter_mut().for_each(|v| *v = ink(*v));
+    luma
 }
 
 /// The mean of the pixels on the plane's border.

@@ -91,3 +91,84 @@ pub fn png_file(
     writer.finish().unwrap();
     bytes
 }
+
+/// A zlib stream of `len` zero bytes, small however large `len` is: about 1 KB a MiB
+/// (1 MiB of zeros compressed once after a full flush, which empties the compressor's
+/// window, so that every later MiB compresses to the same bytes, repeated), as a
+/// hostile file would carry it. Its Adler-32 is worked out: `a` stays 1, `b` is `len`.
+pub fn zlib_zeros(len: u64) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    const MIB: u64 = 1 << 20;
+    let zeros = vec![0u8; MIB as usize];
+    let mut compress = Compress::new(Compression::best(), false);
+    let mut block = |input: &[u8], flush| {
+        let mut out = Vec::with_capacity(64 << 10);
+        compress.compress_vec(input, &mut out, flush).unwrap();
+        out
+    };
+    let first = block(&zeros, FlushCompress::Full);
+    let next = block(&zeros, FlushCompress::Full);
+    assert_eq!(
+        next,
+        block(&zeros, FlushCompress::Full),
+        "MiBs compress alike"
+    );
+    let (mibs, rest) = (len / MIB, (len % MIB) as usize);
+    let mut stream = vec![0x78, 0xDA]; // deflate, 32 KiB window, best compression
+    for i in 0..mibs {
+        stream.extend_from_slice(if i == 0 { &first } else { &next });
+    }
+    stream.extend(block(&zeros[..rest], FlushCompress::Finish));
+    let b = (len % 65521) as u32;
+    stream.extend_from_slice(&(b << 16 | 1).to_be_bytes());
+    stream
+}
+
+/// A PNG chunk: length, type, data and CRC.
+pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(data);
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(kind);
+    chunk.extend_from_slice(data);
+    chunk.extend_from_slice(&crc.sum().to_be_bytes());
+    chunk
+}
+
+/// A PNG of 8-bit gray `width × height`, black, whose image data is a valid zlib
+/// stream of every row (a filter byte and `width` zeros) that inflates to
+/// `height · (width + 1)` bytes: 30000×30000 is an 880 KB file that inflates to 900 MB.
+pub fn png_bomb(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]); // 8 bits, gray, deflate, filters, no interlace
+    let rows = u64::from(height) * (u64::from(width) + 1);
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend(png_chunk(b"IHDR", &ihdr));
+    bytes.extend(png_chunk(b"IDAT", &zlib_zeros(rows)));
+    bytes.extend(png_chunk(b"IEND", &[]));
+    bytes
+}
+
+/// `png` (a whole PNG file) with `chunk` put right after its IHDR, where an iCCP or
+/// text chunk may be.
+pub fn png_with_chunk(png: &[u8], chunk: &[u8]) -> Vec<u8> {
+    let after_ihdr = 8 + 4 + 4 + 13 + 4;
+    assert_eq!(&png[12..16], b"IHDR");
+    [&png[..after_ihdr], chunk, &png[after_ihdr..]].concat()
+}
+
+/// `jpeg` (a whole baseline JPEG file) with its frame header (SOF0) claiming `width ×
+/// height` pixels, nothing else changed.
+pub fn jpeg_claiming(jpeg: &[u8], width: u16, height: u16) -> Vec<u8> {
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline frame header");
+    let mut bytes = jpeg.to_vec();
+    // FF C0, length (2), precision (1), then height and width.
+    bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    bytes
+}
