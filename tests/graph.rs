@@ -197,6 +197,38 @@ fn svg_of_buy_apple_has_every_number() {
     );
 }
 
+/// Each arrow's label is five lines around the arrow: the value 1.2 em above the
+/// line, the gradient (class `grad`, red) 1.2 em below it, never on it. The blank
+/// lines are no-break spaces: a browser drops a line of plain spaces, which put the
+/// gradient on the arrow.
+#[test]
+fn svg_prints_each_gradient_below_its_arrow() {
+    let g = Graph::new();
+    let apple = g.var("apple", 100.0);
+    let apple_num = g.var("apple_num", 2.0);
+    g.backward((apple * apple_num).named("price"));
+    let svg = g.to_svg();
+    // The arrow from apple, its label's five lines (x: the label's centre).
+    let line = |class: &str, dy: &str, text: &str| {
+        format!(r#"<tspan{class} x = "237.5" dy="{dy}">{text}</tspan>"#)
+    };
+    let label = [
+        line("", "1.0em", "\u{a0}"),
+        line("", "0.8em", "100"),
+        line("", "1.2em", "\u{a0}"),
+        line(r#" class="grad""#, "1.2em", "2"),
+        line("", "0.8em", "\u{a0}"),
+    ]
+    .concat();
+    assert!(svg.contains(&label), "apple's arrow label: {svg}");
+    assert_eq!(svg.matches("<tspan class=\"grad\"").count(), 3, "{svg}");
+    assert!(svg.contains(".grad { fill: #d00000; }"), "{svg}");
+    assert!(
+        !svg.contains("> </tspan>"),
+        "no blank line of a plain space: {svg}"
+    );
+}
+
 #[test]
 fn writing_into_a_missing_directory_creates_it_and_a_bad_path_is_an_error() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("graph_write/nested");

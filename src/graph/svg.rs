@@ -10,14 +10,19 @@ use layout::std_shapes::render::get_shape_size;
 use layout::std_shapes::shapes::{Arrow, Element, ShapeKind};
 use layout::topo::layout::VisualGraph;
 
-/// Colours the gradient line of every arrow label red.
-///
-/// layout-rs draws a label as one `<text>` with a `<tspan>` per line. An arrow's label
-/// has five lines, blank / value / blank / gradient / blank: the arrow passes through
-/// the middle line, so the value sits above it and the gradient below, as in the book,
-/// and the blank outer lines keep neighbouring labels apart. Node labels have one line,
-/// so the fourth `<tspan>` of a `<text>` is always a gradient.
-const GRADIENT_STYLE: &str = "<style>text > tspan:nth-child(4) { fill: #d00000; }</style>";
+/// Colours every gradient red (the `grad` class [`spread_labels`] gives it).
+const GRADIENT_STYLE: &str = "<style>.grad { fill: #d00000; }</style>";
+
+/// The blank lines of an arrow's label: a no-break space, which SVG renderers keep
+/// (Chromium drops a line of plain spaces, which put the gradient on the arrow).
+const BLANK: char = '\u{a0}';
+
+/// How far each line of an arrow's five-line label starts below the one before, in
+/// ems: layout-rs writes `1.0em` for each, which puts the value and the gradient 1 em
+/// from the arrow, their glyphs close to its line; these put them 1.2 em from it, so
+/// the value is clearly above the arrow and the gradient below it, as in the book.
+/// The sum stays 5 em, so the label's extent is unchanged.
+const LABEL_LINE_STEPS: [&str; 5] = ["1.0em", "0.8em", "1.2em", "1.2em", "0.8em"];
 
 impl Graph {
     /// The graph as an SVG image, laid out left to right like the book's figures: a box
@@ -58,8 +63,12 @@ impl Graph {
             })
             .collect();
         for edge in &picture.edges {
-            let grad = edge.grad.as_deref().unwrap_or(" ");
-            let label = format!(" \n{}\n \n{grad}\n ", edge.value);
+            // Five lines, blank / value / blank / gradient / blank: the arrow passes
+            // through the middle line, so the value sits above it and the gradient
+            // below, and the blank outer lines keep neighbouring labels apart.
+            let blank = BLANK.to_string();
+            let grad = edge.grad.as_deref().unwrap_or(&blank);
+            let label = format!("{BLANK}\n{}\n{BLANK}\n{grad}\n{BLANK}", edge.value);
             visual.add_edge(Arrow::simple(&label), handles[edge.from], handles[edge.to]);
         }
         let mut writer = SVGWriter::new();
@@ -67,7 +76,7 @@ impl Graph {
         if !handles.is_empty() {
             visual.do_it(false, false, false, &mut writer);
         }
-        with_style(&writer.finalize())
+        with_style(&spread_labels(&writer.finalize()))
     }
 }
 
@@ -78,4 +87,34 @@ fn with_style(svg: &str) -> String {
         .and_then(|start| svg[start..].find('>').map(|end| start + end + 1))
         .expect("layout-rs output has an <svg> tag");
     format!("{}\n{GRADIENT_STYLE}{}", &svg[..open], &svg[open..])
+}
+
+/// Spreads the lines of every arrow label (a `<text>` of five `<tspan>`s: node labels
+/// have one line) by [`LABEL_LINE_STEPS`] and gives the gradient, the fourth line,
+/// the class `grad`.
+fn spread_labels(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len() + 256);
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        let end = rest[start..]
+            .find("</text>")
+            .map_or(rest.len(), |e| start + e);
+        out.push_str(&rest[..start]);
+        let text = &rest[start..end];
+        if text.matches("<tspan").count() == LABEL_LINE_STEPS.len() {
+            let mut parts = text.split("<tspan");
+            out.push_str(parts.next().unwrap_or_default());
+            for (i, (part, step)) in parts.zip(LABEL_LINE_STEPS).enumerate() {
+                let class = if i == 3 { " class=\"grad\"" } else { "" };
+                out.push_str("<tspan");
+                out.push_str(class);
+                out.push_str(&part.replacen("dy=\"1.0em\"", &format!("dy=\"{step}\""), 1));
+            }
+        } else {
+            out.push_str(text);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }

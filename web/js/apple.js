@@ -33,7 +33,9 @@ function updateApple() {
   for (const name of names) {
     const input = $(`#in-${name}`);
     const v = input.valueAsNumber;
-    if (!Number.isFinite(v)) {
+    // Empty, not a number, or beyond f64: above its largest value the field holds
+    // nothing (NaN), below its smallest it holds 0 though nonzero digits were typed.
+    if (!Number.isFinite(v) || (v === 0 && /[1-9]/.test(input.value.split(/e/i)[0]))) {
       setError('apple', `enter a number for ${name}`);
       return;
     }
@@ -60,7 +62,21 @@ function trimSvg(svg) {
   svg.setAttribute('viewBox', `${box.x - m} ${box.y - m} ${box.width + 2 * m} ${box.height + 2 * m}`);
   svg.setAttribute('width', String(box.width + 2 * m));
   svg.setAttribute('height', String(box.height + 2 * m));
+  // Shrunk to fit a phone, the labels would be a few pixels tall: the picture keeps
+  // the width at which its smallest label is MIN_LABEL_PX, and #apple-svg scrolls
+  // sideways (the page itself does not).
+  const sizes = [...svg.querySelectorAll('text')]
+    .filter((t) => t.textContent.trim())
+    .map((t) => parseFloat(getComputedStyle(t).fontSize))
+    .filter((s) => s > 0);
+  if (sizes.length) {
+    const minWidth = ((box.width + 2 * m) * MIN_LABEL_PX) / Math.min(...sizes);
+    svg.style.minWidth = `${Math.ceil(minWidth)}px`;
+  }
 }
+
+// The smallest label of the graph picture, in CSS pixels, however narrow the window.
+const MIN_LABEL_PX = 11;
 
 // One row per node: its forward value (out-K) and its gradient (out-dK).
 function fillAppleTable(values) {

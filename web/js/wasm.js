@@ -112,6 +112,13 @@ export function setInput(bytes) {
 // (2.2000000000000002 → "2.2"). `null` is a non-finite number.
 export function format(v) {
   if (v === null || v === undefined) return '—';
-  return Number(v.toPrecision(6)).toString();
+  const rounded = Number(v.toPrecision(6));
+  // Huge and tiny numbers with an exponent, as the graph's picture writes them
+  // (backprop::graph::Rounded): 2.2e+99, not 100 digits.
+  const size = Math.abs(rounded);
+  if (Number.isFinite(rounded) && (size >= 1e15 || (size > 0 && size < 1e-6))) {
+    return rounded.toExponential();
+  }
+  return rounded.toString();
 }
 

@@ -7,7 +7,8 @@ would use them (typing, clicking, drawing with the mouse), and that nothing was 
 as an error. Every check prints what it saw; the exit code is 1 if any failed.
 
 The checks live in one module per panel (check_apple.py, check_train.py, check_draw.py,
-check_loading.py for how the module is loaded); harness.py holds the server, the browser
+check_loading.py for how the module is loaded, check_phone.py for phone-sized
+windows); harness.py holds the server, the browser
 and the check/report helpers.
 """
 
@@ -23,6 +24,7 @@ from playwright.sync_api import sync_playwright
 from check_apple import apple_checks
 from check_draw import draw_checks, untrained_checks
 from check_loading import fallback_check, no_room_check
+from check_phone import phone_checks
 from check_train import error_checks, train_checks
 from harness import Checks, PlaywrightError, first_line, launch, serve, text, wait_frames, watched_page
 
@@ -64,6 +66,7 @@ def main():
                 no_room_check(watched_page(context, problems), url, c)
             finally:
                 context.close()
+            phone_checks(p, args.chromium, url, c, out, problems)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
         server.shutdown()
@@ -92,6 +95,7 @@ def run_checks(page, url, c, out, mnist):
         return
     loader = page.evaluate("document.body.dataset.loader")
     c.check("module compiled while streaming", loader == "streaming", loader)
+    load_size_check(page, c)
 
     # Each panel on its own: a panel whose checks cannot go on (a wait timed out) is a
     # failure, and the next panel is still checked.
@@ -103,6 +107,30 @@ def run_checks(page, url, c, out, mnist):
         except (PlaywrightError, ValueError) as e:
             c.check(f"{name} checks ran to the end", False,
                     f"{first_line(e)}; #error={text(page, '#error')!r}")
+
+
+# What the page may load, in bytes. The module embeds all 10,000 training digits
+# (1.6 MB gzipped) and only the 1,000 test digits the page evaluates on (all 10,000 made
+# it 3.9 MB); the issue's goal of 1.5 MB needs the training digits fetched on demand.
+MAX_WASM_BYTES = 2_500_000
+MAX_PAGE_BYTES = 2_750_000
+
+
+def load_size_check(page, c):
+    """The bytes the page loaded (its HTML and every resource, as the server sent them)
+    and the module's share, from the Resource Timing entries."""
+    sizes = page.evaluate(
+        """() => [...performance.getEntriesByType('navigation'),
+                  ...performance.getEntriesByType('resource')]
+                 .map(e => [e.name.split('/').pop(), e.encodedBodySize])"""
+    )
+    total = sum(size for _, size in sizes)
+    wasm = sum(size for name, size in sizes if name.endswith(".wasm"))
+    c.check(
+        f"page loads at most {MAX_PAGE_BYTES:,} bytes, the module at most {MAX_WASM_BYTES:,}",
+        0 < wasm <= MAX_WASM_BYTES and total <= MAX_PAGE_BYTES,
+        f"{total:,} bytes in all, backprop_web.wasm {wasm:,}",
+    )
 
 
 def page_screenshot(page, _c, out, _mnist):

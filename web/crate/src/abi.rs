@@ -203,7 +203,8 @@ pub extern "C" fn bp_train_steps(n: i32) -> i32 {
     session(|s| s.train_steps(n))
 }
 
-/// Accuracy on the first `min(samples, 10000)` training and test digits.
+/// Accuracy on the first `samples` training and test digits (at most the 10,000
+/// training and 1,000 test digits embedded).
 /// `{"train_acc":a,"test_acc":b,"samples":s}`.
 ///
 /// ```

@@ -118,7 +118,7 @@ impl Session {
     }
 
     /// `bp_train_eval`: accuracy of the run's network on the first
-    /// `min(samples, 10000)` digits of each split; answers
+    /// `samples` digits of each split (at most 10,000 training, 1,000 test); answers
     /// `{"train_acc":a,"test_acc":b,"samples":s}`.
     ///
     /// # Errors

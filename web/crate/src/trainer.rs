@@ -216,8 +216,8 @@ impl Trainer {
         })
     }
 
-    /// The accuracy on the first `min(samples, 10000)` digits of the training and the
-    /// test split. The digits are copied out of `data` once and kept for the next call
+    /// The accuracy on the first `min(samples, n)` digits of the training and the test
+    /// split (`n`: the split's size; the page embeds 10,000 training, 1,000 test digits). The digits are copied out of `data` once and kept for the next call
     /// with the same `samples`, so every call must pass the same data (the page's one
     /// embedded MNIST).
     ///
@@ -230,7 +230,7 @@ impl Trainer {
     /// let a = t.accuracy(&mnist, 250).unwrap();
     /// assert_eq!(a.samples, 250);
     /// assert!(a.test < 0.3); // untrained: about one in ten
-    /// assert_eq!(t.accuracy(&mnist, 1 << 30).unwrap().samples, 10_000);
+    /// assert_eq!(t.accuracy(&mnist, 1 << 30).unwrap().samples, 1_000); // the test digits
     /// ```
     pub fn accuracy(&mut self, data: &Mnist, samples: i32) -> Result<Accuracy, String> {
         let samples = usize::try_from(samples)

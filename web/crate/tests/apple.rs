@@ -160,3 +160,21 @@ fn bad_inputs_are_one_line_errors_not_panics() {
     assert!(json.contains(r#""price":null"#), "{json}");
     assert!(json.contains(r#""dtax":null"#), "{json}");
 }
+
+/// Huge numbers are written with an exponent in the picture (not 309 digits), and
+/// each gradient is on its own line below its arrow (class `grad`).
+#[test]
+fn huge_numbers_are_compact_in_the_picture() {
+    let s = shopping(0, [1e99, 2.0, 1.1, 0.0, 0.0]).unwrap();
+    for label in [">1e+99<", ">2.2e+99<", ">1.1e+99<", ">2e+99<"] {
+        assert!(s.svg.contains(label), "{label} missing: {}", s.svg);
+    }
+    let s = shopping(0, [1e308, 1.0, 1.0, 0.0, 0.0]).unwrap();
+    assert!(s.svg.contains(">1e+308<"), "{}", s.svg);
+    assert!(
+        !s.svg.contains("0000000000"),
+        "no long run of digits: {}",
+        s.svg
+    );
+    assert_eq!(s.svg.matches("<tspan class=\"grad\"").count(), 5);
+}
