@@ -10,7 +10,7 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 pub(crate) mod sealed {
-    use crate::matrix::gemm::Packs;
+    use crate::matrix::gemm::{Operand, Packs, gemm_of};
 
     // `Sealed` cannot be named outside the crate, so the crate's own types in its
     // methods are not part of any interface a user sees.
@@ -21,6 +21,46 @@ pub(crate) mod sealed {
         const IS_F32: bool;
         /// This type's half of a thread's GEMM packing buffers.
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<Self>;
+        /// The GEMM for this type: a plain function of this crate (not generic), so it
+        /// is compiled here, with this crate's optimization level.
+        fn gemm(
+            shape: (usize, usize, usize),
+            a: Operand<'_, Self>,
+            b: Operand<'_, Self>,
+            c: &mut [Self],
+            accumulate: bool,
+        );
+        /// `y += a·x`, element by element (the SGD update), compiled here like `gemm`.
+        fn axpy(a: Self, x: &[Self], y: &mut [Self]);
+        /// `acc += Σ_rows row` over the rows of `width` in `rows` (a bias gradient),
+        /// compiled here like `gemm`.
+        fn add_rows(rows: &[Self], width: usize, acc: &mut [Self]);
+        /// `y = max(x, 0)` (ReLU's forward pass), compiled here like `gemm`.
+        fn relu(x: &[Self], y: &mut [Self]);
+        /// `dx = dy where x > 0, else 0` (ReLU's backward pass), compiled here like `gemm`.
+        fn relu_grad(x: &[Self], dy: &[Self], dx: &mut [Self]);
+    }
+
+    /// `y += a·x`.
+    #[inline(always)]
+    fn axpy_of<T: Copy + core::ops::Mul<Output = T> + core::ops::AddAssign>(
+        a: T,
+        x: &[T],
+        y: &mut [T],
+    ) {
+        for (y, &x) in y.iter_mut().zip(x) {
+            *y += a * x;
+        }
+    }
+
+    /// `acc += Σ_rows row`.
+    #[inline(always)]
+    fn add_rows_of<T: Copy + core::ops::AddAssign>(rows: &[T], width: usize, acc: &mut [T]) {
+        for row in rows.chunks_exact(width) {
+            for (a, &v) in acc.iter_mut().zip(row) {
+                *a += v;
+            }
+        }
     }
     #[allow(private_interfaces)]
     impl Sealed for f32 {
@@ -28,12 +68,72 @@ pub(crate) mod sealed {
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f32> {
             &mut both.0
         }
+        #[inline(never)]
+        fn gemm(
+            shape: (usize, usize, usize),
+            a: Operand<'_, f32>,
+            b: Operand<'_, f32>,
+            c: &mut [f32],
+            accumulate: bool,
+        ) {
+            gemm_of(shape, a, b, c, accumulate)
+        }
+        #[inline(never)]
+        fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
+            axpy_of(a, x, y)
+        }
+        #[inline(never)]
+        fn add_rows(rows: &[f32], width: usize, acc: &mut [f32]) {
+            add_rows_of(rows, width, acc)
+        }
+        #[inline(never)]
+        fn relu(x: &[f32], y: &mut [f32]) {
+            for (y, &x) in y.iter_mut().zip(x) {
+                *y = if x > 0.0 { x } else { 0.0 };
+            }
+        }
+        #[inline(never)]
+        fn relu_grad(x: &[f32], dy: &[f32], dx: &mut [f32]) {
+            for ((d, &x), &g) in dx.iter_mut().zip(x).zip(dy) {
+                *d = if x > 0.0 { g } else { 0.0 };
+            }
+        }
     }
     #[allow(private_interfaces)]
     impl Sealed for f64 {
         const IS_F32: bool = false;
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f64> {
             &mut both.1
+        }
+        #[inline(never)]
+        fn gemm(
+            shape: (usize, usize, usize),
+            a: Operand<'_, f64>,
+            b: Operand<'_, f64>,
+            c: &mut [f64],
+            accumulate: bool,
+        ) {
+            gemm_of(shape, a, b, c, accumulate)
+        }
+        #[inline(never)]
+        fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
+            axpy_of(a, x, y)
+        }
+        #[inline(never)]
+        fn add_rows(rows: &[f64], width: usize, acc: &mut [f64]) {
+            add_rows_of(rows, width, acc)
+        }
+        #[inline(never)]
+        fn relu(x: &[f64], y: &mut [f64]) {
+            for (y, &x) in y.iter_mut().zip(x) {
+                *y = if x > 0.0 { x } else { 0.0 };
+            }
+        }
+        #[inline(never)]
+        fn relu_grad(x: &[f64], dy: &[f64], dx: &mut [f64]) {
+            for ((d, &x), &g) in dx.iter_mut().zip(x).zip(dy) {
+                *d = if x > 0.0 { g } else { 0.0 };
+            }
         }
     }
 }

@@ -48,7 +48,9 @@ impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Relu {
     }
 
     fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
-        work.map(x, |v| if v > T::ZERO { v } else { T::ZERO })
+        // y = x if x > 0, else 0, through the kernel compiled in this crate.
+        T::relu(x.as_slice(), work.out.as_mut_slice());
+        &work.out
     }
 
     fn backward<'w>(
@@ -57,7 +59,8 @@ impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Relu {
         dout: &Matrix<N, C, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Matrix<N, C, T> {
-        work.map_grad(x, dout, |x, _y, g| if x > T::ZERO { g } else { T::ZERO })
+        T::relu_grad(x.as_slice(), dout.as_slice(), work.dx.as_mut_slice());
+        &work.dx
     }
 }
 
@@ -77,7 +80,8 @@ impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float>
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, H, W, T> {
-        work.map(x, |v| if v > T::ZERO { v } else { T::ZERO })
+        T::relu(x.as_slice(), work.out.as_mut_slice());
+        &work.out
     }
 
     fn backward<'w>(
@@ -86,7 +90,8 @@ impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float>
         dout: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, H, W, T> {
-        work.map_grad(x, dout, |x, _y, g| if x > T::ZERO { g } else { T::ZERO })
+        T::relu_grad(x.as_slice(), dout.as_slice(), work.dx.as_mut_slice());
+        &work.dx
     }
 }
 

@@ -94,7 +94,26 @@ const KC: usize = 1024;
 
 /// `c = a·b` (`accumulate == false`) or `c += a·b`, with `a` of shape `m × k`,
 /// `b` of shape `k × n` and `c` a contiguous row-major `m × n` buffer.
+///
+/// Generic code calls this from the user's crate, compiled with the user's profile;
+/// it hands the product straight to [`Sealed::gemm`], whose `f32` and `f64` bodies are
+/// ordinary functions of this crate, compiled once here. So a dependent that builds
+/// this crate optimized (`[profile.dev.package.backprop] opt-level = 3`) runs its
+/// products at release speed in a debug build.
+#[inline]
 pub(crate) fn gemm<T: Float>(
+    shape: (usize, usize, usize),
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    c: &mut [T],
+    accumulate: bool,
+) {
+    T::gemm(shape, a, b, c, accumulate)
+}
+
+/// [`gemm`] for one element type: what `<f32 as Sealed>::gemm` and
+/// `<f64 as Sealed>::gemm` run.
+pub(crate) fn gemm_of<T: Float>(
     (m, k, n): (usize, usize, usize),
     a: Operand<'_, T>,
     b: Operand<'_, T>,

@@ -130,11 +130,7 @@ impl<const R: usize, const C: usize, T: Float> Matrix<R, C, T> {
     pub fn column_sums_into(&self, out: &mut Matrix<1, C, T>) {
         let acc = out.as_mut_slice();
         acc.fill(T::ZERO);
-        for row in self.rows() {
-            for (a, &v) in acc.iter_mut().zip(row) {
-                *a += v;
-            }
-        }
+        T::add_rows(self.as_slice(), C, acc);
     }
 
     /// The column index of the largest element of each row (the first one on ties):

@@ -45,12 +45,10 @@ impl Sgd {
     /// assert_eq!(net.0.w.sum(), 0.0);
     /// ```
     pub fn step<T: Float, P: Params<T> + ?Sized>(&self, net: &mut P) {
-        let lr = T::from_f64(self.lr);
-        net.visit_params(&mut |p| {
-            for (w, &g) in p.values.iter_mut().zip(p.grad) {
-                *w -= lr * g;
-            }
-        });
+        // w − η·g as w + (−η)·g: the same bits, through the kernel compiled in this
+        // crate (see `Float`'s GEMM note).
+        let minus_lr = -T::from_f64(self.lr);
+        net.visit_params(&mut |p| T::axpy(minus_lr, p.grad, p.values));
     }
 }
 
