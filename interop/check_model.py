@@ -7,7 +7,7 @@ examples train it: tensors `K.w` (shape [inputs, outputs], the book's layout) an
 is y = relu(x @ W + b) for every layer but the last, y = x @ W + b for the last, in
 the file's dtype; the predicted class is argmax y (the first on a tie, as the crate).
 
-    python3 interop/check_model.py out/model.safetensors [--data data/mnist] [--expect 0.9445]
+    python3 interop/check_model.py out/model.safetensors [--data data/mnist] [--expect 0.9444]
 
 prints `accuracy=<a>` on the MNIST test set (t10k-*.gz, pixels p/255) with four
 decimals; with --expect, exits 1 unless that is the printed value. The crate's own
