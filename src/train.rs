@@ -49,11 +49,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod draw;
 mod history;
+mod step;
 mod trainer;
 
+pub use draw::Draw;
 pub use history::{EpochStats, History};
-pub use trainer::{BatchSize, Draw, Trainer};
+pub use trainer::{BatchSize, Trainer};
 
 use crate::data::{Dataset, EVAL_ROWS, Metric};
 use crate::{Error, Float, Layer, Matrix};

@@ -1,31 +1,14 @@
 //! [`Trainer`]: a network with everything a training step needs, stepped by hand or
 //! run as the book's loop.
 
-use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
+use super::draw::{Draw, Shuffled};
+use super::step::step;
 use super::{EpochStats, History, TrainConfig, evaluate_with};
 use crate::clock::Stopwatch;
 use crate::data::{Dataset, EVAL_ROWS, Metric, Splits, TargetSet};
 use crate::{Error, Float, Layer, Loss, Matrix, Optimizer, Params};
-
-/// How [`Trainer::train`] draws its batches.
-///
-/// ```
-/// use backprop::train::Draw;
-/// assert_eq!(Draw::default(), Draw::WithReplacement);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Draw {
-    /// Each sample of each batch drawn uniformly from the whole training set (the book's
-    /// `np.random.choice(train_size, batch_size)`): some samples twice in an epoch,
-    /// about a third of them not at all.
-    #[default]
-    WithReplacement,
-    /// The training set shuffled, then cut into consecutive batches: every sample once
-    /// an epoch (a batch that runs past the end of one shuffle continues into the next).
-    ShuffledEpochs,
-}
 
 /// The training batch size `N`, stated once where a [`Trainer`] is made:
 /// `Trainer::new(net, loss, optimizer, BatchSize::<100>)`.
@@ -449,67 +432,4 @@ where
             elapsed: start.elapsed(),
         })
     }
-}
-
-/// The order of [`Draw::ShuffledEpochs`]: a shuffle of the training set, read a batch
-/// at a time, shuffled again when it runs out.
-struct Shuffled {
-    order: Vec<usize>,
-    next: usize,
-}
-
-impl Shuffled {
-    /// `None` unless `draw` shuffles.
-    fn new(len: usize, draw: Draw) -> Option<Self> {
-        (draw == Draw::ShuffledEpochs).then(|| Self {
-            order: (0..len).collect(),
-            next: len,
-        })
-    }
-
-    /// The next `N` sample indices.
-    fn next_batch<const N: usize>(&mut self, rng: &mut StdRng) -> [usize; N] {
-        std::array::from_fn(|_| {
-            if self.next == self.order.len() {
-                self.order.shuffle(rng);
-                self.next = 0;
-            }
-            self.next += 1;
-            self.order[self.next - 1]
-        })
-    }
-}
-
-/// [`Trainer::step`], on the trainer's parts, so that it can also take the trainer's
-/// own batch.
-#[allow(clippy::too_many_arguments)]
-fn step<Net, L, Opt, const N: usize, const I: usize, const O: usize, T, Y>(
-    net: &mut Net,
-    loss: &L,
-    optimizer: &mut Opt,
-    work: &mut Net::Workspace,
-    dscores: &mut Matrix<N, O, T>,
-    steps: &mut usize,
-    x: &Matrix<N, I, T>,
-    targets: &Y,
-) -> Result<T, Error>
-where
-    T: Float,
-    Net: Layer<Matrix<N, I, T>, Out = Matrix<N, O, T>> + Params<T>,
-    L: Loss<N, O, T, Y>,
-    Opt: Optimizer<T>,
-    Y: ?Sized,
-{
-    let scores = net.forward(x, work);
-    let value = loss.backward(scores, targets, dscores)? + T::from_f64(net.penalty());
-    if !value.is_finite() {
-        return Err(Error::NotFinite {
-            what: format!("loss at iteration {}", *steps + 1),
-            value: value.to_f64(),
-        });
-    }
-    net.backward_params(x, dscores, work);
-    optimizer.step(net);
-    *steps += 1;
-    Ok(value)
 }
