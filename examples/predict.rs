@@ -22,26 +22,19 @@ use std::process::ExitCode;
 
 #[path = "common/image_file.rs"]
 mod image_file;
+#[path = "common/simple_convnet_net.rs"]
+mod simple_convnet_net;
 
 use backprop::data::digit_from_rgba;
 use backprop::weights::{WeightsError, load};
-use backprop::{Affine, Conv2d, Flatten, Matrix, MaxPool2d, Network, Relu, Unflatten, softmax};
+use backprop::{Affine, Matrix, Network, Relu, softmax};
 
 /// The book's `TwoLayerNet`, the network the `train` example saves.
 type Net = (Affine<784, 50>, Relu, Affine<50, 10>);
 
 /// The book's `SimpleConvNet` (section 7.5), the network the `simple_convnet` example
 /// saves.
-type ConvNet = (
-    Unflatten<1, 28, 28>,
-    Conv2d<1, 30, 5, 5, 24, 24>,
-    Relu,
-    MaxPool2d<2, 2, 12, 12>,
-    Flatten<4320>,
-    Affine<4320, 100>,
-    Relu,
-    Affine<100, 10>,
-);
+type ConvNet = simple_convnet_net::SimpleConvNet;
 
 /// A trained network of either kind.
 enum Model {
@@ -58,16 +51,7 @@ impl Model {
             Ok(()) => return Ok(Model::TwoLayer(net)),
             Err(e) => e,
         };
-        let mut conv: Box<ConvNet> = Box::new((
-            Unflatten,
-            Conv2d::zeros(),
-            Relu,
-            MaxPool2d::new(),
-            Flatten,
-            Affine::zeros(),
-            Relu,
-            Affine::zeros(),
-        ));
+        let mut conv: Box<ConvNet> = Box::new(simple_convnet_net::zeros());
         match load(&mut *conv, path) {
             Ok(()) => Ok(Model::Conv(conv)),
             Err(_) => Err(two_layer),

@@ -54,6 +54,7 @@ mod report;
 pub use numerical::NumericalGradient;
 pub use report::{GradientCheck, ParamCheck, relative_error};
 
+use crate::network::backprop;
 use crate::{Error, Float, Layer, Loss, Matrix, Params};
 
 /// The central-difference step and the checks that use it.
@@ -219,11 +220,8 @@ impl CentralDifference {
         // numerical gradient and in backprop.
         let mut work = Default::default();
         let numerical = numerical::parameter_gradients(net, loss, x, targets, self.h, &mut work)?;
-        let mut dscores = Matrix::zeros();
-        let scores = net.forward(x, &mut work);
-        let max_score = max_abs(scores.as_slice());
-        let value = loss.backward(scores, targets, &mut dscores)? + T::from_f64(net.penalty());
-        net.backward_params(x, &dscores, &mut work);
+        let value = backprop(net, loss, x, targets, &mut work, &mut Matrix::zeros())?;
+        let max_score = max_abs(Net::output(&work).as_slice());
         let noise = self.noise::<T>(value, max_score);
         let backprop = numerical::stored_gradients(net);
         assert_eq!(

@@ -124,11 +124,14 @@ pub trait Network: Named {
     where
         Self: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T>,
     {
-        let mut work = Default::default();
-        let mut dscores = Matrix::zeros();
-        let value = loss.backward(self.forward(x, &mut work), targets, &mut dscores)?;
-        self.backward_params(x, &dscores, &mut work);
-        Ok(value + T::from_f64(self.penalty()))
+        backprop(
+            self,
+            loss,
+            x,
+            targets,
+            &mut Default::default(),
+            &mut Matrix::zeros(),
+        )
     }
 
     /// The fraction of rows whose highest score is at their label.
@@ -200,6 +203,28 @@ pub trait Network: Named {
 }
 
 impl<L: Named + ?Sized> Network for L {}
+
+/// A training pass through `work`, the loss with ∂L/∂scores written into `dscores`, and
+/// backward through every layer (no gradient for the input): what
+/// [`Network::gradient`], a trainer's step and the gradient check share. Returns the
+/// loss with the network's penalty.
+pub(crate) fn backprop<Net, const N: usize, const I: usize, const C: usize, T, Y>(
+    net: &mut Net,
+    loss: &impl Loss<N, C, T, Y>,
+    x: &Matrix<N, I, T>,
+    targets: &Y,
+    work: &mut Net::Workspace,
+    dscores: &mut Matrix<N, C, T>,
+) -> Result<T, Error>
+where
+    T: Float,
+    Y: ?Sized,
+    Net: Layer<Matrix<N, I, T>, Out = Matrix<N, C, T>> + Params<T> + ?Sized,
+{
+    let value = loss.backward(net.forward(x, work), targets, dscores)?;
+    net.backward_params(x, dscores, work);
+    Ok(value + T::from_f64(net.penalty()))
+}
 
 /// The row of the layer a parameter named `name` belongs to: the one whose position is
 /// the longest prefix of the name (`2` for `2.w`; the only row for a bare layer's `w`).

@@ -10,50 +10,16 @@ use std::process::Output;
 
 use backprop::data::Mnist;
 use backprop::train::evaluate;
-use backprop::{Affine, Conv2d, Flatten, MaxPool2d, Relu, Unflatten, weights};
+use backprop::weights;
 use common::{TempDir, run_example, text};
-use rand::{SeedableRng, rngs::StdRng};
 
 /// The book's SimpleConvNet, as the example builds it.
-type SimpleConvNet = (
-    Unflatten<1, 28, 28>,
-    Conv2d<1, 30, 5, 5, 24, 24>,
-    Relu,
-    MaxPool2d<2, 2, 12, 12>,
-    Flatten<4320>,
-    Affine<4320, 100>,
-    Relu,
-    Affine<100, 10>,
-);
+#[path = "../examples/common/simple_convnet_net.rs"]
+mod simple_convnet_net;
 
-/// The net the example starts from with `--seed seed`: the filters, then the two
-/// affine layers, drawn with std 0.01 from one generator.
-fn initial_net(seed: u64) -> SimpleConvNet {
-    let mut rng = StdRng::seed_from_u64(seed);
-    (
-        Unflatten,
-        Conv2d::random(0.01, &mut rng),
-        Relu,
-        MaxPool2d::new(),
-        Flatten,
-        Affine::random(0.01, &mut rng),
-        Relu,
-        Affine::random(0.01, &mut rng),
-    )
-}
-
-/// A net of zeros, to load a saved model into.
-fn zero_net() -> SimpleConvNet {
-    (
-        Unflatten,
-        Conv2d::zeros(),
-        Relu,
-        MaxPool2d::new(),
-        Flatten,
-        Affine::zeros(),
-        Relu,
-        Affine::zeros(),
-    )
+/// The net the example starts from with `--seed seed`.
+fn initial_net(seed: u64) -> simple_convnet_net::SimpleConvNet {
+    simple_convnet_net::random(0.01, seed)
 }
 
 /// The test accuracy the default recipe reaches on the shipped 10,000 test digits, with
@@ -198,7 +164,7 @@ fn the_default_recipe_reaches_0_97_and_writes_curves_filters_and_a_model() {
     let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
     let header = String::from_utf8_lossy(&bytes[8..8 + header_len]);
     assert!(header.contains("\"shape\":[30,1,5,5]"), "{header}");
-    let mut net = zero_net();
+    let mut net = simple_convnet_net::zeros();
     weights::load(&mut net, &model).unwrap();
     assert_eq!(fills[750..], greys(net.1.w.as_slice()));
     let mnist = Mnist::load_default().unwrap();

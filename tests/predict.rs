@@ -38,6 +38,26 @@ fn parse_prediction(rest: &str) -> (usize, Vec<(usize, f64)>) {
     (digit.parse().unwrap(), pairs)
 }
 
+/// The first three test digits written as PNG files into `dir` and classified by
+/// `predict` with `model`, which must succeed: each file's path and label, and what
+/// `predict` printed.
+fn classify_first_three(dir: &TempDir, model: &str) -> (Vec<(String, usize)>, String) {
+    let mnist: Mnist = Mnist::load_default().unwrap();
+    let mut images = Vec::new();
+    for i in 0..3 {
+        let path = dir.join(&format!("digit{i}.png"));
+        let label = write_digit(&mnist, i, &path);
+        images.push((path.to_str().unwrap().to_string(), label));
+    }
+    let args: Vec<&str> = ["--model", model]
+        .into_iter()
+        .chain(images.iter().map(|(p, _)| p.as_str()))
+        .collect();
+    let out = run_example("predict", &args, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    (images, text(&out.stdout))
+}
+
 #[test]
 fn a_saved_model_classifies_png_digits_and_a_broken_image_fails_alone() {
     let dir = TempDir::new("predict");
@@ -58,20 +78,7 @@ fn a_saved_model_classifies_png_digits_and_a_broken_image_fails_alone() {
     );
     assert!(trained.status.success(), "{}", text(&trained.stderr));
 
-    let mnist: Mnist = Mnist::load_default().unwrap();
-    let mut images = Vec::new();
-    for i in 0..3 {
-        let path = dir.join(&format!("digit{i}.png"));
-        let label = write_digit(&mnist, i, &path);
-        images.push((path.to_str().unwrap().to_string(), label));
-    }
-    let args: Vec<&str> = ["--model", model_arg]
-        .into_iter()
-        .chain(images.iter().map(|(p, _)| p.as_str()))
-        .collect();
-    let out = run_example("predict", &args, None);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
+    let (images, stdout) = classify_first_three(&dir, model_arg);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     for (line, (path, label)) in lines.iter().zip(&images) {
@@ -251,20 +258,7 @@ fn a_saved_conv_net_classifies_png_digits() {
     );
     assert!(trained.status.success(), "{}", text(&trained.stderr));
 
-    let mnist: Mnist = Mnist::load_default().unwrap();
-    let mut images = Vec::new();
-    for i in 0..3 {
-        let path = dir.join(&format!("digit{i}.png"));
-        let label = write_digit(&mnist, i, &path);
-        images.push((path.to_str().unwrap().to_string(), label));
-    }
-    let args: Vec<&str> = ["--model", model_arg]
-        .into_iter()
-        .chain(images.iter().map(|(p, _)| p.as_str()))
-        .collect();
-    let out = run_example("predict", &args, None);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
+    let (images, stdout) = classify_first_three(&dir, model_arg);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     for (line, (path, label)) in lines.iter().zip(&images) {

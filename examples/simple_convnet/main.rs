@@ -37,40 +37,29 @@
 
 mod args;
 mod filters;
+#[path = "../train/plot.rs"]
 mod plot;
+#[path = "../common/run_report.rs"]
+mod run_report;
+#[path = "../common/simple_convnet_net.rs"]
+mod simple_convnet_net;
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use backprop::data::{DataError, Mnist};
-use backprop::train::{BatchSize, EpochStats, History, TrainConfig, Trainer};
-use backprop::{
-    Adam, Affine, Conv2d, Error, Flatten, Matrix, MaxPool2d, Network, Relu, SoftmaxWithLoss,
-    Unflatten,
-};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rand::{SeedableRng, rngs::StdRng};
+use backprop::data::Mnist;
+use backprop::train::{BatchSize, EpochStats, TrainConfig, Trainer};
+use backprop::{Adam, Error, Matrix, Network, SoftmaxWithLoss};
 
 use args::{Args, Command, USAGE, draw_name};
 use filters::Grid;
+use run_report::{data_message, epoch_line, plot_title, progress_bar};
 
 /// The minibatch size (the book's `batch_size = 100`).
 const BATCH: usize = 100;
-/// The book's SimpleConvNet: a digit's row as one 28×28 channel, conv (30 filters of
-/// 5×5, stride 1, pad 0), ReLU, 2×2 max pooling with stride 2, flatten, affine 4320-100,
-/// ReLU, affine 100-10 (Softmax-with-Loss is the loss).
-type Net = (
-    Unflatten<1, 28, 28>,
-    Conv2d<1, 30, 5, 5, 24, 24>,
-    Relu,
-    MaxPool2d<2, 2, 12, 12>,
-    Flatten<4320>,
-    Affine<4320, 100>,
-    Relu,
-    Affine<100, 10>,
-);
+/// The book's SimpleConvNet (examples/common/simple_convnet_net.rs).
+type Net = simple_convnet_net::SimpleConvNet;
 /// The standard deviation of every initial weight (the book's `weight_init_std`).
 const INIT_STD: f64 = 0.01;
 /// Adam's learning rate (the book's `optimizer_param={'lr': 0.001}`).
@@ -99,17 +88,7 @@ fn main() -> ExitCode {
 /// The book's SimpleConvNet with weights drawn from `seed`: the filters first, then
 /// the two affine layers.
 fn simple_conv_net(seed: u64) -> Net {
-    let mut rng = StdRng::seed_from_u64(seed);
-    (
-        Unflatten,
-        Conv2d::random(INIT_STD, &mut rng),
-        Relu,
-        MaxPool2d::new(),
-        Flatten,
-        Affine::random(INIT_STD, &mut rng),
-        Relu,
-        Affine::random(INIT_STD, &mut rng),
-    )
+    simple_convnet_net::random(INIT_STD, seed)
 }
 
 /// Loads, trains, prints, plots and draws; the error is the one line to print.
@@ -175,7 +154,11 @@ fn run(args: &Args) -> Result<(), String> {
     })?;
     let last = history.last().ok_or("no epoch was trained")?;
 
-    let plotted = plot::write(&args.plot, &plot_title(&args.data, &history), &history);
+    let plotted = plot::write(
+        &args.plot,
+        &plot_title("SimpleConvNet", &args.data, &history),
+        &history,
+    );
     match &plotted {
         Ok(()) => println!("plot: {}", args.plot.display()),
         Err(e) => eprintln!("error: cannot write the plot {}: {e}", args.plot.display()),
@@ -220,48 +203,4 @@ fn run(args: &Args) -> Result<(), String> {
     saved?;
     plotted.map_err(|_| "the plot was not written".to_string())?;
     drawn.map_err(|_| "the filters were not written".to_string())
-}
-
-/// A data error in one line, with where to get data when the message lacks it.
-fn data_message(e: DataError) -> String {
-    match e {
-        // Its message already says where to get the data.
-        DataError::Missing { .. } => e.to_string(),
-        other => format!(
-            "{other}; the directory needs the four MNIST files, raw or .gz \
-             (the shipped subset is in {})",
-            backprop::data::DEFAULT_DIR
-        ),
-    }
-}
-
-fn epoch_line(e: &EpochStats) -> String {
-    format!(
-        "epoch {:>3}  iter {:>6}  train_acc={:.4}  test_acc={:.4}  loss={:.4}  elapsed={:.1}s",
-        e.epoch,
-        e.iteration,
-        e.train_metric,
-        e.test_metric,
-        e.mean_loss,
-        e.elapsed.as_secs_f64()
-    )
-}
-
-fn progress_bar(iters: usize) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(iters as u64), ProgressDrawTarget::stdout());
-    let style = ProgressStyle::with_template(
-        "{bar:40.cyan/blue} {pos:>6}/{len} iterations  {elapsed_precise}  eta {eta}",
-    )
-    .expect("the progress template is valid");
-    bar.set_style(style);
-    bar
-}
-
-fn plot_title(data: &Path, history: &History) -> String {
-    let name = data.file_name().map_or_else(
-        || data.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let test = history.last().map_or(f64::NAN, |e| e.test_metric);
-    format!("SimpleConvNet on {name}: final test accuracy {test:.4}")
 }

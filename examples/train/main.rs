@@ -19,19 +19,20 @@
 
 mod args;
 mod plot;
+#[path = "../common/run_report.rs"]
+mod run_report;
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use backprop::data::{DataError, Mnist};
-use backprop::train::{BatchSize, EpochStats, History, Trainer};
+use backprop::data::Mnist;
+use backprop::train::{BatchSize, EpochStats, Trainer};
 use backprop::{Affine, Error, Matrix, Network, Relu, SoftmaxWithLoss};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::{SeedableRng, rngs::StdRng};
 
 use args::{Args, Command, USAGE};
+use run_report::{data_message, epoch_line, plot_title, progress_bar};
 
 /// The minibatch size (the book's `batch_size = 100`).
 const BATCH: usize = 100;
@@ -125,7 +126,15 @@ fn run(args: &Args) -> Result<(), String> {
         .last()
         .ok_or("no epoch was trained (--iters must be at least 1)")?;
 
-    let plotted = plot::write(&args.plot, &plot_title(&args.data, &history), &history);
+    let plotted = plot::write(
+        &args.plot,
+        &plot_title(
+            &format!("two-layer net 784-{HIDDEN}-10"),
+            &args.data,
+            &history,
+        ),
+        &history,
+    );
     match &plotted {
         Ok(()) => println!("plot: {}", args.plot.display()),
         Err(e) => eprintln!("error: cannot write the plot {}: {e}", args.plot.display()),
@@ -149,49 +158,4 @@ fn run(args: &Args) -> Result<(), String> {
     // The results are printed either way; a lost plot or model still fails the run.
     saved?;
     plotted.map_err(|_| "the plot was not written".to_string())
-}
-
-/// A data error in one line, with where to get data when the message lacks it.
-fn data_message(e: DataError) -> String {
-    match e {
-        // Its message already says where to get the data.
-        DataError::Missing { .. } => e.to_string(),
-        other => format!(
-            "{other}; the directory needs the four MNIST files, raw or .gz \
-             (the shipped subset is in {}; Fashion-MNIST: apt-get install dataset-fashion-mnist, \
-             then --data /usr/share/datasets/fashion-mnist)",
-            backprop::data::DEFAULT_DIR
-        ),
-    }
-}
-
-fn epoch_line(e: &EpochStats) -> String {
-    format!(
-        "epoch {:>3}  iter {:>6}  train_acc={:.4}  test_acc={:.4}  loss={:.4}  elapsed={:.1}s",
-        e.epoch,
-        e.iteration,
-        e.train_metric,
-        e.test_metric,
-        e.mean_loss,
-        e.elapsed.as_secs_f64()
-    )
-}
-
-fn progress_bar(iters: usize) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(iters as u64), ProgressDrawTarget::stdout());
-    let style = ProgressStyle::with_template(
-        "{bar:40.cyan/blue} {pos:>6}/{len} iterations  {elapsed_precise}  eta {eta}",
-    )
-    .expect("the progress template is valid");
-    bar.set_style(style);
-    bar
-}
-
-fn plot_title(data: &Path, history: &History) -> String {
-    let name = data.file_name().map_or_else(
-        || data.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let test = history.last().map_or(f64::NAN, |e| e.test_metric);
-    format!("two-layer net 784-{HIDDEN}-10 on {name}: final test accuracy {test:.4}")
 }

@@ -89,11 +89,8 @@ impl<const I: usize, Y: TargetSet<T>, T: Float> Dataset<I, Y, T> {
             !self.is_empty(),
             "random_batch: cannot draw from an empty dataset"
         );
-        for (row, x_row) in x.rows_mut().enumerate() {
-            let i = rng.random_range(0..self.len());
-            x_row.copy_from_slice(self.input(i));
-            self.targets().copy_into(i, t, row);
-        }
+        let indices: [usize; N] = std::array::from_fn(|_| rng.random_range(0..self.len()));
+        self.gather_into(&indices, x, t);
     }
 
     /// The samples at `indices` (one a row, in that order) into the caller's buffers,

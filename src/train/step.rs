@@ -1,5 +1,6 @@
 //! One training step on a network's parts: forward, loss, backward, update.
 
+use crate::network::backprop;
 use crate::{Error, Float, Layer, Loss, Matrix, Optimizer, Params};
 
 /// [`Trainer::step`], on the trainer's parts, so that it can also take the trainer's
@@ -22,15 +23,13 @@ where
     Opt: Optimizer<T>,
     Y: ?Sized,
 {
-    let scores = net.forward(x, work);
-    let value = loss.backward(scores, targets, dscores)? + T::from_f64(net.penalty());
+    let value = backprop(net, loss, x, targets, work, dscores)?;
     if !value.is_finite() {
         return Err(Error::NotFinite {
             what: format!("loss at iteration {}", *steps + 1),
             value: value.to_f64(),
         });
     }
-    net.backward_params(x, dscores, work);
     optimizer.step(net);
     *steps += 1;
     Ok(value)

@@ -1,0 +1,52 @@
+//! The book's SimpleConvNet (section 7.5): the network the `simple_convnet` example
+//! trains and saves, and `predict` reads back.
+//!
+//! Each program that includes this module uses part of it.
+#![allow(dead_code)]
+
+use backprop::{Affine, Conv2d, Flatten, MaxPool2d, Relu, Unflatten};
+use rand::{SeedableRng, rngs::StdRng};
+
+/// A digit's row as one 28×28 channel, conv (30 filters of 5×5, stride 1, pad 0), ReLU,
+/// 2×2 max pooling with stride 2, flatten, affine 4320-100, ReLU, affine 100-10
+/// (Softmax-with-Loss is the loss).
+pub type SimpleConvNet = (
+    Unflatten<1, 28, 28>,
+    Conv2d<1, 30, 5, 5, 24, 24>,
+    Relu,
+    MaxPool2d<2, 2, 12, 12>,
+    Flatten<4320>,
+    Affine<4320, 100>,
+    Relu,
+    Affine<100, 10>,
+);
+
+/// Weights drawn from N(0, std²) by a generator seeded with `seed`: the filters first,
+/// then the two affine layers; every bias 0.
+pub fn random(std: f64, seed: u64) -> SimpleConvNet {
+    let mut rng = StdRng::seed_from_u64(seed);
+    (
+        Unflatten,
+        Conv2d::random(std, &mut rng),
+        Relu,
+        MaxPool2d::new(),
+        Flatten,
+        Affine::random(std, &mut rng),
+        Relu,
+        Affine::random(std, &mut rng),
+    )
+}
+
+/// Every weight and bias 0: a network to load saved weights into.
+pub fn zeros() -> SimpleConvNet {
+    (
+        Unflatten,
+        Conv2d::zeros(),
+        Relu,
+        MaxPool2d::new(),
+        Flatten,
+        Affine::zeros(),
+        Relu,
+        Affine::zeros(),
+    )
+}
