@@ -179,6 +179,19 @@ pub trait Layer<In>: Named {
     /// panics, naming itself, when `work` was last filled by `infer`.
     fn backward<'w>(&mut self, x: &In, dout: &Self::Out, work: &'w mut Self::Workspace) -> &'w In;
 
+    /// Whether the layer has parameters to learn. A network skips the input gradient of
+    /// its first layer with parameters, not only of its first layer, when every layer
+    /// in front has none (an `Unflatten` in front of a convolution: nothing to its
+    /// left needs a gradient). `true` unless a layer says otherwise, which is always
+    /// correct, only slower.
+    ///
+    /// ```
+    /// use backprop::{Affine, Layer, Matrix, Relu};
+    /// assert!(!<Relu as Layer<Matrix<1, 2>>>::HAS_PARAMS);
+    /// assert!(<(Relu, Affine<2, 2>) as Layer<Matrix<1, 2>>>::HAS_PARAMS);
+    /// ```
+    const HAS_PARAMS: bool = true;
+
     /// Like [`backward`](Layer::backward), but skips ∂L/∂in: for the first layer of a
     /// network, whose input is data and needs no gradient (in the book's net that
     /// saves a (100×50)·(50×784) product per step).
@@ -239,6 +252,7 @@ macro_rules! tuple_layer {
         {
             type Out = tuple_layer!(@last_out $($L)+);
             type Workspace = ($($L::Workspace,)+);
+            const HAS_PARAMS: bool = $($L::HAS_PARAMS)||+;
 
             fn output(work: &Self::Workspace) -> &Self::Out {
                 tuple_layer!(@last_output work; $($L $idx)+)
@@ -259,7 +273,7 @@ macro_rules! tuple_layer {
             }
 
             fn backward_params(&mut self, x: &X, dout: &Self::Out, work: &mut Self::Workspace) {
-                tuple_layer!(@backward self, work, x, dout, backward_params; $($L $idx)+)
+                tuple_layer!(@params self, work, x, dout; $($L $idx)+)
             }
 
             fn summarize(&self, position: &str, rows: &mut Vec<SummaryRow>) {
@@ -278,6 +292,19 @@ macro_rules! tuple_layer {
         let d = tuple_layer!(@inner $s, $w, $d; $L $first $($rest)+);
         $s.$first.$first_call($x, d, &mut $w.$first)
     }};
+    // Backward without ∂L/∂x: members in front that have no parameters are skipped
+    // (`HAS_PARAMS`, a constant: the branch not taken is compiled away), and the
+    // first member that has some runs `backward_params`.
+    (@params $s:ident, $w:ident, $x:expr, $d:expr; $L:ident $i:tt) => {
+        $s.$i.backward_params($x, $d, &mut $w.$i)
+    };
+    (@params $s:ident, $w:ident, $x:expr, $d:expr; $L:ident $i:tt $($rest:tt)+) => {
+        if $L::HAS_PARAMS {
+            tuple_layer!(@backward $s, $w, $x, $d, backward_params; $L $i $($rest)+)
+        } else {
+            tuple_layer!(@params $s, $w, $L::output(&$w.$i), $d; $($rest)+)
+        }
+    };
     // `@inner $s, $w, $d; P p K k rest…`: ∂L/∂(input of member k), where member p (of
     // type P) is k's left neighbour and gives k its input.
     (@inner $s:ident, $w:ident, $d:expr; $P:ident $prev:tt $K:ident $idx:tt) => {
@@ -296,6 +323,7 @@ impl<A: Named> Named for (A,) {}
 impl<X, A: Layer<X>> Layer<X> for (A,) {
     type Out = A::Out;
     type Workspace = A::Workspace;
+    const HAS_PARAMS: bool = A::HAS_PARAMS;
 
     fn output(work: &Self::Workspace) -> &Self::Out {
         A::output(work)
@@ -337,6 +365,51 @@ tuple_layer!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11; where
 #[cfg(test)]
 mod tests {
     use super::short_type_name;
+    use crate::{Affine, Dropout, Layer, Matrix, Network, Relu};
+
+    /// Members without parameters in front are skipped by `backward_params`, and the
+    /// first member with parameters computes no ∂L/∂in; the gradients are those of
+    /// `backward`.
+    #[test]
+    fn backward_params_skips_the_input_gradient_behind_parameter_free_layers() {
+        let affine = Affine::new(
+            Matrix::new([[1.0, -2.0], [3.0, 0.5]]),
+            Matrix::new([[0.1, 0.2]]),
+        );
+        let x: Matrix<2, 2, f64> = Matrix::new([[1.0, -1.0], [2.0, 0.5]]);
+        let dout = Matrix::new([[1.0, 2.0], [-1.0, 0.5]]);
+        let mut full = (
+            Relu::new(),
+            Dropout::new(0.0, 0),
+            affine.clone(),
+            Relu::new(),
+        );
+        let mut skip = full.clone();
+        type X = Matrix<2, 2, f64>;
+        let (mut work_full, mut work_skip) = (full.workspace::<X>(), skip.workspace::<X>());
+        full.forward(&x, &mut work_full);
+        skip.forward(&x, &mut work_skip);
+        let dx = full.backward(&x, &dout, &mut work_full);
+        assert_ne!(
+            dx.as_slice(),
+            &[0.0; 4],
+            "the full backward reaches the input"
+        );
+        skip.backward_params(&x, &dout, &mut work_skip);
+        assert_eq!(skip.2.dw(), full.2.dw());
+        assert_eq!(skip.2.db(), full.2.db());
+        assert_eq!(
+            work_skip.2.dx.as_slice(),
+            &[0.0; 4],
+            "no dX for the affine layer"
+        );
+        assert_eq!(
+            work_skip.0.dx.as_slice(),
+            &[0.0; 4],
+            "nothing for the ReLU in front"
+        );
+        const { assert!(!<(Relu, Dropout) as Layer<Matrix<2, 2>>>::HAS_PARAMS) };
+    }
 
     #[test]
     fn short_names_drop_every_path() {

@@ -119,7 +119,7 @@ where
     Net: Layer<Matrix<EVAL_ROWS, I, T>, Out = Matrix<EVAL_ROWS, O, T>>,
 {
     let mut work = Default::default();
-    evaluate_with(net, data, "evaluated", &mut work, &mut None)
+    evaluate_with(net, data, "evaluated", data.len(), &mut work, &mut None)
 }
 
 /// [`evaluate`] through the caller's workspace, and a block buffer (made on first
@@ -129,29 +129,36 @@ fn evaluate_with<Net, const I: usize, const O: usize, T: Float, Y: Metric<O, T>>
     net: &Net,
     data: &Dataset<I, Y, T>,
     split: &'static str,
+    rows: usize,
     work: &mut Net::Workspace,
     tail: &mut Option<Matrix<EVAL_ROWS, I, T>>,
 ) -> Result<f64, Error>
 where
     Net: Layer<Matrix<EVAL_ROWS, I, T>, Out = Matrix<EVAL_ROWS, O, T>> + ?Sized,
 {
-    if data.is_empty() {
+    if data.is_empty() || rows == 0 {
         return Err(Error::EmptySplit { split });
     }
+    debug_assert!(
+        rows <= data.len(),
+        "evaluate_with: {rows} rows of {}",
+        data.len()
+    );
     let blocks = data.eval_blocks();
+    let whole = rows / EVAL_ROWS;
     let mut sum = 0.0;
-    for (k, block) in blocks.iter().enumerate() {
+    for (k, block) in blocks.iter().enumerate().take(whole) {
         let scores = net.infer(block, work);
         sum += data.targets().metric_sum(k * EVAL_ROWS, scores, EVAL_ROWS);
     }
-    let start = blocks.len() * EVAL_ROWS;
-    if start < data.len() {
+    let start = whole * EVAL_ROWS;
+    if start < rows {
         // The last rows fill the top of a block; the stale rows below are not counted.
-        let rest = &data.inputs()[start * I..];
+        let rest = &data.inputs()[start * I..rows * I];
         let x = tail.get_or_insert_with(Matrix::zeros);
         x.as_mut_slice()[..rest.len()].copy_from_slice(rest);
         let scores = net.infer(x, work);
-        sum += data.targets().metric_sum(start, scores, data.len() - start);
+        sum += data.targets().metric_sum(start, scores, rows - start);
     }
-    Ok(sum / data.len() as f64)
+    Ok(sum / rows as f64)
 }

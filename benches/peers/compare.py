@@ -11,6 +11,11 @@ table gives the median over rounds and its ratio to the time of NumPy doing the
 same work as the crate (no dX for the first layer; lower is faster). The book's
 full step is a second, labelled NumPy row (`--no-book-dx` leaves it out).
 
+Convnet mode (`--convnet`): each round runs `step_bench --convnet` (f32, and f64
+unless --no-f64) and `step_numpy.py --convnet` (the book's SimpleConvNet with
+Adam, no dX for the convolution on either side; 10 warm-up steps and 5
+repetitions of 50), and compares them as in step mode.
+
 Train mode (`--train`): each round runs the whole training, the crate's `train`
 example and train_numpy.py (same work, and with --book-dx), and compares the
 `seconds=` of their `final:` lines.
@@ -30,7 +35,7 @@ OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS
 builds) slow a current NumPy: they are removed from the environment of the NumPy
 runs only.
 
-    python3 benches/peers/compare.py [--rounds 3] [--threads 1] [--train]
+    python3 benches/peers/compare.py [--rounds 3] [--threads 1] [--train | --convnet]
 """
 
 import argparse
@@ -214,6 +219,28 @@ def step_runners(args, env, numpy_env):
     return runners
 
 
+def convnet_runners(args, env, numpy_env):
+    """The SimpleConvNet step: the crate's `step_bench --convnet` and the NumPy one."""
+    threads = ["--threads", str(args.threads)]
+    rust_exe, why = (None, "skipped (--no-rust)") if args.no_rust else build_rust_example("step_bench")
+    protocol = ["--warmup", "10", "--steps", "50"]
+    runners = []
+    for dtype in ("f32",) if args.no_f64 else ("f32", "f64"):
+        rust = Runner("rust step_bench --convnet", dtype, args.threads, env=env)
+        if rust_exe is None:
+            rust.status = why
+        else:
+            extra = ["--f64"] if dtype == "f64" else []
+            rust.command = [rust_exe, "--convnet", *extra, *threads, *args.rust_arg]
+        numpy = Runner("numpy SimpleConvNet, same work (no conv dX)", dtype, args.threads,
+                       env=numpy_env, reference=True,
+                       command=[args.python, str(HERE / "step_numpy.py"), "--convnet",
+                                "--dtype", "float32" if dtype == "f32" else "float64",
+                                *threads, *protocol])
+        runners += [rust, numpy]
+    return runners
+
+
 def train_runners(args, env, numpy_env):
     data = ["--data", args.train_data] if args.train_data else []
     rust_exe, why = (None, "skipped (--no-rust)") if args.no_rust else build_rust_example("train")
@@ -343,6 +370,8 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--train", action="store_true", help="time the whole training instead")
+    p.add_argument("--convnet", action="store_true",
+                   help="time the SimpleConvNet step (conv, pool, Adam) instead")
     p.add_argument("--train-data", help="pass --data DIR to both trainings (default: each "
                    "program's own default, data/mnist)")
     p.add_argument("--no-rust", action="store_true")
@@ -359,7 +388,10 @@ def main():
         sys.exit("--rounds and --threads must be at least 1")
 
     env, numpy_env = environments(args.threads)
-    runners = (train_runners if args.train else step_runners)(args, env, numpy_env)
+    if args.train and args.convnet:
+        sys.exit("--train and --convnet are two different tables: choose one")
+    make = train_runners if args.train else convnet_runners if args.convnet else step_runners
+    runners = make(args, env, numpy_env)
     parse = parse_train if args.train else parse_step
     print_header(args, numpy_env)
     for round_number in range(1, args.rounds + 1):

@@ -10,6 +10,12 @@ same work: the headline comparison); --book-dx computes it too, as the book's co
 does (7.8 MFLOP more per step).
 
     python3 benches/peers/step_numpy.py --dtype float32 [--threads 1] [--book-dx]
+    python3 benches/peers/step_numpy.py --convnet --warmup 10 --steps 50
+
+--convnet times the book's SimpleConvNet instead (convnet_layers.py: im2col
+convolution, max pooling, 4320->100->10, Adam), on one fixed random batch of 100
+digits as 1 x 28 x 28 images; the same work as `step_bench --convnet` (no dX for
+the convolution, whose input is the data).
 """
 
 import sys
@@ -22,8 +28,12 @@ def main():
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--book-dx", action="store_true",
                    help="also compute the first layer's dX, as the book does")
+    p.add_argument("--convnet", action="store_true",
+                   help="time the book's SimpleConvNet with Adam instead")
     args = p.parse_args()
     _protocol.pin_threads(args.threads)
+    if args.convnet:
+        return convnet(args)
 
     import numpy as np
     from book_layers import TwoLayerNet
@@ -47,6 +57,27 @@ def main():
     print(_protocol.blas_description(), flush=True)
     print(f"first loss {loss:.4f} (ln 10 = 2.3026 expected for small weights)", flush=True)
     _protocol.run(lambda: net.train_step(x, t, lr), args.warmup, args.steps, args.reps)
+
+
+def convnet(args):
+    """The SimpleConvNet step (see the module documentation)."""
+    import numpy as np
+    from convnet_layers import SimpleConvNet
+
+    dtype = np.dtype(args.dtype)
+    rng = np.random.default_rng(args.seed)
+    x = rng.random((_protocol.BATCH, 1, 28, 28)).astype(dtype)
+    t = rng.integers(0, _protocol.CLASSES, size=_protocol.BATCH)
+    net = SimpleConvNet(rng, dtype)
+    loss = net.train_step(x, t)
+    if net.conv.dw.dtype != dtype or net.affine1.dw.dtype != dtype:
+        sys.exit(f"dtype leaked: conv gradient {net.conv.dw.dtype}")
+    print(f"numpy {np.__version__}, dtype {args.dtype}, threads {args.threads}, "
+          + _protocol.openblas_variables(), flush=True)
+    print("work: SimpleConvNet with Adam, no dX for the convolution (as the crate)", flush=True)
+    print(_protocol.blas_description(), flush=True)
+    print(f"first loss {loss:.4f} (ln 10 = 2.3026 expected for small weights)", flush=True)
+    _protocol.run(lambda: net.train_step(x, t), args.warmup, args.steps, args.reps)
 
 
 if __name__ == "__main__":

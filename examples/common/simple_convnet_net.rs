@@ -4,26 +4,29 @@
 //! Each program that includes this module uses part of it.
 #![allow(dead_code)]
 
-use backprop::{Affine, Conv2d, Flatten, MaxPool2d, Relu, Unflatten};
+use backprop::{Affine, Conv2d, Flatten, Float, MaxPool2d, Relu, Unflatten};
 use rand::{SeedableRng, rngs::StdRng};
 
 /// A digit's row as one 28×28 channel, conv (30 filters of 5×5, stride 1, pad 0), ReLU,
 /// 2×2 max pooling with stride 2, flatten, affine 4320-100, ReLU, affine 100-10
-/// (Softmax-with-Loss is the loss).
-pub type SimpleConvNet = (
+/// (Softmax-with-Loss is the loss), in `T`.
+pub type SimpleConvNetOf<T> = (
     Unflatten<1, 28, 28>,
-    Conv2d<1, 30, 5, 5, 24, 24>,
+    Conv2d<1, 30, 5, 5, 24, 24, 1, 0, T>,
     Relu,
     MaxPool2d<2, 2, 12, 12>,
     Flatten<4320>,
-    Affine<4320, 100>,
+    Affine<4320, 100, T>,
     Relu,
-    Affine<100, 10>,
+    Affine<100, 10, T>,
 );
+
+/// The SimpleConvNet in `f32`.
+pub type SimpleConvNet = SimpleConvNetOf<f32>;
 
 /// Weights drawn from N(0, std²) by a generator seeded with `seed`: the filters first,
 /// then the two affine layers; every bias 0.
-pub fn random(std: f64, seed: u64) -> SimpleConvNet {
+pub fn random<T: Float>(std: f64, seed: u64) -> SimpleConvNetOf<T> {
     let mut rng = StdRng::seed_from_u64(seed);
     (
         Unflatten,

@@ -7,12 +7,13 @@ use backprop::train::Draw;
 
 /// What `--help` prints (and, with an error line first, what a bad flag prints).
 pub const USAGE: &str = "\
-usage: cargo run --release --example simple_convnet -- [--data DIR] [--epochs N] [--draw shuffled|replacement] [--seed N] [--threads N] [--plot PATH] [--filters PATH] [--save PATH]
+usage: cargo run --release --example simple_convnet -- [--data DIR] [--epochs N] [--draw shuffled|replacement] [--epoch-rows N|all] [--seed N] [--threads N] [--plot PATH] [--filters PATH] [--save PATH]
 
 Trains the book's SimpleConvNet (section 7.5: conv 30 filters 5x5 - ReLU - max pool 2x2 -
 affine 4320-100 - ReLU - affine 100-10, weights drawn with std 0.01) with Adam (lr 0.001)
-on batches of 100, prints train/test accuracy and mean loss after every epoch, plots
-them, and draws the 30 first-layer filters before and after training (Fig. 7-24).
+on batches of 100, prints train/test accuracy (on the first 1,000 digits of each split,
+as the book does) and mean loss after every epoch, then both accuracies on all digits,
+plots them, and draws the 30 first-layer filters before and after training (Fig. 7-24).
 
   --data DIR    a directory with the four MNIST files (train-images-idx3-ubyte,
                 train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte,
@@ -21,6 +22,10 @@ them, and draws the 30 first-layer filters before and after training (Fig. 7-24)
                 max_epochs)
   --draw HOW    how batches are drawn: shuffled (default; every digit once an epoch)
                 or replacement (the book's np.random.choice, with replacement)
+  --epoch-rows N
+                how many digits of each split to measure after each epoch (default
+                1000, the book's evaluate_sample_num_per_epoch; `all` for every
+                digit, which takes about as long as the epoch's training)
   --seed N      seed of the weight initialization and of the batches (default 0)
   --threads N   split the large matrix products across N threads (default 1); the
                 results are the same bits as on one thread
@@ -47,6 +52,8 @@ pub struct Args {
     pub epochs: usize,
     /// How the batches are drawn.
     pub draw: Draw,
+    /// Digits of each split measured after each epoch (`None`: all).
+    pub epoch_rows: Option<usize>,
     /// Seed of the initial weights and of the batches.
     pub seed: u64,
     /// Threads for the large matrix products.
@@ -75,6 +82,7 @@ pub fn parse() -> Result<Command, lexopt::Error> {
         data: PathBuf::from(DEFAULT_DIR),
         epochs: 20,
         draw: Draw::ShuffledEpochs,
+        epoch_rows: Some(1000),
         seed: 0,
         threads: 1,
         plot: out.join("simple_convnet.svg"),
@@ -97,6 +105,20 @@ pub fn parse() -> Result<Command, lexopt::Error> {
                     "shuffled" => Draw::ShuffledEpochs,
                     "replacement" => Draw::WithReplacement,
                     _ => return Err("--draw must be shuffled or replacement".into()),
+                };
+            }
+            Long("epoch-rows") => {
+                let rows: String = parser.value()?.parse()?;
+                args.epoch_rows = match rows.as_str() {
+                    "all" => None,
+                    n => match n.parse() {
+                        Ok(n @ 1..) => Some(n),
+                        _ => {
+                            return Err(
+                                "--epoch-rows must be a number of digits (1 or more) or all".into(),
+                            );
+                        }
+                    },
                 };
             }
             Long("seed") => args.seed = parser.value()?.parse()?,

@@ -1,9 +1,12 @@
-//! Convolution (section 7.4): im2col plus one matrix product an image.
+//! Convolution (section 7.4): im2col plus matrix products through the crate's GEMM.
 
 mod im2col;
+mod workspace;
 
 pub(crate) use im2col::Geometry;
 use im2col::{col2im, im2col};
+use workspace::images_a_product;
+pub use workspace::{Im2col, SizedIm2col};
 
 use rand::Rng;
 
@@ -18,14 +21,16 @@ use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 /// ```text
 /// OH = (H + 2P − FH)/S + 1,   OW = (W + 2P − FW)/S + 1
 /// forward:  col = im2col(X)                          (N·OH·OW) × (C·FH·FW)
-///           Y_n = W·col_nᵀ + b                       FN × (OH·OW) for image n
+///           Y_nᵀ = col_n·Wᵀ + b                      (OH·OW) × FN for image n
 /// backward: ∂L/∂W = Σ_n ∂L/∂Y_n · col_n              FN × (C·FH·FW)
 ///           ∂L/∂b = Σ_n Σ_pixels ∂L/∂Y_n             FN
 ///           ∂L/∂X = col2im(∂L/∂Y_nᵀ · W, for each n)
 /// ```
 ///
 /// im2col lays every patch a filter sees out as one row of `col`, in the filters' own
-/// `C·FH·FW` order, so that every filter at every position is one matrix product:
+/// `C·FH·FW` order, so that every filter at every position is one matrix product
+/// (computed for a few images at once, one row a position, then turned into the
+/// channels `Y_n`):
 ///
 /// ```text
 ///   X (1×1×3×3)     col: one row a position (2×2 filter, stride 1)      W: one row a filter
@@ -39,7 +44,9 @@ use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 /// transpose, adds their gradients back onto it. The filters `w` are
 /// `Images<FN, C, FH, FW>`, the layout of PyTorch's `Conv2d.weight`, which is also a
 /// `FN × (C·FH·FW)` matrix, one filter a row. Each product goes through the crate's GEMM,
-/// reading `col` through strides: nothing is transposed.
+/// reading `W` and `col` through strides. Only `dW` (not `dX`) is computed when
+/// nothing in front of the layer has parameters ([`Layer::HAS_PARAMS`]): the
+/// SimpleConvNet's `Unflatten` in front passes on data, which needs no gradient.
 ///
 /// The output size is in the type because stable Rust cannot compute it; it is checked
 /// when the layer is compiled for an input shape, and a wrong one stops the build with
@@ -75,47 +82,6 @@ pub struct Conv2d<
     pub b: Matrix<1, FN, T>,
     dw: Images<FN, C, FH, FW, T>,
     db: Matrix<1, FN, T>,
-}
-
-/// What a [`Conv2d`] keeps in its workspace: the batch laid out by im2col (for `dW`),
-/// and one image's `∂L/∂col` (for `∂L/∂X`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Im2col<T> {
-    /// `(N·OH·OW) × (C·FH·FW)`, row-major.
-    pub col: Vec<T>,
-    /// `(OH·OW) × (C·FH·FW)`: one image's gradient of `col`.
-    pub dcol: Vec<T>,
-}
-
-/// A workspace part that knows its size from its type: [`Im2col`] for the geometry of
-/// one convolution and batch.
-pub struct SizedIm2col<
-    const N: usize,
-    const C: usize,
-    const FH: usize,
-    const FW: usize,
-    const OH: usize,
-    const OW: usize,
-    T,
->(pub Im2col<T>);
-
-impl<
-    const N: usize,
-    const C: usize,
-    const FH: usize,
-    const FW: usize,
-    const OH: usize,
-    const OW: usize,
-    T: Float,
-> Default for SizedIm2col<N, C, FH, FW, OH, OW, T>
-{
-    fn default() -> Self {
-        let k = C * FH * FW;
-        Self(Im2col {
-            col: vec![T::ZERO; N * OH * OW * k],
-            dcol: vec![T::ZERO; OH * OW * k],
-        })
-    }
 }
 
 impl<
@@ -226,6 +192,35 @@ impl<
     }
 }
 
+/// One image's output from its product, one row of `rows` a position (`pixels × FN`),
+/// into channels (`FN × pixels`) with the bias added: `out[f][p] = rows[p][f] + b[f]`.
+/// Read in order, each row written across the `FN` channels (the image's channels
+/// stay in the cache while they are written).
+fn to_channels<T: Float>(rows: &[T], b: &[T], out: &mut [T]) {
+    let pixels = out.len() / b.len();
+    for (p, row) in rows.chunks_exact(b.len()).enumerate() {
+        for ((y, &v), &bias) in out[p..].iter_mut().step_by(pixels).zip(row).zip(b) {
+            *y = v + bias;
+        }
+    }
+}
+
+/// `Σ xs`, eight running sums side by side (one sum in order would be a chain of
+/// dependent additions the compiler may not reorder).
+fn sum<T: Float>(xs: &[T]) -> T {
+    let (eights, rest) = xs.as_chunks::<8>();
+    let lanes = eights.iter().fold([T::ZERO; 8], |mut acc, eight| {
+        for (a, &x) in acc.iter_mut().zip(eight) {
+            *a += x;
+        }
+        acc
+    });
+    lanes
+        .into_iter()
+        .chain(rest.iter().copied())
+        .fold(T::ZERO, |a, x| a + x)
+}
+
 /// The geometry of a convolution of `Images<N, C, H, W>`, after checking that the
 /// type's output size is the formula's.
 const fn geometry<const N: usize, const C: usize, const H: usize, const W: usize>(
@@ -259,7 +254,11 @@ type Work<
     const OH: usize,
     const OW: usize,
     T,
-> = Buffers<Images<N, FN, OH, OW, T>, Images<N, C, H, W, T>, SizedIm2col<N, C, FH, FW, OH, OW, T>>;
+> = Buffers<
+    Images<N, FN, OH, OW, T>,
+    Images<N, C, H, W, T>,
+    SizedIm2col<N, C, FH, FW, OH, OW, FN, T>,
+>;
 
 impl<
     const N: usize,
@@ -283,7 +282,8 @@ impl<
         &work.out
     }
 
-    /// col = im2col(X); for each image, Y_n = b, then Y_n += W·col_nᵀ.
+    /// col = im2col(X); for a few images at a time, their rows of `col` times `Wᵀ`
+    /// (one row a position, one column a filter), turned into channels with `b` added.
     fn infer<'w>(
         &self,
         x: &Images<N, C, H, W, T>,
@@ -291,18 +291,26 @@ impl<
     ) -> &'w Images<N, FN, OH, OW, T> {
         let g = const { geometry::<N, C, H, W>((FH, FW, OH, OW, S, P)) };
         let (k, pixels) = (g.cols(), OH * OW);
-        im2col(&g, x.as_slice(), &mut work.keep.0.col);
-        for n in 0..N {
-            let out = &mut work.out.image_mut(n);
-            for (f, channel) in out.chunks_exact_mut(pixels).enumerate() {
-                channel.fill(self.b[(0, f)]);
-            }
-            let col_n = Operand {
-                data: &work.keep.0.col[n * pixels * k..(n + 1) * pixels * k],
-                row_stride: 1,
-                col_stride: k,
+        let Im2col { col, rows, .. } = &mut work.keep.0;
+        im2col::<T, FW>(&g, x.as_slice(), col);
+        let images = const { images_a_product(N, OH * OW) };
+        let filters_t = Operand {
+            data: self.w.as_slice(),
+            row_stride: 1,
+            col_stride: k,
+        };
+        for (first, col_part) in (0..N).step_by(images).zip(col.chunks(images * pixels * k)) {
+            let positions = col_part.len() / k;
+            let rows = &mut rows[..positions * FN];
+            let col_part = Operand {
+                data: col_part,
+                row_stride: k,
+                col_stride: 1,
             };
-            gemm((FN, k, pixels), self.filters(), col_n, out, true);
+            gemm((positions, k, FN), col_part, filters_t, rows, false);
+            for (n, image_rows) in (first..).zip(rows.chunks_exact(pixels * FN)) {
+                to_channels(image_rows, self.b.as_slice(), work.out.image_mut(n));
+            }
         }
         &work.out
     }
@@ -345,7 +353,7 @@ impl<
         for n in 0..N {
             let dy = dout.image(n);
             for (f, channel) in dy.chunks_exact(pixels).enumerate() {
-                self.db[(0, f)] += channel.iter().copied().sum::<T>();
+                self.db[(0, f)] += sum(channel);
             }
             let dy_n = Operand {
                 data: dy,

@@ -116,6 +116,7 @@ impl Dropout {
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Dropout {
     type Out = Matrix<N, C, T>;
     type Workspace = Buffers<Matrix<N, C, T>, Matrix<N, C, T>, DropoutMask<N, C, T>>;
+    const HAS_PARAMS: bool = false;
 
     fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
         &work.out

@@ -24,6 +24,7 @@ impl<const N: usize, const C: usize, const H: usize, const W: usize, const F: us
 {
     type Out = Matrix<N, F, T>;
     type Workspace = Buffers<Matrix<N, F, T>, Images<N, C, H, W, T>>;
+    const HAS_PARAMS: bool = false;
 
     fn output(work: &Self::Workspace) -> &Matrix<N, F, T> {
         &work.out
@@ -68,6 +69,7 @@ impl<const N: usize, const F: usize, const C: usize, const H: usize, const W: us
 {
     type Out = Images<N, C, H, W, T>;
     type Workspace = Buffers<Images<N, C, H, W, T>, Matrix<N, F, T>>;
+    const HAS_PARAMS: bool = false;
 
     fn output(work: &Self::Workspace) -> &Images<N, C, H, W, T> {
         &work.out

@@ -40,6 +40,7 @@ impl Sigmoid {
 impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Sigmoid {
     type Out = Matrix<N, C, T>;
     type Workspace = Buffers<Matrix<N, C, T>>;
+    const HAS_PARAMS: bool = false;
 
     fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
         &work.out
@@ -65,6 +66,7 @@ impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float>
 {
     type Out = Images<N, C, H, W, T>;
     type Workspace = Buffers<Images<N, C, H, W, T>>;
+    const HAS_PARAMS: bool = false;
 
     fn output(work: &Self::Workspace) -> &Images<N, C, H, W, T> {
         &work.out

@@ -33,10 +33,11 @@ pub struct EpochStats {
     /// What the metric measures: `"accuracy"` (class labels) or `"mse"` (values),
     /// [`TargetSet::METRIC`](crate::data::TargetSet::METRIC).
     pub metric: &'static str,
-    /// The metric over the whole training split: the fraction classified right, or
-    /// the mean `½‖y − t‖²`.
+    /// The metric over the training split: the fraction classified right, or the mean
+    /// `½‖y − t‖²`; over all of it unless the trainer measures fewer rows an epoch
+    /// ([`Trainer::with_epoch_rows`](super::Trainer::with_epoch_rows)).
     pub train_metric: f64,
-    /// The metric over the whole test split.
+    /// The metric over the test split (all of it, or as many rows as the training).
     pub test_metric: f64,
     /// The mean of the minibatch losses of this epoch's iterations.
     pub mean_loss: f64,

@@ -3,9 +3,13 @@
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
+mod evaluation;
+
+use evaluation::Eval;
+
 use super::draw::{Draw, Shuffled};
 use super::step::step;
-use super::{EpochStats, History, TrainConfig, evaluate_with};
+use super::{EpochStats, History, TrainConfig};
 use crate::clock::Stopwatch;
 use crate::data::{Dataset, EVAL_ROWS, Metric, Splits, TargetSet};
 use crate::{Error, Float, Layer, Loss, Matrix, Optimizer, Params};
@@ -82,15 +86,8 @@ where
     eval: Option<Box<Eval<Net, I, O, T>>>,
     steps: usize,
     draw: Draw,
-}
-
-struct Eval<Net, const I: usize, const O: usize, T>
-where
-    T: Float,
-    Net: Layer<Matrix<EVAL_ROWS, I, T>, Out = Matrix<EVAL_ROWS, O, T>>,
-{
-    work: Net::Workspace,
-    tail: Option<Matrix<EVAL_ROWS, I, T>>,
+    /// How many rows of each split `train` measures after each epoch (all: `None`).
+    epoch_rows: Option<usize>,
 }
 
 impl<Net, L, Opt, const N: usize, const I: usize, const O: usize, T>
@@ -124,6 +121,7 @@ where
             eval: None,
             steps: 0,
             draw: Draw::WithReplacement,
+            epoch_rows: None,
         }
     }
 
@@ -310,40 +308,6 @@ where
         step(net, loss, optimizer, work, dscores, steps, x, targets)
     }
 
-    /// The dataset's metric over the whole of `data` (as [`evaluate`](super::evaluate)),
-    /// through the trainer's evaluation workspace.
-    ///
-    /// # Errors
-    /// [`Error::EmptySplit`] for a dataset with no samples.
-    ///
-    /// ```
-    /// use backprop::data::Mnist;
-    /// use backprop::train::{BatchSize, Trainer};
-    /// use backprop::{Affine, Sgd, SoftmaxWithLoss};
-    /// let mnist: Mnist = Mnist::load_default()?;
-    /// let mut trainer = Trainer::new((Affine::<784, 10>::zeros(),), SoftmaxWithLoss::<10>::new(), Sgd::new(0.1), BatchSize::<100>);
-    /// let zeros = mnist.test.labels().iter().filter(|&&t| t == 0).count();
-    /// assert_eq!(trainer.evaluate(&mnist.test)?, zeros as f64 / 10_000.0); // always class 0
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn evaluate<Y: Metric<O, T>>(&mut self, data: &Dataset<I, Y, T>) -> Result<f64, Error> {
-        self.evaluate_split(data, "evaluated")
-    }
-
-    fn evaluate_split<Y: Metric<O, T>>(
-        &mut self,
-        data: &Dataset<I, Y, T>,
-        split: &'static str,
-    ) -> Result<f64, Error> {
-        let eval = self.eval.get_or_insert_with(|| {
-            Box::new(Eval {
-                work: Default::default(),
-                tail: None,
-            })
-        });
-        evaluate_with(&self.net, data, split, &mut eval.work, &mut eval.tail)
-    }
-
     /// Trains on `data.train` for `config.iters` steps on random batches, measuring both
     /// splits after every epoch (the [module documentation](super) gives the loop and
     /// its math), calling `on_iteration(i)` after each update `i` (counting from 1) and
@@ -416,8 +380,8 @@ where
                     epoch: epochs.len() + 1,
                     iteration: i,
                     metric: Y::METRIC,
-                    train_metric: self.evaluate_split(&data.train, "training")?,
-                    test_metric: self.evaluate_split(&data.test, "test")?,
+                    train_metric: self.evaluate_split(&data.train, "training", self.epoch_rows)?,
+                    test_metric: self.evaluate_split(&data.test, "test", self.epoch_rows)?,
                     mean_loss: loss_sum / loss_count as f64,
                     elapsed: start.elapsed(),
                 };

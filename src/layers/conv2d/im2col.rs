@@ -68,9 +68,12 @@ impl Geometry {
     }
 }
 
-/// `col = im2col(x)`, overwriting all of `col` (`rows() × cols()`). Each filter row's
-/// pixels are one contiguous run of an input row, copied as a slice.
-pub(crate) fn im2col<T: Float>(g: &Geometry, x: &[T], col: &mut [T]) {
+/// `col = im2col(x)`, overwriting all of `col` (`rows() × cols()`), for filters `FW`
+/// wide. Each filter row's pixels are one contiguous run of an input row, copied as
+/// an array of `FW` when the whole run is inside the image (a few register moves, not
+/// a call to `memcpy` for five numbers), as a slice next to the padding.
+pub(crate) fn im2col<T: Float, const FW: usize>(g: &Geometry, x: &[T], col: &mut [T]) {
+    assert_eq!(g.fw, FW, "im2col: the geometry's filter width is FW");
     debug_assert_eq!(x.len(), g.n * g.c * g.h * g.w);
     debug_assert_eq!(col.len(), g.rows() * g.cols());
     let mut rows = col.chunks_exact_mut(g.cols());
@@ -82,8 +85,14 @@ pub(crate) fn im2col<T: Float>(g: &Geometry, x: &[T], col: &mut [T]) {
                     .chunks_exact(g.h * g.w)
                     .zip(row.chunks_exact_mut(g.fh * g.fw))
                 {
-                    for (u, out) in patch.chunks_exact_mut(g.fw).enumerate() {
+                    for (u, out) in patch.as_chunks_mut::<FW>().0.iter_mut().enumerate() {
                         match g.span(i, j, u) {
+                            Some((y, x0, 0, v1)) if v1 == FW => {
+                                let start = y * g.w + x0;
+                                *out = channel[start..start + FW]
+                                    .try_into()
+                                    .expect("a run of FW pixels");
+                            }
                             Some((y, x0, v0, v1)) => {
                                 out[..v0].fill(T::ZERO);
                                 let start = y * g.w + x0;
@@ -156,7 +165,7 @@ mod tests {
         let g = geometry(3, 3, 2, 1, 0);
         let x: Vec<f64> = (1..=9).map(f64::from).collect();
         let mut col = vec![0.0; 16];
-        im2col(&g, &x, &mut col);
+        im2col::<_, 2>(&g, &x, &mut col);
         assert_eq!(
             col,
             [
@@ -170,7 +179,7 @@ mod tests {
         let g = geometry(2, 2, 2, 2, 1); // output 2×2, each patch one pixel of x
         let x = [1.0_f32, 2.0, 3.0, 4.0];
         let mut col = vec![9.0; 16];
-        im2col(&g, &x, &mut col);
+        im2col::<_, 2>(&g, &x, &mut col);
         assert_eq!(&col[..4], [0.0, 0.0, 0.0, 1.0]);
         assert_eq!(&col[12..], [4.0, 0.0, 0.0, 0.0]);
     }
@@ -229,7 +238,14 @@ mod tests {
             };
             let x: Vec<f64> = (0..2 * 3 * h * w).map(|k| k as f64 + 1.0).collect();
             let mut col = vec![f64::NAN; g.rows() * g.cols()];
-            im2col(&g, &x, &mut col);
+            match fw {
+                1 => im2col::<_, 1>(&g, &x, &mut col),
+                2 => im2col::<_, 2>(&g, &x, &mut col),
+                3 => im2col::<_, 3>(&g, &x, &mut col),
+                4 => im2col::<_, 4>(&g, &x, &mut col),
+                5 => im2col::<_, 5>(&g, &x, &mut col),
+                _ => unreachable!("the cases above have filters 1 to 5 wide"),
+            }
             assert_eq!(col, by_definition(&g, &x), "{g:?}");
         }
     }
@@ -256,7 +272,7 @@ mod tests {
             .map(|k| (k as f64 * 0.11).cos())
             .collect();
         let mut col = vec![0.0; d.len()];
-        im2col(&g, &x, &mut col);
+        im2col::<_, 2>(&g, &x, &mut col);
         let mut back = vec![0.0; x.len()];
         col2im(&g, &d, &mut back);
         let left: f64 = col.iter().zip(&d).map(|(a, b)| a * b).sum();

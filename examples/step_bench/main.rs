@@ -2,7 +2,11 @@
 //! the same protocol as the peer scripts in `benches/peers/`: 200 warm-up steps, then
 //! 5 repetitions of 2,000 steps on one fixed random batch.
 //!
-//!     cargo run --release --example step_bench -- [--f64] [--threads N]
+//!     cargo run --release --example step_bench -- [--f64] [--threads N] [--convnet]
+//!
+//! `--convnet` times the book's SimpleConvNet instead (section 7.5; Adam, batch 100;
+//! see `convnet.rs`), 10 warm-up steps and 5 repetitions of 50 steps: each step is 27
+//! times the dense one's work.
 //!
 //! Prints µs per step for each repetition; then the CPU model, the GEMM kernel that ran
 //! (`backprop::cpu::gemm_kernel`, capped by `BACKPROP_GEMM=plain|avx2|avx512`), the
@@ -21,6 +25,8 @@
 //! (the network's workspace for a batch of 100 and ∂L/∂scores), so no step allocates:
 //! `Layer::forward`, `Loss::backward`, `Layer::backward_params`, `Sgd::step`.
 
+mod convnet;
+
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -36,8 +42,9 @@ const STEPS: usize = 2_000;
 const MULTIPLY_ADDS: usize =
     100 * 784 * 50 + 100 * 50 * 10 + 100 * 10 * 50 + 50 * 100 * 10 + 784 * 100 * 50;
 
-const USAGE: &str = "usage: step_bench [--f64] [--threads N]
+const USAGE: &str = "usage: step_bench [--f64] [--threads N] [--convnet]
   --f64        run the step in f64 instead of f32
+  --convnet    time the book's SimpleConvNet (conv, pool, 4320-100-10, Adam) instead
   --threads N  split the step's two large products across N threads
                (backprop::threads::with_threads); 1, the default, is the peers' protocol";
 
@@ -67,16 +74,22 @@ fn run<T: Float>() -> Vec<f64> {
         sgd.step(&mut net);
         value
     };
-    for _ in 0..WARMUP {
-        step();
+    time(&mut step, WARMUP, REPS, STEPS)
+}
+
+/// The protocol: `warmup` untimed steps, then `reps` repetitions of `steps` steps, each
+/// timed as a whole and printed; µs a step of each repetition.
+fn time<T>(step: &mut impl FnMut() -> T, warmup: usize, reps: usize, steps: usize) -> Vec<f64> {
+    for _ in 0..warmup {
+        std::hint::black_box(step());
     }
-    (0..REPS)
+    (0..reps)
         .map(|rep| {
             let start = Instant::now();
-            for _ in 0..STEPS {
-                step();
+            for _ in 0..steps {
+                std::hint::black_box(step());
             }
-            let us = start.elapsed().as_secs_f64() * 1e6 / STEPS as f64;
+            let us = start.elapsed().as_secs_f64() * 1e6 / steps as f64;
             println!("rep {rep}: {us:.1} us/step");
             us
         })
@@ -85,11 +98,13 @@ fn run<T: Float>() -> Vec<f64> {
 
 fn main() -> ExitCode {
     let mut f64_mode = false;
+    let mut conv = false;
     let mut threads = 1;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--f64" => f64_mode = true,
+            "--convnet" => conv = true,
             "--threads" => match args.next().and_then(|n| n.parse().ok()) {
                 Some(n @ 1..) => threads = n,
                 _ => {
@@ -115,8 +130,20 @@ fn main() -> ExitCode {
         }
     };
     let dtype = if f64_mode { "f64" } else { "f32" };
-    println!("step_bench: 784-50-10, batch 100, {dtype}, {threads} thread(s)");
-    let run = || if f64_mode { run::<f64>() } else { run::<f32>() };
+    let (net, multiply_adds, products) = if conv {
+        let what = "its products; no dX for the convolution";
+        ("SimpleConvNet, Adam", convnet::MULTIPLY_ADDS, what)
+    } else {
+        let what = "its five products; no dX for the first layer";
+        ("784-50-10", MULTIPLY_ADDS, what)
+    };
+    println!("step_bench: {net}, batch 100, {dtype}, {threads} thread(s)");
+    let run = || match (conv, f64_mode) {
+        (false, false) => run::<f32>(),
+        (false, true) => run::<f64>(),
+        (true, false) => convnet::run::<f32>(10, REPS, 50),
+        (true, true) => convnet::run::<f64>(10, REPS, 50),
+    };
     let mut times = if threads == 1 {
         run()
     } else {
@@ -130,7 +157,7 @@ fn main() -> ExitCode {
     };
     times.sort_by(f64::total_cmp);
     let median = times[REPS / 2];
-    let flops = 2.0 * MULTIPLY_ADDS as f64;
+    let flops = 2.0 * multiply_adds as f64;
     let gflops = flops / (median * 1e-6) / 1e9;
     let width = Width::of_kernel(kernel).expect("gemm_kernel names a kernel");
     let peak = if f64_mode {
@@ -142,7 +169,7 @@ fn main() -> ExitCode {
     println!("cpu: {}", cpu::model());
     println!("kernel: {kernel} ({} vectors)", width.name());
     println!(
-        "step: {:.2} MFLOP (2 x the multiply-adds of its five products; no dX for the first layer)",
+        "step: {:.2} MFLOP (2 x the multiply-adds of {products})",
         flops / 1e6
     );
     println!(
