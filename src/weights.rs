@@ -15,7 +15,8 @@
 //! - the dtype is `F32` or `F64`, as the network's element type, little-endian;
 //! - the header's `__metadata__` records `format` (`backprop`), `backprop_version`,
 //!   `network` (its [name](crate::Named)), `summary` (one line a parameter, e.g.
-//!   `0.w [784, 50] f32`) and `parameters` (the total count).
+//!   `0.w [784, 50] f32`) and `parameters` (the total count), in this order, so
+//!   that the same weights always give the same bytes.
 //!
 //! [`load`] checks the whole file against the network before it changes anything, so
 //! a failed load leaves the network as it was. [`to_bytes`] and [`from_bytes`] are the
@@ -42,6 +43,7 @@
 
 mod error;
 mod file;
+mod header;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -150,10 +152,7 @@ fn encode<T: Float, N: Params<T> + Named + ?Sized>(
         ("network", net.name()),
         ("summary", summary.join("\n")),
         ("parameters", net.param_count().to_string()),
-    ]
-    .into_iter()
-    .map(|(key, value)| (key.to_string(), value))
-    .collect();
+    ];
 
     let dtype = dtype_of::<T>();
     let views = tensors
@@ -163,7 +162,9 @@ fn encode<T: Float, N: Params<T> + Named + ?Sized>(
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format_error(path, e.to_string()))?;
-    safetensors::serialize(views, Some(metadata)).map_err(|e| format_error(path, e.to_string()))
+    let tensors_only =
+        safetensors::serialize(views, None).map_err(|e| format_error(path, e.to_string()))?;
+    header::with_metadata(&tensors_only, &metadata, path)
 }
 
 /// Loads the parameters of `net` from the safetensors file `path`, as [`save`] wrote

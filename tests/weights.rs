@@ -231,3 +231,60 @@ fn bytes_in_memory_round_trip_bit_for_bit_and_are_what_the_file_holds() {
     assert_eq!(metadata(&bytes), metadata(&std::fs::read(&saved).unwrap()));
     assert!(metadata(&bytes).is_some());
 }
+
+/// The text of a safetensors file's JSON header (with its padding).
+fn header_text(bytes: &[u8]) -> String {
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    String::from_utf8(bytes[8..8 + n].to_vec()).unwrap()
+}
+
+/// The bytes of a saved model depend on the weights alone. safetensors takes the
+/// metadata as a hash map, whose order is drawn afresh for every map and every
+/// process; the file's keys come in a fixed order all the same. Checked 20 times in
+/// this process and once in another: this test binary run again, which only writes its
+/// bytes to the file named by `BACKPROP_SAME_BYTES_OUT`.
+#[test]
+fn the_same_weights_give_the_same_bytes_in_any_process() {
+    let net = book::<f32>(31);
+    let bytes = to_bytes(&net).unwrap();
+    if let Some(out) = std::env::var_os("BACKPROP_SAME_BYTES_OUT") {
+        std::fs::write(out, &bytes).unwrap();
+        return;
+    }
+    for _ in 0..20 {
+        assert_eq!(header_text(&to_bytes(&net).unwrap()), header_text(&bytes));
+    }
+    let dir = TempDir::new("weights-same-bytes");
+    let (other, saved) = (dir.join("other.safetensors"), dir.join("saved.safetensors"));
+    let run = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "the_same_weights_give_the_same_bytes_in_any_process",
+        ])
+        .env("BACKPROP_SAME_BYTES_OUT", &other)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", common::text(&run.stdout));
+    let from_other = std::fs::read(&other).unwrap();
+    assert_eq!(header_text(&from_other), header_text(&bytes));
+    save(&net, &saved).unwrap();
+    assert!(from_other == bytes && std::fs::read(&saved).unwrap() == bytes);
+
+    // The keys in the order the module documentation lists them, then the tensors as
+    // safetensors orders them; the header stays what safetensors (and Python) reads.
+    let header = header_text(&bytes);
+    assert!(
+        header.starts_with(concat!(
+            r#"{"__metadata__":{"format":"backprop","backprop_version":""#,
+            env!("CARGO_PKG_VERSION"),
+            r#"","network":"(Affine<784, 50>, Relu, Affine<50, 10>)","summary":"0.w [784, 50] f32\n0.b [50] f32\n"#,
+        )),
+        "{header}"
+    );
+    assert!(header.contains(r#""parameters":"39760"},"0.b":{"dtype":"F32","shape":[50],"data_offsets":[0,200]},"0.w":"#), "{header}");
+    assert_eq!(header.len() % 8, 0);
+    assert!(header.len() - header.trim_end().len() < 8);
+    let mut fresh = book::<f32>(32);
+    from_bytes(&mut fresh, &bytes, "the same bytes").unwrap();
+    assert_eq!(snapshot(&fresh), snapshot(&net));
+}
