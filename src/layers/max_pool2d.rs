@@ -134,12 +134,30 @@ impl<
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, H, W, T> {
         let dx = work.dx.as_mut_slice();
-        dx.fill(T::ZERO);
+        // Windows that tile the image (stride = window, nothing left over, as in the
+        // book's 2×2 stride 2) are written whole, one pass over ∂L/∂X; otherwise ∂L/∂X
+        // is cleared and each gradient added to its maximum (overlapping windows can
+        // share one).
+        let tiled = S == PH && S == PW && OH * S == H && OW * S == W;
+        if !tiled {
+            dx.fill(T::ZERO);
+        }
         let channels = dx.chunks_exact_mut(H * W);
         let grads = dout.as_slice().chunks_exact(OH * OW);
         for ((dx, dy), argmax) in channels.zip(grads).zip(work.keep.0.chunks_exact(OH * OW)) {
-            for (&g, &at) in dy.iter().zip(argmax) {
-                dx[at as usize] += g;
+            if tiled {
+                for (k, (&g, &at)) in dy.iter().zip(argmax).enumerate() {
+                    let (i, j) = (k / OW, k % OW);
+                    for u in 0..PH {
+                        let line = (i * S + u) * W + j * S;
+                        dx[line..line + PW].fill(T::ZERO);
+                    }
+                    dx[at as usize] = g;
+                }
+            } else {
+                for (&g, &at) in dy.iter().zip(argmax) {
+                    dx[at as usize] += g;
+                }
             }
         }
         &work.dx
@@ -159,4 +177,61 @@ impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S
 impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S: usize, T: Float>
     Params<T> for MaxPool2d<PH, PW, OH, OW, S>
 {
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Images, Layer, MaxPool2d};
+
+    #[test]
+    fn overlapping_windows_add_the_gradients_of_a_shared_maximum() {
+        // 2×2 windows with stride 1 over a 3×3 image: the centre 9 is every window's
+        // maximum, so it gets all four gradients.
+        let mut pool = MaxPool2d::<2, 2, 2, 2, 1>::new();
+        let mut work = Default::default();
+        let x =
+            Images::<1, 1, 3, 3, f64>::from_slice(&[1.0, 2.0, 3.0, 4.0, 9.0, 5.0, 6.0, 7.0, 8.0])
+                .unwrap();
+        assert_eq!(pool.forward(&x, &mut work).as_slice(), &[9.0; 4]);
+        let dx = pool.backward(
+            &x,
+            &Images::from_slice(&[1.0, 2.0, 3.0, 4.0]).unwrap(),
+            &mut work,
+        );
+        assert_eq!(
+            dx.as_slice(),
+            &[0.0, 0.0, 0.0, 0.0, 10.0, 0.0, 0.0, 0.0, 0.0]
+        );
+    }
+
+    #[test]
+    fn windows_that_leave_pixels_over_give_them_no_gradient() {
+        // 2×2 stride 2 over 5×5: the last row and column belong to no window.
+        let mut pool = MaxPool2d::<2, 2, 2, 2>::new();
+        let mut work = Default::default();
+        let x = Images::<1, 1, 5, 5, f64>::from_slice(&(0..25).map(f64::from).collect::<Vec<_>>())
+            .unwrap();
+        assert_eq!(
+            pool.forward(&x, &mut work).as_slice(),
+            &[6.0, 8.0, 16.0, 18.0]
+        );
+        let dx = pool.backward(&x, &Images::filled(1.0), &mut work);
+        let ones: Vec<usize> = (0..25).filter(|&k| dx.as_slice()[k] != 0.0).collect();
+        assert_eq!(ones, [6, 8, 16, 18]);
+    }
+
+    #[test]
+    fn a_second_backward_leaves_nothing_of_the_first() {
+        // Tiling windows write ∂L/∂X whole, without clearing it first.
+        let mut pool = MaxPool2d::<2, 2, 1, 2>::new();
+        let mut work = Default::default();
+        let x = Images::<1, 1, 2, 4, f64>::from_slice(&[1.0, 0.0, 0.0, 3.0, 0.0, 0.0, 2.0, 0.0])
+            .unwrap();
+        pool.forward(&x, &mut work);
+        pool.backward(&x, &Images::from_slice(&[5.0, 6.0]).unwrap(), &mut work);
+        let x2 = Images::from_slice(&[0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0]).unwrap();
+        pool.forward(&x2, &mut work);
+        let dx = pool.backward(&x2, &Images::from_slice(&[7.0, 8.0]).unwrap(), &mut work);
+        assert_eq!(dx.as_slice(), &[0.0, 0.0, 0.0, 0.0, 0.0, 7.0, 8.0, 0.0]);
+    }
 }
