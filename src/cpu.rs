@@ -2,7 +2,9 @@
 //! its measured peak.
 //!
 //! Every large matrix product goes through one packed kernel, compiled three times on
-//! x86-64 and chosen once per process by what the CPU reports:
+//! x86-64 and chosen once per process by what the CPU reports: the widest it runs,
+//! except on Zen 4, whose 512-bit instructions run as two 256-bit halves and where the
+//! `avx2+fma` kernel measured faster ([`gemm_kernel_reason`] says which applied):
 //!
 //! | kernel | instructions | tile (f32 / f64) |
 //! |---|---|---|
@@ -11,7 +13,7 @@
 //! | `"plain"` | the target's baseline (SSE2 on x86-64: 128-bit, multiply then add) | 6 × 16 / 6 × 8 |
 //!
 //! The environment variable `BACKPROP_GEMM` caps the choice: `plain`, `avx2` or
-//! `avx512` (unset or empty: the fastest the CPU runs). It is read once, at the first
+//! `avx512` (unset or empty: the CPU's default above). It is read once, at the first
 //! product (or call here). A value that is not one of the three is ignored, and a
 //! kernel the CPU does not run is replaced by the fastest one below it; either way the
 //! products still run and the problem is printed once to standard error
@@ -73,22 +75,48 @@ pub fn gemm_kernels() -> Vec<&'static str> {
         .collect()
 }
 
+/// Why this process runs the kernel [`gemm_kernel`] names: `BACKPROP_GEMM`, or the
+/// CPU (the widest kernel it runs, unless a narrower one measured faster on that
+/// kind of CPU: Zen 4 runs `avx2+fma`).
+///
+/// ```
+/// let why = backprop::cpu::gemm_kernel_reason();
+/// assert!(why.starts_with("BACKPROP_GEMM") || why.contains("kernel") || why.contains("Zen"));
+/// ```
+pub fn gemm_kernel_reason() -> String {
+    match (std::env::var(crate::matrix::gemm::ENV), selected()) {
+        (_, (_, Some(problem))) => problem.clone(),
+        (Ok(value), _) if !value.is_empty() => format!("{}={value}", crate::matrix::gemm::ENV),
+        _ => crate::matrix::gemm::default_choice().1.to_string(),
+    }
+}
+
 /// The CPU's model name, from `/proc/cpuinfo` (Linux); `"unknown"` where there is none.
 ///
 /// ```
 /// assert!(!backprop::cpu::model().is_empty());
 /// ```
 pub fn model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, name)| name.trim().to_string())
-        })
+    cpuinfo("model name")
         .filter(|name| !name.is_empty())
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The CPU family of an AMD CPU (`cpu family` in `/proc/cpuinfo`: 25 for Zen 3 and Zen
+/// 4, 26 for Zen 5); `None` for another vendor or where there is no `/proc/cpuinfo`.
+pub(crate) fn amd_family() -> Option<u32> {
+    (cpuinfo("vendor_id")? == "AuthenticAMD")
+        .then(|| cpuinfo("cpu family")?.parse().ok())
+        .flatten()
+}
+
+/// The value of the first line `name : value` of `/proc/cpuinfo`.
+fn cpuinfo(name: &str) -> Option<String> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    info.lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(key, _)| key.trim() == name)
+        .map(|(_, value)| value.trim().to_string())
 }
 
 /// The width of the vectors a [`peak_gflops`] probe computes with.

@@ -4,6 +4,11 @@
 //!
 //!     cargo run --release --example step_bench -- [--f64] [--threads N] [--convnet]
 //!
+//! `--all-kernels` runs the same benchmark once per kernel this CPU runs (each in a
+//! process of its own, `BACKPROP_GEMM` set), three alternated rounds, and prints each
+//! kernel's median against the default kernel's: the check that the kernel chosen by
+//! default is the fastest here.
+//!
 //! `--convnet` times the book's SimpleConvNet instead (section 7.5; Adam, batch 100;
 //! see `convnet.rs`), 10 warm-up steps and 5 repetitions of 50 steps: each step is 27
 //! times the dense one's work.
@@ -26,6 +31,7 @@
 //! `Layer::forward`, `Loss::backward`, `Layer::backward_params`, `Sgd::step`.
 
 mod convnet;
+mod kernels;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -42,9 +48,11 @@ const STEPS: usize = 2_000;
 const MULTIPLY_ADDS: usize =
     100 * 784 * 50 + 100 * 50 * 10 + 100 * 10 * 50 + 50 * 100 * 10 + 784 * 100 * 50;
 
-const USAGE: &str = "usage: step_bench [--f64] [--threads N] [--convnet]
+const USAGE: &str = "usage: step_bench [--f64] [--threads N] [--convnet] [--all-kernels]
   --f64        run the step in f64 instead of f32
   --convnet    time the book's SimpleConvNet (conv, pool, 4320-100-10, Adam) instead
+  --all-kernels  run the benchmark on every kernel this CPU runs, alternated, and
+               compare each with the default kernel
   --threads N  split the step's two large products across N threads
                (backprop::threads::with_threads); 1, the default, is the peers' protocol";
 
@@ -100,11 +108,14 @@ fn main() -> ExitCode {
     let mut f64_mode = false;
     let mut conv = false;
     let mut threads = 1;
-    let mut args = std::env::args().skip(1);
+    let mut all_kernels = false;
+    let given: Vec<String> = std::env::args().skip(1).collect();
+    let mut args = given.iter().cloned();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--f64" => f64_mode = true,
             "--convnet" => conv = true,
+            "--all-kernels" => all_kernels = true,
             "--threads" => match args.next().and_then(|n| n.parse().ok()) {
                 Some(n @ 1..) => threads = n,
                 _ => {
@@ -121,6 +132,16 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         }
+    }
+    if all_kernels {
+        let rest: Vec<String> = given.into_iter().filter(|a| a != "--all-kernels").collect();
+        return match kernels::compare(&rest) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("step_bench: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let kernel = match cpu::gemm_kernel_checked() {
         Ok(kernel) => kernel,
@@ -167,7 +188,11 @@ fn main() -> ExitCode {
     }
     .expect("the probe runs the kernel's own width");
     println!("cpu: {}", cpu::model());
-    println!("kernel: {kernel} ({} vectors)", width.name());
+    println!(
+        "kernel: {kernel} ({} vectors; {})",
+        width.name(),
+        cpu::gemm_kernel_reason()
+    );
     println!(
         "step: {:.2} MFLOP (2 x the multiply-adds of {products})",
         flops / 1e6

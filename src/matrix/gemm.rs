@@ -36,7 +36,7 @@ use std::cell::RefCell;
 use crate::Float;
 use crate::float::sealed::Sealed;
 use blocked::blocked;
-pub(crate) use path::{Path, selected};
+pub(crate) use path::{ENV, Path, default_choice, selected};
 use split::{pool_threads, split};
 pub(crate) use tile::tile_of;
 use tile::{TILE32, TILE32_512, TILE32_PLAIN, TILE64, TILE64_512, TILE64_PLAIN};

@@ -52,9 +52,9 @@ impl Path {
         return self == Path::Plain;
     }
 
-    /// The fastest path this CPU supports.
+    /// The path a process runs when `BACKPROP_GEMM` is unset: see [`default_choice`].
     pub(crate) fn best() -> Path {
-        Self::best_up_to(Path::Avx512)
+        default_choice().0
     }
 
     /// The fastest supported path no faster than `cap`.
@@ -64,6 +64,30 @@ impl Path {
             .rev()
             .find(|p| *p <= cap && p.supported())
             .unwrap_or(Path::Plain)
+    }
+}
+
+/// The path a process runs when `BACKPROP_GEMM` is unset, and why: the widest this
+/// CPU runs, unless [`preferred`] knows a narrower one to be faster on it.
+pub(crate) fn default_choice() -> (Path, &'static str) {
+    preferred(Path::best_up_to(Path::Avx512), crate::cpu::amd_family())
+}
+
+/// The path to run on a CPU whose widest path is `widest` (and, for AMD, whose family
+/// is `amd_family`), and why. A CPU that runs AVX-512 does not always run it faster:
+/// Zen 4 (AMD family 25; Zen 3, the same family, has no AVX-512) executes each 512-bit
+/// instruction as two 256-bit halves, and there the `avx2+fma` kernel's training step
+/// was faster than the `avx512` one's (f32: 192–224 µs against 231–235, benches/README.md);
+/// Zen 5 (family 26) and Intel's AVX-512 CPUs have 512-bit units and keep the widest.
+/// `BACKPROP_GEMM=avx512` still runs AVX-512 on Zen 4.
+pub(crate) fn preferred(widest: Path, amd_family: Option<u32>) -> (Path, &'static str) {
+    match (widest, amd_family) {
+        (Path::Avx512, Some(25)) => (
+            Path::Avx2Fma,
+            "on Zen 4 (AMD family 25), whose 512-bit instructions run as two 256-bit halves, \
+             the avx2+fma step measured 1.05-1.2x faster than avx512's",
+        ),
+        _ => (widest, "the widest kernel this CPU runs"),
     }
 }
 

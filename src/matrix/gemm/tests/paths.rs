@@ -180,3 +180,18 @@ fn the_environment_variable_caps_the_build_and_explains_a_bad_value() {
         }
     }
 }
+
+/// The default kernel: the widest the CPU runs, but `avx2+fma` on Zen 4 (AMD family 25
+/// with AVX-512), where it measured faster; Zen 3 (family 25 without AVX-512), Zen 5
+/// (family 26) and other vendors keep the widest.
+#[test]
+fn zen_4_runs_the_avx2_kernel_by_default_and_every_other_cpu_its_widest() {
+    use super::super::path::preferred;
+    assert_eq!(preferred(Path::Avx512, Some(25)).0, Path::Avx2Fma);
+    assert!(preferred(Path::Avx512, Some(25)).1.contains("Zen 4"));
+    assert_eq!(preferred(Path::Avx512, Some(26)).0, Path::Avx512);
+    assert_eq!(preferred(Path::Avx512, None).0, Path::Avx512);
+    assert_eq!(preferred(Path::Avx2Fma, Some(25)).0, Path::Avx2Fma);
+    assert_eq!(preferred(Path::Plain, Some(25)).0, Path::Plain);
+    assert!(Path::best().supported());
+}
