@@ -5,7 +5,10 @@
 
 use backprop::data::{Dataset, Labels};
 use backprop::train::{BatchSize, Trainer};
-use backprop::{Affine, Layer, Loss, Matrix, Network, Relu, Sgd, Sigmoid, SoftmaxWithLoss};
+use backprop::{
+    Adam, Affine, Conv2d, Flatten, Layer, Loss, Matrix, MaxPool2d, Network, Relu, Sgd, Sigmoid,
+    SoftmaxWithLoss, Unflatten,
+};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 /// The book's net.
@@ -255,4 +258,66 @@ fn a_step_on_two_threads_allocates_nothing_after_the_first() {
     .unwrap();
     assert_eq!(later.count_total, 0, "{later:?}");
     assert_eq!(later_trainer.count_total, 0, "{later_trainer:?}");
+}
+
+/// A small convolutional net in the SimpleConvNet's form.
+type Conv = (
+    Unflatten<1, 8, 8>,
+    Conv2d<1, 4, 3, 3, 6, 6>,
+    Relu,
+    MaxPool2d<2, 2, 3, 3>,
+    Flatten<36>,
+    Affine<36, 3>,
+);
+
+/// A convolution step allocates nothing after the first either: through a trainer with
+/// Adam (the conv's `dW` only, as for data), and by hand through the full backward,
+/// where the convolution computes `dX` by col2im.
+#[test]
+fn a_convolution_step_allocates_nothing_after_the_first() {
+    let mut rng = StdRng::seed_from_u64(5);
+    let net: Conv = (
+        Unflatten,
+        Conv2d::random(0.1, &mut rng),
+        Relu,
+        MaxPool2d::new(),
+        Flatten,
+        Affine::random(0.1, &mut rng),
+    );
+    let x = Matrix::<10, 64>::from_fn(|_, _| rng.random());
+    let labels: [usize; 10] = std::array::from_fn(|i| i % 3);
+    let mut trainer = Trainer::new(
+        net,
+        SoftmaxWithLoss::new(),
+        Adam::new(0.01),
+        BatchSize::<10>,
+    );
+    trainer.step(&x, &labels).unwrap();
+    let steps = allocation_counter::measure(|| {
+        for _ in 0..5 {
+            trainer.step(&x, &labels).unwrap();
+        }
+    });
+    assert_eq!(steps.count_total, 0, "5 conv trainer steps: {steps:?}");
+
+    let mut net = trainer.into_net();
+    let mut work = net.workspace::<Matrix<10, 64>>();
+    let mut dscores = Matrix::<10, 3>::zeros();
+    let mut full = || {
+        let scores = net.forward(&x, &mut work);
+        SoftmaxWithLoss::new()
+            .backward(scores, &labels, &mut dscores)
+            .unwrap();
+        net.backward(&x, &dscores, &mut work);
+    };
+    full();
+    let backward = allocation_counter::measure(|| {
+        for _ in 0..5 {
+            full();
+        }
+    });
+    assert_eq!(
+        backward.count_total, 0,
+        "5 full conv backward passes: {backward:?}"
+    );
 }
