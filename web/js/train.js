@@ -1,11 +1,12 @@
 // Panel 2: training the book's network (5.7) in the page, in slices of about 30 ms
 // (bp_train_steps) with a yield to the event loop between them, so the page stays
 // responsive; Start / Stop, Reset, the optimizer and learning rate (6.1), the read-outs,
-// and the test accuracy every 100 steps. The chart is drawn by chart.js.
+// and the test accuracy every 100 steps. The chart is drawn by chart.js. The training
+// digits are fetched when training first starts (Start or Reset), not with the page.
 
 import { drawChart } from './chart.js';
 import { redrawPrediction, useTrainedIfWaiting } from './draw.js';
-import { $, call, setError } from './wasm.js';
+import { $, call, fetchOk, setError, setInput } from './wasm.js';
 
 // The book's learning rates (5.7 for SGD, 6.1 for the others), by optimizer name.
 const DEFAULT_LR = { sgd: 0.1, momentum: 0.01, nesterov: 0.01, adagrad: 0.01, rmsprop: 0.01, adam: 0.001 };
@@ -13,6 +14,11 @@ const SLICE_MS = 30; // run steps for about this long, then let the page breathe
 const EVAL_EVERY = 100; // steps between test-accuracy measurements
 const EVAL_SAMPLES = 1000; // the first 1,000 test digits
 const SEED = 0;
+// The 10,000 training digits, as in data/mnist (web/build.sh copies them): 1.6 MB, more
+// than the rest of the page together, so they are not part of its load. The wasm embeds
+// the 1,000 test digits.
+const DIGIT_FILES = ['mnist/train-images-idx3-ubyte.gz', 'mnist/train-labels-idx1-ubyte.gz'];
+let digits = null; // the training digits' load, once begun: a promise of true (loaded) or false
 
 const train = {
   exists: false, // a net was created in the wasm (bp_train_start)
@@ -26,6 +32,57 @@ const train = {
   switches: [], // [iteration, "optimizer lr"] where the optimizer or learning rate changed
   rateWindow: [], // [time, iteration], the last second or so, for steps per second
 };
+
+// ---------------------------------------------------------------------------------
+// The training digits: fetched once, on demand; #train-data shows the state (its
+// data-state none, loading, loaded or failed) and a failure is said in #error too.
+
+function showDigits(state, message) {
+  const p = $('#train-data');
+  p.dataset.state = state;
+  p.textContent = message;
+  // No Start or Reset while they load (each would wait for the same download).
+  $('#train-toggle').disabled = state === 'loading';
+  $('#train-reset').disabled = state === 'loading';
+}
+
+// Resolves to true once the training digits are in the wasm, to false if they could
+// not be loaded (the next call tries again).
+function loadDigits() {
+  digits ??= fetchDigits().then(
+    ({ train: count, bytes }) => {
+      const mb = (bytes / 1e6).toFixed(1);
+      showDigits('loaded', `The ${count.toLocaleString('en')} training digits are loaded (${mb} MB).`);
+      setError('train', null); // an earlier failed load
+      return true;
+    },
+    (err) => {
+      digits = null;
+      showDigits('failed', 'The training digits did not load: press Start to try again.');
+      setError('train', `training digits: ${err.message}`);
+      return false;
+    },
+  );
+  return digits;
+}
+
+// Fetches the two files and hands them to the wasm: images then labels in the input
+// buffer, the images' length as the argument. Answers {train, bytes}.
+async function fetchDigits() {
+  showDigits('loading', 'Loading the 10,000 training digits (1.6 MB)…');
+  const [images, labels] = await Promise.all(
+    DIGIT_FILES.map(async (url) => new Uint8Array(await (await fetchOk(url)).arrayBuffer())),
+  );
+  const bytes = new Uint8Array(images.length + labels.length);
+  bytes.set(images);
+  bytes.set(labels, images.length);
+  setInput(bytes);
+  const { train: count } = call('bp_train_data', images.length);
+  return { train: count, bytes: bytes.length };
+}
+
+// ---------------------------------------------------------------------------------
+// The run.
 
 // The learning rate in the input, or null (and an error shown) when it is not usable.
 function learningRate() {
@@ -65,13 +122,14 @@ function evaluate() {
   train.acc.push([train.iteration, test_acc]);
 }
 
-function trainToggle() {
+async function trainToggle() {
   if (train.running) {
     train.running = false; // the loop stops before its next slice
     $('#train-toggle').textContent = 'Start';
     return;
   }
   if (learningRate() === null) return;
+  if (!(await loadDigits())) return;
   if (!train.exists && !trainCreate()) return;
   trainLoop();
 }
@@ -159,7 +217,8 @@ function trainSet() {
   }
 }
 
-function trainReset() {
+async function trainReset() {
+  if (!(await loadDigits())) return;
   // A fresh net now, so that panel 3's "trained" network is the one shown here.
   trainCreate();
   $('#train-toggle').textContent = 'Start';

@@ -1,7 +1,8 @@
 """Loading checks, each in a tab of its own: a server that sends the module with another
-MIME type than application/wasm, and a wasm whose input buffer cannot grow."""
+MIME type than application/wasm, a wasm whose input buffer cannot grow, and training
+digits that cannot be fetched."""
 
-from harness import PlaywrightError, first_line
+from harness import PlaywrightError, first_line, text
 
 
 def fallback_check(page, url, c):
@@ -57,5 +58,51 @@ def no_room_check(page, url, c):
         "bp_input out of memory (address 0): shown in #error, nothing written",
         ready == "failed" and err.startswith("shipped model: no room for") and page.is_visible("#error"),
         f"ready={ready!r} error={err!r}",
+    )
+    page.close()
+
+
+def digits_error_check(page, url, c):
+    """The training digits cannot be fetched (the labels file answers HTTP 404): panel 2
+    says so, in #train-data and #error, nothing trains and Start can be pressed again;
+    once the file is there, Start loads the digits and trains. `page` is a tab that does
+    not count the expected 404 as a failure."""
+    labels = "**/mnist/train-labels-idx1-ubyte.gz"
+    page.route(labels, lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(url)
+    try:
+        page.wait_for_function("document.body.dataset.ready", timeout=60_000)
+        page.click("#train-toggle")
+        page.wait_for_function("document.querySelector('#train-data').dataset.state !== 'loading'",
+                               timeout=60_000)
+    except PlaywrightError as e:
+        print(f"     (waiting for the page: {first_line(e)})")
+    state = page.evaluate("document.querySelector('#train-data').dataset.state")
+    shown = text(page, "#train-data")
+    err = text(page, "#error")
+    button = text(page, "#train-toggle")
+    usable = page.is_enabled("#train-toggle") and page.is_enabled("#train-reset")
+    c.check(
+        "training digits not found (HTTP 404): said in panel 2 and in #error, nothing trains",
+        state == "failed" and "did not load" in shown and page.is_visible("#error")
+        and err == "training digits: could not fetch mnist/train-labels-idx1-ubyte.gz: "
+                   "HTTP 404 (run bash web/build.sh)"
+        and button == "Start" and usable and text(page, "#train-iter") == "0",
+        f"state={state!r} panel={shown!r} error={err!r} button={button!r} enabled={usable} "
+        f"iteration {text(page, '#train-iter')}",
+    )
+    page.unroute(labels)
+    try:
+        page.click("#train-toggle")
+        page.wait_for_function("+document.querySelector('#train-iter').textContent >= 10", timeout=60_000)
+        page.click("#train-toggle")
+    except PlaywrightError as e:
+        print(f"     (waiting for the training: {first_line(e)})")
+    state = page.evaluate("document.querySelector('#train-data').dataset.state")
+    c.check(
+        "the next Start loads the training digits and trains, #error cleared",
+        state == "loaded" and page.is_hidden("#error") and int(text(page, "#train-iter")) >= 10,
+        f"state={state!r} panel={text(page, '#train-data')!r} error={text(page, '#error')!r} "
+        f"iteration {text(page, '#train-iter')}",
     )
     page.close()

@@ -1,6 +1,7 @@
-"""Panel 2's checks: training with the Start button (loss, test accuracy, the steps per
-second, responsiveness while training), Stop, an optimizer switch mid-run, the chart,
-and a diverging learning rate shown in #error."""
+"""Panel 2's checks: the training digits fetched when Start is first pressed (shown
+loading, then loaded), training with the Start button (loss, test accuracy, the steps
+per second, responsiveness while training), Stop, an optimizer switch mid-run, the
+chart, and a diverging learning rate shown in #error."""
 
 from harness import text, wait_frames
 
@@ -56,6 +57,14 @@ def train_checks(page, c, out, _mnist):
           new MutationObserver(() => {
             window.__shown.push([+read('#train-iter'), parseFloat(read('#train-loss')), parseFloat(read('#train-acc'))]);
           }).observe(document.querySelector('#train-iter'), {childList: true, characterData: true, subtree: true});
+          // The training digits' states (#train-data's data-state), with whether Start
+          // and Reset could be pressed in each.
+          const data = document.querySelector('#train-data');
+          const button = id => document.querySelector(id);
+          window.__data = [[data.dataset.state, button('#train-toggle').disabled, button('#train-reset').disabled]];
+          new MutationObserver(() => window.__data.push(
+            [data.dataset.state, button('#train-toggle').disabled, button('#train-reset').disabled, data.textContent.trim()]
+          )).observe(data, {attributes: true, attributeFilter: ['data-state']});
           window.__delays = [];
           document.querySelector('#draw-clear').addEventListener('click',
             e => window.__delays.push(performance.now() - e.timeStamp));
@@ -75,8 +84,12 @@ def train_checks(page, c, out, _mnist):
 
     empty = chart_pixels(page)  # the chart before any training: axes, labels, no curve
     page.click("#train-toggle")
-    c.check("Start turns into Stop", text(page, "#train-toggle") == "Stop", text(page, "#train-toggle"))
+    # (Once the training digits are loaded: the first Start fetches them.)
+    page.wait_for_function("document.querySelector('#train-toggle').textContent === 'Stop'", timeout=60_000)
+    button = text(page, "#train-toggle")
+    c.check("Start turns into Stop", button == "Stop", button)
     page.wait_for_function("+document.querySelector('#train-iter').textContent >= 50", timeout=60_000)
+    digits_checks(page, c)
 
     # Responsive while training: clicks on another control are handled at once.
     iters = []
@@ -154,6 +167,31 @@ def train_checks(page, c, out, _mnist):
         f"inside the plot: {after} after training, {empty} on the empty chart before Start",
     )
     page.locator("#panel-train").screenshot(path=str(out / "panel-train.png"))
+
+
+def digits_checks(page, c):
+    """The training digits: not loaded with the page, fetched at the first Start (the
+    panel says so, Start and Reset wait), then loaded; the files and their size."""
+    states = page.evaluate("window.__data")
+    seen = [s[0] for s in states]
+    c.check(
+        "training digits: none at load, loading (Start and Reset disabled) at Start, then loaded",
+        seen == ["none", "loading", "loaded"] and states[1][1:3] == [True, True]
+        and states[2][1:3] == [False, False] and "10,000 training digits are loaded" in states[2][3],
+        states,
+    )
+    files = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+                 .filter(e => new URL(e.name).pathname.startsWith('/mnist/'))
+                 .map(e => [new URL(e.name).pathname, e.transferSize || e.encodedBodySize])"""
+    )
+    total = sum(size for _, size in files)
+    c.check(
+        "the two training files fetched when training started",
+        sorted(name for name, _ in files)
+        == ["/mnist/train-images-idx3-ubyte.gz", "/mnist/train-labels-idx1-ubyte.gz"],
+        f"{total:,} bytes: {files}",
+    )
 
 
 def error_checks(page, c, _out, _mnist):

@@ -14,7 +14,8 @@ if [ ! -x "$chromium" ]; then
   exit 1
 fi
 for f in index.html app.js js/wasm.js js/apple.js js/train.js js/chart.js js/draw.js style.css \
-  backprop_web.wasm model.safetensors; do
+  backprop_web.wasm model.safetensors mnist/train-images-idx3-ubyte.gz \
+  mnist/train-labels-idx1-ubyte.gz; do
   if [ ! -f "web/dist/$f" ]; then
     echo "error: web/dist/$f is missing: run bash web/build.sh first" >&2
     exit 1

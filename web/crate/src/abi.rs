@@ -18,6 +18,8 @@
 use std::cell::RefCell;
 
 use crate::apple;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::embedded;
 use crate::json;
 use crate::session::Session;
 
@@ -59,7 +61,7 @@ fn address(ptr: *const u8) -> i32 {
 }
 
 /// Puts `bytes` in the input buffer, as JavaScript does at the address [`bp_input`]
-/// returns: for host tests.
+/// returns: for host tests (see [`load_training_digits`] for the training files).
 ///
 /// ```
 /// use backprop_web::abi::{bp_predict, bp_train_start, output, write_input};
@@ -73,6 +75,22 @@ pub fn write_input(bytes: &[u8]) {
         input.clear();
         input.extend_from_slice(bytes);
     });
+}
+
+/// Does what the page does when training starts: puts the two training files read from
+/// `data/mnist` ([`embedded::training_files`]) in the input buffer and calls
+/// [`bp_train_data`]; returns its status. For host tests.
+///
+/// ```
+/// use backprop_web::abi::{load_training_digits, output};
+/// assert_eq!(load_training_digits(), 0);
+/// assert_eq!(output(), r#"{"train":10000,"test":1000}"#);
+/// ```
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_training_digits() -> i32 {
+    let [images, labels] = embedded::training_files().expect("data/mnist's training files");
+    write_input(&[images.as_slice(), &labels].concat());
+    bp_train_data(i32::try_from(images.len()).expect("under 2 GB"))
 }
 
 /// The output buffer as text, as JavaScript decodes it: for host tests.
@@ -161,8 +179,28 @@ pub extern "C" fn bp_optimizers() -> i32 {
     respond(Ok(format!("[{}]", names.join(","))))
 }
 
+/// Loads the training digits, which the page fetches when training starts: the input
+/// buffer holds the images file, `images_len` bytes, then the labels file (the gzipped
+/// IDX files `web/dist/mnist/train-images-idx3-ubyte.gz` and
+/// `train-labels-idx1-ubyte.gz`, as in `data/mnist`; raw IDX works too). They are
+/// decoded with the 1,000 test digits the module embeds, once.
+/// `{"train":10000,"test":1000}`.
+///
+/// ```
+/// use backprop_web::abi::{bp_train_data, output, write_input};
+/// write_input(b"not MNIST");
+/// assert_eq!(bp_train_data(4), -1);
+/// assert!(output().starts_with("train-images-idx3-ubyte: "));
+/// ```
+#[unsafe(no_mangle)]
+pub extern "C" fn bp_train_data(images_len: i32) -> i32 {
+    session(|s| with_input(|bytes| s.train_data(bytes, images_len)))
+}
+
 /// (Re)starts training: the book's net 784-50-10 seeded by `seed`, the optimizer at
 /// index `optimizer` of [`bp_optimizers`] with learning rate `lr`. `{"iteration":0}`.
+/// The training digits ([`bp_train_data`]) may come before or after, but before the
+/// first step.
 ///
 /// ```
 /// use backprop_web::abi::{bp_train_start, output};
@@ -190,11 +228,15 @@ pub extern "C" fn bp_train_set(optimizer: i32, lr: f64) -> i32 {
 }
 
 /// `n` training steps on random batches of 100. `{"iteration":I,"loss":L}`, `L` the
-/// mean loss of these steps; a diverged loss is an error.
+/// mean loss of these steps; a diverged loss is an error, and so is a step before the
+/// training digits were loaded.
 ///
 /// ```
-/// use backprop_web::abi::{bp_train_start, bp_train_steps, output};
+/// use backprop_web::abi::{bp_train_start, bp_train_steps, load_training_digits, output};
 /// bp_train_start(0, 0.1, 1);
+/// assert_eq!(bp_train_steps(2), -1);
+/// assert!(output().starts_with("the training digits are not loaded yet"));
+/// load_training_digits();
 /// assert_eq!(bp_train_steps(2), 0);
 /// assert!(output().starts_with(r#"{"iteration":2,"loss":"#));
 /// ```
@@ -204,11 +246,12 @@ pub extern "C" fn bp_train_steps(n: i32) -> i32 {
 }
 
 /// Accuracy on the first `samples` training and test digits (at most the 10,000
-/// training and 1,000 test digits embedded).
+/// training digits loaded and the 1,000 test digits embedded).
 /// `{"train_acc":a,"test_acc":b,"samples":s}`.
 ///
 /// ```
-/// use backprop_web::abi::{bp_train_eval, bp_train_start, output};
+/// use backprop_web::abi::{bp_train_eval, bp_train_start, load_training_digits, output};
+/// load_training_digits();
 /// bp_train_start(0, 0.1, 1);
 /// assert_eq!(bp_train_eval(200), 0);
 /// assert!(output().starts_with(r#"{"train_acc":"#));

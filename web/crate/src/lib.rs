@@ -12,7 +12,8 @@
 //!   number);
 //! - [`apple`]: the apple panel, sections 5.1–5.4: the shopping graphs with their values,
 //!   gradients and SVG;
-//! - [`embedded`]: the shipped MNIST subset, compiled into the module;
+//! - [`embedded`]: the page's MNIST digits: the 1,000 test digits compiled into the
+//!   module, joined with the 10,000 training digits the page fetches when training starts;
 //! - [`trainer`]: the train panel, section 5.7: the book's net trained a slice of steps
 //!   at a time;
 //! - [`draw`]: the draw panel: a canvas's pixels preprocessed as the `predict`

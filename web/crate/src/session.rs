@@ -1,7 +1,8 @@
-//! Everything the page keeps between calls: the embedded data once decoded, the run
-//! trained in the page, the shipped (loaded) network and which of the two makes the
-//! predictions. One method per stateful export, each answering JSON or a one-line
-//! error message; [`abi`](crate::abi) keeps one `Session` in a `thread_local!`.
+//! Everything the page keeps between calls: the digits once decoded (the training
+//! digits the page fetched, with the embedded test digits), the run trained in the
+//! page, the shipped (loaded) network and which of the two makes the predictions. One
+//! method per stateful export, each answering JSON or a one-line error message;
+//! [`abi`](crate::abi) keeps one `Session` in a `thread_local!`.
 
 use backprop::data::Mnist;
 use backprop::{Affine, Matrix, Network, Params, Relu};
@@ -14,6 +15,8 @@ use crate::trainer::{Net, Trainer};
 /// The page's state. A host test makes its own; the exports share one.
 #[derive(Default)]
 pub struct Session {
+    /// The training digits the page fetched and the embedded test digits, once
+    /// `bp_train_data` decoded them.
     data: Option<Mnist>,
     trainer: Option<Trainer>,
     /// The network shipped with the page, once `bp_model_load` succeeded.
@@ -42,17 +45,52 @@ impl Session {
         Self::default()
     }
 
-    /// Decodes the embedded MNIST, the first time only.
-    fn load_data(&mut self) -> Result<(), String> {
-        if self.data.is_none() {
-            self.data = Some(embedded::mnist().map_err(|e| e.to_string())?);
+    /// `bp_train_data`: the training digits, from the page's copy of their two files:
+    /// `bytes` is the images file (its first `images_len` bytes) followed by the labels
+    /// file ([`embedded::TRAINING_FILES`], gzipped or raw). Decoded with the embedded
+    /// test digits, once: training and accuracy need them. Answers
+    /// `{"train":10000,"test":1000}`, the digits of each split.
+    ///
+    /// # Errors
+    /// `images_len` beyond the bytes, files that are not MNIST training files (the
+    /// library's message, naming the file), or digits already loaded.
+    ///
+    /// ```
+    /// let mut s = backprop_web::session::Session::new();
+    /// let [images, labels] = backprop_web::embedded::training_files().unwrap();
+    /// let both = [images.as_slice(), labels.as_slice()].concat();
+    /// assert!(s.train_data(&both, -1).unwrap_err().starts_with("the training images' length"));
+    /// assert!(s.train_data(&both, 5).unwrap_err().starts_with("train-images-idx3-ubyte: "));
+    /// assert_eq!(s.train_data(&both, images.len() as i32).unwrap(), r#"{"train":10000,"test":1000}"#);
+    /// assert_eq!(s.train_data(&both, images.len() as i32).unwrap_err(), "the training digits are loaded already");
+    /// ```
+    pub fn train_data(&mut self, bytes: &[u8], images_len: i32) -> Result<String, String> {
+        if self.data.is_some() {
+            return Err("the training digits are loaded already".to_string());
         }
-        Ok(())
+        let split = usize::try_from(images_len)
+            .ok()
+            .filter(|&n| n <= bytes.len())
+            .ok_or_else(|| {
+                format!(
+                    "the training images' length {images_len} is not within the {} bytes given",
+                    bytes.len()
+                )
+            })?;
+        let (images, labels) = bytes.split_at(split);
+        let data = embedded::mnist(images, labels).map_err(|e| e.to_string())?;
+        let answer = Object::new()
+            .number("train", data.train.len())
+            .number("test", data.test.len())
+            .finish();
+        self.data = Some(data);
+        Ok(answer)
     }
 
     /// `bp_train_start`: (re)creates the book's net, seeded by `seed`, with the
     /// optimizer at `optimizer` in `backprop::optim::NAMES` and learning rate `lr`.
-    /// Answers `{"iteration":0}`.
+    /// Answers `{"iteration":0}`. The training digits may come later
+    /// ([`Session::train_data`]), before the first step.
     ///
     /// # Errors
     /// An optimizer index out of range or a learning rate that is not positive; the
@@ -65,9 +103,7 @@ impl Session {
     /// ```
     pub fn train_start(&mut self, optimizer: i32, lr: f64, seed: i32) -> Result<String, String> {
         // The seed is the i32's 32 bits, so every value JavaScript passes is its own run.
-        let trainer = Trainer::new(optimizer, lr, u64::from(seed as u32))?;
-        self.load_data()?;
-        self.trainer = Some(trainer);
+        self.trainer = Some(Trainer::new(optimizer, lr, u64::from(seed as u32))?);
         Ok(Object::new().number("iteration", 0_u64).finish())
     }
 
@@ -85,7 +121,7 @@ impl Session {
     /// assert_eq!(s.train_set(5, 0.001).unwrap(), r#"{"iteration":0}"#);
     /// ```
     pub fn train_set(&mut self, optimizer: i32, lr: f64) -> Result<String, String> {
-        let (trainer, _) = self.run()?;
+        let trainer = self.trainer.as_mut().ok_or(NOT_STARTED)?;
         trainer.set_optimizer(optimizer, lr)?;
         Ok(Object::new()
             .number("iteration", trainer.iteration())
@@ -96,12 +132,15 @@ impl Session {
     /// the mean loss of these steps.
     ///
     /// # Errors
-    /// No run started, `n < 1`, or a loss that diverged (the message says to lower the
-    /// learning rate).
+    /// No run started, no training digits yet, `n < 1`, or a loss that diverged (the
+    /// message says to lower the learning rate).
     ///
     /// ```
     /// let mut s = backprop_web::session::Session::new();
     /// s.train_start(0, 0.1, 0).unwrap();
+    /// assert!(s.train_steps(3).unwrap_err().starts_with("the training digits are not loaded yet"));
+    /// let [images, labels] = backprop_web::embedded::training_files().unwrap();
+    /// s.train_data(&[images.as_slice(), &labels].concat(), images.len() as i32).unwrap();
     /// assert!(s.train_steps(3).unwrap().starts_with(r#"{"iteration":3,"loss":"#));
     /// s.train_set(0, 1e30).unwrap();
     /// assert!(s.train_steps(10).unwrap_err().contains("lower the learning rate"));
@@ -122,11 +161,13 @@ impl Session {
     /// `{"train_acc":a,"test_acc":b,"samples":s}`.
     ///
     /// # Errors
-    /// No run started, or `samples < 1`.
+    /// No run started, no training digits yet, or `samples < 1`.
     ///
     /// ```
     /// let mut s = backprop_web::session::Session::new();
     /// assert!(s.train_eval(100).is_err());
+    /// let [images, labels] = backprop_web::embedded::training_files().unwrap();
+    /// s.train_data(&[images.as_slice(), &labels].concat(), images.len() as i32).unwrap();
     /// s.train_start(0, 0.1, 0).unwrap();
     /// assert!(s.train_eval(100).unwrap().ends_with(r#","samples":100}"#));
     /// ```
@@ -223,17 +264,21 @@ impl Session {
         draw::predict(net, width, height, rgba).map(|p| p.to_json())
     }
 
-    /// The run and the data it trains on, once `bp_train_start` made both.
+    /// The run (`bp_train_start`) and the data it trains on (`bp_train_data`).
     fn run(&mut self) -> Result<(&mut Trainer, &Mnist), String> {
         match (&mut self.trainer, &self.data) {
             (Some(trainer), Some(data)) => Ok((trainer, data)),
-            _ => Err(NOT_STARTED.to_string()),
+            (None, _) => Err(NOT_STARTED.to_string()),
+            (Some(_), None) => Err(NO_DATA.to_string()),
         }
     }
 }
 
 /// The error of a training call before `bp_train_start`.
 const NOT_STARTED: &str = "no training run yet: start one first";
+/// A training step or accuracy before `bp_train_data`.
+const NO_DATA: &str =
+    "the training digits are not loaded yet: the page loads them when training starts";
 /// `bp_use(0)` before `bp_train_start`.
 const NO_TRAINED: &str = "no network trained in the page yet: start training first";
 /// `bp_use(1)` before `bp_model_load`.

@@ -180,7 +180,8 @@ impl Trainer {
     /// count.
     ///
     /// ```
-    /// let mnist = backprop_web::embedded::mnist().unwrap();
+    /// let [images, labels] = backprop_web::embedded::training_files().unwrap();
+    /// let mnist = backprop_web::embedded::mnist(&images, &labels).unwrap();
     /// let mut t = backprop_web::trainer::Trainer::new(0, 0.1, 0).unwrap();
     /// let first = t.steps(&mnist, 5).unwrap();
     /// assert_eq!(first.iteration, 5);
@@ -217,15 +218,17 @@ impl Trainer {
     }
 
     /// The accuracy on the first `min(samples, n)` digits of the training and the test
-    /// split (`n`: the split's size; the page embeds 10,000 training, 1,000 test digits). The digits are copied out of `data` once and kept for the next call
-    /// with the same `samples`, so every call must pass the same data (the page's one
-    /// embedded MNIST).
+    /// split (`n`: the split's size; the page has 10,000 training, 1,000 test digits).
+    /// The digits are copied out of `data` once and kept for the next call with the
+    /// same `samples`, so every call must pass the same data (the page's one MNIST,
+    /// decoded once).
     ///
     /// # Errors
     /// A message when `samples < 1`.
     ///
     /// ```
-    /// let mnist = backprop_web::embedded::mnist().unwrap();
+    /// let [images, labels] = backprop_web::embedded::training_files().unwrap();
+    /// let mnist = backprop_web::embedded::mnist(&images, &labels).unwrap();
     /// let mut t = backprop_web::trainer::Trainer::new(0, 0.1, 0).unwrap();
     /// let a = t.accuracy(&mnist, 250).unwrap();
     /// assert_eq!(a.samples, 250);

@@ -3,14 +3,22 @@
 //! made by `weights::to_bytes` loads and predicts as the network it came from; hostile
 //! bytes and calls out of order are errors, never panics.
 
-use backprop::data::digit_from_rgba;
+use backprop::data::{Mnist, digit_from_rgba};
 use backprop::weights::to_bytes;
 use backprop::{Network, softmax};
 use backprop_web::abi::{
-    bp_model_load, bp_predict, bp_train_start, bp_train_steps, bp_use, output, write_input,
+    bp_model_load, bp_predict, bp_train_start, bp_train_steps, bp_use, load_training_digits,
+    output, write_input,
 };
 use backprop_web::embedded;
 use backprop_web::trainer::Trainer;
+
+/// The page's digits: the training files it fetches, read from `data/mnist`, and the
+/// embedded test digits.
+fn mnist() -> Mnist {
+    let [images, labels] = embedded::training_files().unwrap();
+    embedded::mnist(&images, &labels).unwrap()
+}
 
 /// The canvas's side, as on the page.
 const SIDE: usize = 280;
@@ -47,12 +55,13 @@ fn numbers(json: &str, key: &str) -> Vec<f64> {
 
 #[test]
 fn test_digits_drawn_on_the_canvas_are_classified_by_the_net_trained_here() {
+    assert_eq!(load_training_digits(), 0, "{}", output());
     assert_eq!(bp_train_start(0, 0.1, 0), 0);
     for _ in 0..4 {
         assert_eq!(bp_train_steps(100), 0, "{}", output());
     }
     assert_eq!(bp_use(0), 0, "{}", output());
-    let mnist = embedded::mnist().unwrap();
+    let mnist = mnist();
     let mut correct = Vec::new();
     for i in 0..20 {
         write_input(&canvas(mnist.test.input(i)));
@@ -95,7 +104,7 @@ fn a_blank_canvas_is_nothing_drawn_and_a_wrong_size_an_error() {
 
 #[test]
 fn a_model_from_to_bytes_loads_and_predicts_as_the_network_it_came_from() {
-    let mnist = embedded::mnist().unwrap();
+    let mnist = mnist();
     let mut trainer = Trainer::new(0, 0.1, 5).unwrap();
     trainer.steps(&mnist, 200).unwrap();
     let bytes = to_bytes(trainer.net()).unwrap();
@@ -158,7 +167,7 @@ fn bp_use_needs_the_network_to_exist_and_switches_between_the_two() {
     let shipped = Trainer::new(0, 0.1, 2).unwrap().net().clone();
     write_input(&to_bytes(&shipped).unwrap());
     assert_eq!(bp_model_load(), 0);
-    let mnist = embedded::mnist().unwrap();
+    let mnist = mnist();
     let rgba = canvas(mnist.test.input(2));
     let predict = || {
         write_input(&rgba);
@@ -178,11 +187,12 @@ fn bp_use_needs_the_network_to_exist_and_switches_between_the_two() {
 #[test]
 fn a_diverged_run_is_gone_and_never_reads_a_drawing() {
     // Each test runs on its own thread, so this session starts empty.
+    assert_eq!(load_training_digits(), 0, "{}", output());
     assert_eq!(bp_train_start(0, 1e30, 0), 0);
     assert_eq!(bp_train_steps(10), -1);
     assert!(output().contains("diverged"), "{}", output());
     assert_eq!(bp_use(0), -1, "the diverged weights are still drawable");
-    let mnist = embedded::mnist().unwrap();
+    let mnist = mnist();
     write_input(&canvas(mnist.test.input(0)));
     assert_eq!(bp_predict(SIDE as i32, SIDE as i32), -1);
     assert_eq!(bp_train_steps(1), -1);
