@@ -2,7 +2,7 @@
 //! pass (`forward`) and inference pass (`infer`), and what the summary and saved
 //! weights make of them.
 
-mod common;
+use crate::common;
 
 use backprop::weights::{load, save};
 use backprop::{

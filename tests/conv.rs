@@ -7,7 +7,7 @@ use backprop::{
 };
 use rand::{SeedableRng, rngs::StdRng};
 
-mod common;
+use crate::common;
 
 /// The convolution by its definition, one output at a time.
 fn direct<

@@ -12,12 +12,10 @@ use backprop::train::{BatchSize, TrainConfig, Trainer};
 use backprop::{Affine, Matrix, Network, Relu, Sgd, SoftmaxWithLoss};
 use rand::{SeedableRng, rngs::StdRng};
 
-/// The predict example's decoder: the files written here are read back through it.
-#[path = "../examples/common/image_file.rs"]
-mod image_file;
-/// Pictures encoded as PNG or JPEG files.
-#[path = "common/picture.rs"]
-mod picture;
+// The predict example's decoder: the files written here are read back through it.
+use crate::common::image_file;
+// Pictures encoded as PNG or JPEG files.
+use crate::common::picture;
 
 use picture::{Format, Picture};
 

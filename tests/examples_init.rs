@@ -1,7 +1,7 @@
 //! The `weight_init_compare` example (section 6.2, Fig. 6-15) run as a user runs it:
 //! the book's finding in its `final:` line, its plot and its command line.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

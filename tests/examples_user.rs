@@ -3,7 +3,7 @@
 //! the user's own). Each runs as a binary; its last line carries the number it
 //! promises.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -5,9 +5,10 @@
 //! The data comes from Debian's `dataset-fashion-mnist`, which a machine may lack, so
 //! the test is `#[ignore]`d: a plain `cargo test` lists it as ignored, with the reason,
 //! and never reports it as passed without having checked anything. Run it with
-//! `cargo test --release --test fashion -- --ignored`; then missing data is a failure
-//! whose message says how to install it. CI (`.ci/run`) installs the package and runs
-//! the ignored tests this way.
+//! `cargo test --release --test integration -- --ignored fashion` (with the other
+//! ignored test that reads Fashion-MNIST, in tests/mnist.rs); then missing data is a
+//! failure whose message says how to install it. CI (`.ci/run`) installs the package
+//! and runs the ignored tests this way.
 
 use backprop::data::Mnist;
 use backprop::train::{BatchSize, TrainConfig, Trainer};
@@ -18,7 +19,7 @@ const DIR: &str = "/usr/share/datasets/fashion-mnist";
 
 #[test]
 #[ignore = "needs /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist); \
-            run with `cargo test --release --test fashion -- --ignored`"]
+            run with `cargo test --release --test integration -- --ignored fashion`"]
 fn the_book_recipe_reaches_0_865_on_fashion_mnist() {
     // A missing directory fails here with the file's name and where to get the data.
     let fashion: Mnist = Mnist::load(DIR).unwrap_or_else(|e| panic!("{e}"));

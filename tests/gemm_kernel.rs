@@ -3,6 +3,8 @@
 
 use std::process::Command;
 
+use crate::common;
+
 /// The child: a product large enough for the packed kernel, then the kernel it ran.
 #[test]
 #[ignore = "run by the_variable_caps_the_kernel_in_a_fresh_process, with BACKPROP_GEMM set"]
@@ -20,17 +22,17 @@ fn child_reports_its_kernel() {
 /// Runs [`child_reports_its_kernel`] with `BACKPROP_GEMM=value`: (stdout, stderr).
 fn child(value: &str) -> (String, String) {
     let exe = std::env::current_exe().expect("the test binary's path");
+    let name = common::test_name(module_path!(), "child_reports_its_kernel");
     let out = Command::new(exe)
-        .args([
-            "--exact",
-            "child_reports_its_kernel",
-            "--ignored",
-            "--nocapture",
-        ])
+        .args(["--exact", &name, "--ignored", "--nocapture"])
         .env("BACKPROP_GEMM", value)
         .output()
         .expect("the test binary runs again");
     assert!(out.status.success(), "child failed: {out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+        "the child test {name} did not run: {out:?}"
+    );
     let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
     (text(out.stdout), text(out.stderr))
 }

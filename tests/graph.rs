@@ -4,7 +4,8 @@
 use approx::assert_relative_eq;
 use backprop::graph::{AddLayer, Graph, MulLayer, Rounded};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::common;
 
 #[test]
 fn mul_layer_swaps_its_inputs() {
@@ -261,18 +262,13 @@ fn rounded_shows_the_books_numbers() {
     assert_eq!(Rounded(f64::NAN).to_string(), "NaN");
 }
 
-/// Runs `cargo run --example name` with its pictures going to a fresh temp dir, checks
-/// its stdout against `tests/golden/<name>.txt` (the dir written as `$OUT`), and returns
+/// Runs the example `name` with its pictures going to a fresh temp dir, checks its
+/// stdout against `tests/golden/<name>.txt` (the dir written as `$OUT`), and returns
 /// the DOT text it wrote.
 fn run_example(name: &str) -> String {
     let out: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("golden_{name}"));
     let _ = std::fs::remove_dir_all(&out);
-    let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--example", name])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("BACKPROP_OUT", &out)
-        .output()
-        .expect("cargo runs");
+    let output = common::run_example(name, &[], Some(&out));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "example {name} failed:\n{stderr}");
     let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");

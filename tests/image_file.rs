@@ -5,10 +5,7 @@
 //! 16384×16384, PNGs with an ICC profile or text chunk that inflates to a gigabyte)
 //! handled within 100 MB and a second each, the peak measured here.
 
-#[path = "../examples/common/image_file.rs"]
-mod image_file;
-#[path = "common/picture.rs"]
-mod picture;
+use crate::common::{image_file, picture};
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,8 @@
 //! One test reads the full-size Fashion-MNIST from Debian's `dataset-fashion-mnist`,
 //! which a machine may lack: it is `#[ignore]`d, so a plain `cargo test` lists it as
 //! ignored, with the reason, rather than passing it without having checked anything.
-//! `cargo test --release --test mnist -- --ignored` runs it, and then missing data is a
+//! `cargo test --release --test integration -- --ignored fashion` runs it (with the
+//! book's recipe on Fashion-MNIST, tests/fashion.rs), and then missing data is a
 //! failure whose message says how to install it. CI (`.ci/run`) installs the package
 //! and runs the ignored tests this way.
 
@@ -154,7 +155,7 @@ fn drawing_from_an_empty_split_panics_with_a_message() {
 /// where to get it.
 #[test]
 #[ignore = "needs /usr/share/datasets/fashion-mnist (apt-get install dataset-fashion-mnist); \
-            run with `cargo test --release --test mnist -- --ignored`"]
+            run with `cargo test --release --test integration -- --ignored fashion`"]
 fn loads_fashion_mnist_from_debian() {
     let fashion =
         Mnist::<f32>::load("/usr/share/datasets/fashion-mnist").unwrap_or_else(|e| panic!("{e}"));

@@ -3,15 +3,11 @@
 //! for a broken image, a missing `--model` and a model file that is not safetensors;
 //! hostile pictures (too many pixels declared) refused by their header, `--max-pixels`.
 
-mod common;
+use crate::common::{self, picture};
 
 use backprop::data::Mnist;
 use common::{TempDir, run_example, text};
 use picture::{Format, Picture};
-
-/// Pictures encoded as PNG or JPEG files.
-#[path = "common/picture.rs"]
-mod picture;
 
 /// Test digit `i` written as black ink on white paper, enlarged 3×, to `path` as a
 /// grayscale PNG; returns its label.
@@ -161,8 +157,7 @@ fn a_saved_model_classifies_png_digits_and_a_broken_image_fails_alone() {
         lines[2].starts_with(&format!("{}: 7  (7 ", images[0].0)),
         "{stdout}"
     );
-    // Decoded, the bomb took 23 s; refused, the whole run (cargo's check included)
-    // takes well under this.
+    // Decoded, the bomb took 23 s; refused, the whole run takes well under this.
     assert!(time.as_secs_f64() < 10.0, "{time:?}");
 
     // `--max-pixels`, in megapixels: the 84×84 digit (7056 pixels) is refused under

@@ -1,8 +1,7 @@
 //! A trained network is `Sync`: inference takes `&self`, so several threads predict
 //! with one network at once and get the bits one thread gets.
 
-#[path = "common/book_net.rs"]
-mod book_net;
+use crate::common::book_net;
 
 use backprop::data::Mnist;
 use backprop::train::{BatchSize, Trainer, evaluate};

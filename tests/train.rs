@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Output;
 use std::sync::OnceLock;
 
-mod common;
+use crate::common;
 
 use backprop::data::{DEFAULT_DIR, Metric, Mnist, Split};
 use backprop::train::{BatchSize, EpochStats, History, TrainConfig, Trainer, evaluate};

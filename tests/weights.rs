@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-#[path = "common/book_net.rs"]
-mod book_net;
-mod common;
+use crate::common::{self, book_net};
 
 use backprop::data::Mnist;
 use backprop::weights::{from_bytes, load, save, to_bytes};
@@ -257,14 +255,20 @@ fn the_same_weights_give_the_same_bytes_in_any_process() {
     let dir = TempDir::new("weights-same-bytes");
     let (other, saved) = (dir.join("other.safetensors"), dir.join("saved.safetensors"));
     let run = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
+        .arg("--exact")
+        .arg(common::test_name(
+            module_path!(),
             "the_same_weights_give_the_same_bytes_in_any_process",
-        ])
+        ))
         .env("BACKPROP_SAME_BYTES_OUT", &other)
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", common::text(&run.stdout));
+    assert!(
+        common::text(&run.stdout).contains("1 passed"),
+        "the test did not run in the child: {}",
+        common::text(&run.stdout)
+    );
     let from_other = std::fs::read(&other).unwrap();
     assert_eq!(header_text(&from_other), header_text(&bytes));
     save(&net, &saved).unwrap();

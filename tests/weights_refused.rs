@@ -4,9 +4,7 @@
 
 use std::path::Path;
 
-#[path = "common/book_net.rs"]
-mod book_net;
-mod common;
+use crate::common::{self, book_net};
 
 use backprop::weights::{WeightsError, from_bytes, load, save, to_bytes};
 use backprop::{Affine, Matrix, Params, Relu};

@@ -3,7 +3,7 @@
 
 use crate::Float;
 
-/// What a [`Conv2d`] keeps in its workspace: the batch laid out by im2col (for `dW`),
+/// What a [`Conv2d`](crate::Conv2d) keeps in its workspace: the batch laid out by im2col (for `dW`),
 /// the product of a few images' rows of `col` with the filters, one row a position,
 /// before it is turned into channels, and one image's `∂L/∂col` (for `∂L/∂X`).
 #[derive(Debug, Clone, PartialEq)]

@@ -66,7 +66,7 @@ where
         self.epoch_rows
     }
 
-    /// The dataset's metric over the whole of `data` (as [`evaluate`](super::evaluate)),
+    /// The dataset's metric over the whole of `data` (as [`evaluate`](crate::train::evaluate)),
     /// through the trainer's evaluation workspace.
     ///
     /// # Errors
