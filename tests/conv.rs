@@ -144,27 +144,8 @@ fn the_input_gradient_of_a_conv_net_matches_finite_differences() {
 
 #[test]
 fn the_books_simple_conv_net_has_its_shapes_and_parameter_count() {
-    type SimpleConvNet = (
-        Unflatten<1, 28, 28>,
-        Conv2d<1, 30, 5, 5, 24, 24>,
-        Relu,
-        MaxPool2d<2, 2, 12, 12>,
-        Flatten<4320>,
-        Affine<4320, 100>,
-        Relu,
-        Affine<100, 10>,
-    );
-    let mut rng = StdRng::seed_from_u64(0);
-    let net: SimpleConvNet = (
-        Unflatten,
-        Conv2d::random(0.01, &mut rng),
-        Relu,
-        MaxPool2d::new(),
-        Flatten,
-        Affine::random(0.01, &mut rng),
-        Relu,
-        Affine::random(0.01, &mut rng),
-    );
+    use common::simple_convnet_net::{SimpleConvNet, random};
+    let net: SimpleConvNet = random(0.01, 0);
     let summary = net.summary::<Matrix<100, 784>>();
     let dims: Vec<Vec<usize>> = summary.rows.iter().map(|r| r.dims.clone()).collect();
     assert_eq!(dims[1], [100, 30, 24, 24]);

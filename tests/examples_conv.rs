@@ -3,19 +3,13 @@
 //! line an epoch, plots its curves, draws its filters before and after training
 //! (Fig. 7-24) and saves a model that loads back with the accuracy it printed.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
+use crate::common::{TempDir, run_example, simple_convnet_net, text};
 use backprop::data::Mnist;
 use backprop::train::evaluate;
 use backprop::weights;
-use common::{TempDir, run_example, text};
-
-/// The book's SimpleConvNet, as the example builds it.
-#[path = "../examples/common/simple_convnet_net.rs"]
-mod simple_convnet_net;
 
 /// The net the example starts from with `--seed seed`.
 fn initial_net(seed: u64) -> simple_convnet_net::SimpleConvNet {

@@ -14,10 +14,7 @@ mod conv;
 mod dataset;
 mod digit;
 mod examples_bn;
-// Named so that the filter `conv::` picks tests/conv.rs alone; with its own copy of
-// `common`: its `mod common;` is found next to it, as a file read through `#[path]` is
-// read like a `mod.rs`.
-#[allow(clippy::duplicate_mod)]
+// Named so that the filter `conv::` picks tests/conv.rs alone.
 #[path = "examples_conv.rs"]
 mod examples_convnet;
 mod examples_init;

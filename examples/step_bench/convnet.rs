@@ -9,7 +9,8 @@
 //! (100 × 100 × 10 each): 432.6 MFLOP. Not the convolution's input gradient: its
 //! input is the data, and the step skips it (`Layer::backward_params`).
 
-use backprop::{Adam, Float, Layer, Loss, Matrix, Network, Optimizer, Params, SoftmaxWithLoss};
+use backprop::train::{BatchSize, Trainer};
+use backprop::{Adam, Float, Matrix, SoftmaxWithLoss};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 #[path = "../common/simple_convnet_net.rs"]
@@ -20,24 +21,23 @@ pub const MULTIPLY_ADDS: usize =
     2 * (30 * 25 * 576 * 100) + 3 * (100 * 4320 * 100) + 3 * (100 * 100 * 10);
 
 /// Times `reps` repetitions of `steps` steps after `warmup` untimed ones; µs a step.
+/// Each step is `Trainer::step`: forward, the loss and ∂L/∂scores, backward without
+/// the convolution's input gradient, Adam's update, through buffers made once.
 pub fn run<T: Float>(warmup: usize, reps: usize, steps: usize) -> Vec<f64> {
-    let mut net = simple_convnet_net::random::<T>(0.01, 0);
+    let net = simple_convnet_net::random::<T>(0.01, 0);
     let mut rng = StdRng::seed_from_u64(1);
     let x = Matrix::<100, 784, T>::from_fn(|_, _| T::from_f64(rng.random::<f64>()));
     let labels: [usize; 100] = std::array::from_fn(|_| rng.random_range(0..10));
-    let loss = SoftmaxWithLoss::new();
-    let mut adam = Adam::<T>::new(0.001);
-    // The step's buffers, made once: the network's workspace and ∂L/∂scores.
-    let mut work = net.workspace::<Matrix<100, 784, T>>();
-    let mut dscores = Matrix::<100, 10, T>::zeros();
+    let mut trainer = Trainer::new(
+        net,
+        SoftmaxWithLoss::new(),
+        Adam::<T>::new(0.001),
+        BatchSize::<100>,
+    );
     let mut step = || {
-        let scores = net.forward(&x, &mut work);
-        let value = loss
-            .backward(scores, &labels, &mut dscores)
-            .expect("labels are below 10 by construction");
-        net.backward_params(&x, &dscores, &mut work);
-        adam.step(&mut net);
-        value + T::from_f64(net.penalty())
+        trainer
+            .step(&x, &labels)
+            .expect("a finite loss on a random batch from small weights")
     };
     super::time(&mut step, warmup, reps, steps)
 }

@@ -294,6 +294,16 @@ where
         if data.is_empty() {
             return Err(Error::EmptySplit { split: "training" });
         }
+        data.random_batch_into(rng, &mut self.x, targets);
+        self.step_own_batch(targets)
+    }
+
+    /// A [`step`](Trainer::step) on the trainer's own batch, which the caller has just
+    /// filled.
+    fn step_own_batch<Y: ?Sized>(&mut self, targets: &Y) -> Result<T, Error>
+    where
+        L: Loss<N, O, T, Y>,
+    {
         let Self {
             net,
             loss,
@@ -304,7 +314,6 @@ where
             steps,
             ..
         } = self;
-        data.random_batch_into(rng, x, targets);
         step(net, loss, optimizer, work, dscores, steps, x, targets)
     }
 
@@ -358,18 +367,8 @@ where
                 None => self.step_random_with(&data.train, &mut rng, &mut targets)?,
                 Some(order) => {
                     let indices = order.next_batch::<N>(&mut rng);
-                    let Self {
-                        net,
-                        loss,
-                        optimizer,
-                        work,
-                        dscores,
-                        x,
-                        steps,
-                        ..
-                    } = self;
-                    data.train.gather_into(&indices, x, &mut targets);
-                    step(net, loss, optimizer, work, dscores, steps, x, &targets)?
+                    data.train.gather_into(&indices, &mut self.x, &mut targets);
+                    self.step_own_batch(&targets)?
                 }
             };
             loss_sum += value.to_f64();

@@ -13,6 +13,9 @@ pub mod picture;
 /// files read them back through.
 #[path = "../../examples/common/image_file.rs"]
 pub mod image_file;
+/// The book's SimpleConvNet, as the `simple_convnet` example builds it.
+#[path = "../../examples/common/simple_convnet_net.rs"]
+pub mod simple_convnet_net;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
