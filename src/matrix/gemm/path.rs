@@ -77,7 +77,8 @@ pub(crate) fn default_choice() -> (Path, &'static str) {
 /// is `amd_family`), and why. A CPU that runs AVX-512 does not always run it faster:
 /// Zen 4 (AMD family 25; Zen 3, the same family, has no AVX-512) executes each 512-bit
 /// instruction as two 256-bit halves, and there the `avx2+fma` kernel's training step
-/// was faster than the `avx512` one's (f32: 192–224 µs against 231–235, benches/README.md);
+/// was faster than the `avx512` one's in issue 24's side-by-side measurement
+/// (benches/README.md);
 /// Zen 5 (family 26) and Intel's AVX-512 CPUs have 512-bit units and keep the widest.
 /// `BACKPROP_GEMM=avx512` still runs AVX-512 on Zen 4.
 pub(crate) fn preferred(widest: Path, amd_family: Option<u32>) -> (Path, &'static str) {
@@ -85,7 +86,7 @@ pub(crate) fn preferred(widest: Path, amd_family: Option<u32>) -> (Path, &'stati
         (Path::Avx512, Some(25)) => (
             Path::Avx2Fma,
             "on Zen 4 (AMD family 25), whose 512-bit instructions run as two 256-bit halves, \
-             the avx2+fma step measured 1.05-1.2x faster than avx512's",
+             the avx2+fma step measured faster than avx512's",
         ),
         _ => (widest, "the widest kernel this CPU runs"),
     }
