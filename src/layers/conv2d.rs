@@ -5,7 +5,6 @@ mod workspace;
 
 pub(crate) use im2col::Geometry;
 use im2col::{col2im, im2col};
-use workspace::images_a_product;
 pub use workspace::{Im2col, SizedIm2col};
 
 use rand::Rng;
@@ -20,27 +19,29 @@ use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 ///
 /// ```text
 /// OH = (H + 2P − FH)/S + 1,   OW = (W + 2P − FW)/S + 1
-/// forward:  col = im2col(X)                          (N·OH·OW) × (C·FH·FW)
-///           Y_nᵀ = col_n·Wᵀ + b                      (OH·OW) × FN for image n
-/// backward: ∂L/∂W = Σ_n ∂L/∂Y_n · col_n              FN × (C·FH·FW)
+/// forward:  col_n = im2col(X_n)                      (C·FH·FW) × (OH·OW) for image n
+///           Y_n = W·col_n + b                        FN × (OH·OW): one row a channel
+/// backward: ∂L/∂W = Σ_n ∂L/∂Y_n · col_nᵀ             FN × (C·FH·FW)
 ///           ∂L/∂b = Σ_n Σ_pixels ∂L/∂Y_n             FN
-///           ∂L/∂X = col2im(∂L/∂Y_nᵀ · W, for each n)
+///           ∂L/∂X_n = col2im(Wᵀ · ∂L/∂Y_n)
 /// ```
 ///
-/// im2col lays every patch a filter sees out as one row of `col`, in the filters' own
-/// `C·FH·FW` order, so that every filter at every position is one matrix product
-/// (computed for a few images at once, one row a position, then turned into the
-/// channels `Y_n`):
+/// im2col lays every patch a filter sees out as one column of `col_n`, in the
+/// filters' own `C·FH·FW` order, so that every filter at every position is one matrix
+/// product an image, which comes out one channel a row:
 ///
 /// ```text
-///   X (1×1×3×3)     col: one row a position (2×2 filter, stride 1)      W: one row a filter
-///   a b c           (0,0) [a b d e]                                     [w x y z]
-///   d e f     →     (0,1) [b c e f]      Y_n = W · colᵀ  →  Y[0] = [ aw+bx+dy+ez   bw+cx+ey+fz ]
-///   g h i           (1,0) [d e g h]                              [ dw+ex+gy+hz   ew+fx+hy+iz ]
-///                   (1,1) [e f h i]
+///   X (1×1×3×3)     col: one column a position (2×2 filter, stride 1)    W: one row a filter
+///   a b c           a b d e                                              [w x y z]
+///   d e f     →     b c e f        Y_n = W · col  →  Y[0] = [ aw+bx+dy+ez   bw+cx+ey+fz ]
+///   g h i           d e g h                                 [ dw+ex+gy+hz   ew+fx+hy+iz ]
+///                   e f h i
 /// ```
 ///
-/// A pixel inside several windows is copied into several rows; col2im, im2col's
+/// (The book lays a patch out as a row and computes `col·Wᵀ`, one row a position;
+/// here `col` is that matrix transposed, so the product needs no reordering into
+/// channels, and each row of `col` is the image shifted by one filter offset.)
+/// A pixel inside several windows is copied into several columns; col2im, im2col's
 /// transpose, adds their gradients back onto it. The filters `w` are
 /// `Images<FN, C, FH, FW>`, the layout of PyTorch's `Conv2d.weight`, which is also a
 /// `FN × (C·FH·FW)` matrix, one filter a row. Each product goes through the crate's GEMM,
@@ -192,19 +193,6 @@ impl<
     }
 }
 
-/// One image's output from its product, one row of `rows` a position (`pixels × FN`),
-/// into channels (`FN × pixels`) with the bias added: `out[f][p] = rows[p][f] + b[f]`.
-/// Read in order, each row written across the `FN` channels (the image's channels
-/// stay in the cache while they are written).
-fn to_channels<T: Float>(rows: &[T], b: &[T], out: &mut [T]) {
-    let pixels = out.len() / b.len();
-    for (p, row) in rows.chunks_exact(b.len()).enumerate() {
-        for ((y, &v), &bias) in out[p..].iter_mut().step_by(pixels).zip(row).zip(b) {
-            *y = v + bias;
-        }
-    }
-}
-
 /// `Σ xs`, eight running sums side by side (one sum in order would be a chain of
 /// dependent additions the compiler may not reorder).
 fn sum<T: Float>(xs: &[T]) -> T {
@@ -254,11 +242,7 @@ type Work<
     const OH: usize,
     const OW: usize,
     T,
-> = Buffers<
-    Images<N, FN, OH, OW, T>,
-    Images<N, C, H, W, T>,
-    SizedIm2col<N, C, FH, FW, OH, OW, FN, T>,
->;
+> = Buffers<Images<N, FN, OH, OW, T>, Images<N, C, H, W, T>, SizedIm2col<N, C, FH, FW, OH, OW, T>>;
 
 impl<
     const N: usize,
@@ -282,40 +266,32 @@ impl<
         &work.out
     }
 
-    /// col = im2col(X); for a few images at a time, their rows of `col` times `Wᵀ`
-    /// (one row a position, one column a filter), turned into channels with `b` added.
+    /// col_n = im2col(X_n); Y_n = W·col_n + b, image by image.
     fn infer<'w>(
         &self,
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, FN, OH, OW, T> {
         let g = const { geometry::<N, C, H, W>((FH, FW, OH, OW, S, P)) };
-        let (k, pixels) = (g.cols(), OH * OW);
-        let Im2col { col, rows, .. } = &mut work.keep.0;
-        im2col::<T, FW>(&g, x.as_slice(), col);
-        let images = const { images_a_product(N, OH * OW) };
-        let filters_t = Operand {
-            data: self.w.as_slice(),
-            row_stride: 1,
-            col_stride: k,
-        };
-        for (first, col_part) in (0..N).step_by(images).zip(col.chunks(images * pixels * k)) {
-            let positions = col_part.len() / k;
-            let rows = &mut rows[..positions * FN];
-            let col_part = Operand {
-                data: col_part,
-                row_stride: k,
+        let (k, pixels) = (g.cols(), g.pixels());
+        let col = &mut work.keep.0.col;
+        im2col(&g, x.as_slice(), col);
+        for (n, col_n) in col.chunks_exact(k * pixels).enumerate() {
+            let y = work.out.image_mut(n);
+            for (channel, &b) in y.chunks_exact_mut(pixels).zip(self.b.as_slice()) {
+                channel.fill(b);
+            }
+            let col_n = Operand {
+                data: col_n,
+                row_stride: pixels,
                 col_stride: 1,
             };
-            gemm((positions, k, FN), col_part, filters_t, rows, false);
-            for (n, image_rows) in (first..).zip(rows.chunks_exact(pixels * FN)) {
-                to_channels(image_rows, self.b.as_slice(), work.out.image_mut(n));
-            }
+            gemm((FN, k, pixels), self.filters(), col_n, y, true);
         }
         &work.out
     }
 
-    /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_n, ∂L/∂b = Σ ∂L/∂Y, ∂L/∂X = col2im(∂L/∂Y_nᵀ·W).
+    /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_nᵀ, ∂L/∂b = Σ ∂L/∂Y, ∂L/∂X_n = col2im(Wᵀ·∂L/∂Y_n).
     fn backward<'w>(
         &mut self,
         x: &Images<N, C, H, W, T>,
@@ -324,33 +300,37 @@ impl<
     ) -> &'w Images<N, C, H, W, T> {
         self.backward_params(x, dout, work);
         let g = const { geometry::<1, C, H, W>((FH, FW, OH, OW, S, P)) };
-        let (k, pixels) = (g.cols(), OH * OW);
-        let Im2col { dcol, .. } = &mut work.keep.0;
+        let (k, pixels) = (g.cols(), g.pixels());
+        let dcol = &mut work.keep.0.dcol;
+        let filters_t = Operand {
+            data: self.w.as_slice(),
+            row_stride: 1,
+            col_stride: k,
+        };
         for n in 0..N {
-            // ∂L/∂col_n = ∂L/∂Y_nᵀ · W: (OH·OW × FN)·(FN × C·FH·FW).
-            let dy_t = Operand {
+            // ∂L/∂col_n = Wᵀ · ∂L/∂Y_n: (C·FH·FW × FN)·(FN × OH·OW).
+            let dy = Operand {
                 data: dout.image(n),
-                row_stride: 1,
-                col_stride: pixels,
+                row_stride: pixels,
+                col_stride: 1,
             };
-            gemm((pixels, FN, k), dy_t, self.filters(), dcol, false);
+            gemm((k, FN, pixels), filters_t, dy, dcol, false);
             col2im(&g, dcol, work.dx.image_mut(n));
         }
         &work.dx
     }
 
-    /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_n, ∂L/∂b = Σ ∂L/∂Y; no ∂L/∂X.
+    /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_nᵀ, ∂L/∂b = Σ ∂L/∂Y; no ∂L/∂X.
     fn backward_params(
         &mut self,
         _x: &Images<N, C, H, W, T>,
         dout: &Images<N, FN, OH, OW, T>,
         work: &mut Self::Workspace,
     ) {
-        let k = C * FH * FW;
-        let pixels = OH * OW;
+        let (k, pixels) = (C * FH * FW, OH * OW);
         let col = &work.keep.0.col;
         self.db.as_mut_slice().fill(T::ZERO);
-        for n in 0..N {
+        for (n, col_n) in col.chunks_exact(k * pixels).enumerate() {
             let dy = dout.image(n);
             for (f, channel) in dy.chunks_exact(pixels).enumerate() {
                 self.db[(0, f)] += sum(channel);
@@ -360,12 +340,18 @@ impl<
                 row_stride: pixels,
                 col_stride: 1,
             };
-            let col_n = Operand {
-                data: &col[n * pixels * k..(n + 1) * pixels * k],
-                row_stride: k,
-                col_stride: 1,
+            let col_n_t = Operand {
+                data: col_n,
+                row_stride: 1,
+                col_stride: pixels,
             };
-            gemm((FN, pixels, k), dy_n, col_n, self.dw.as_mut_slice(), n > 0);
+            gemm(
+                (FN, pixels, k),
+                dy_n,
+                col_n_t,
+                self.dw.as_mut_slice(),
+                n > 0,
+            );
         }
     }
 }

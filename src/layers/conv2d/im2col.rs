@@ -1,28 +1,33 @@
-//! im2col and col2im: a batch of images laid out as the rows of one matrix, one row a
-//! filter position, so that a convolution is one matrix product (section 7.4.3).
+//! im2col and col2im: a batch of images laid out as matrices, one column a filter
+//! position, so that a convolution is one matrix product an image (section 7.4.3).
 //!
 //! For images `N×C×H×W`, filters `FH×FW`, stride `S` and padding `P`, the output is
-//! `OH×OW` with `OH = (H + 2P − FH)/S + 1` (and the same for `OW`), and
+//! `OH×OW` with `OH = (H + 2P − FH)/S + 1` (and the same for `OW`), and for each image
+//! `n` a `(C·FH·FW) × (OH·OW)` matrix
 //!
 //! ```text
-//! col[(n·OH + i)·OW + j][(c·FH + u)·FW + v] = x[n][c][i·S + u − P][j·S + v − P]
+//! col_n[(c·FH + u)·FW + v][i·OW + j] = x[n][c][i·S + u − P][j·S + v − P]
 //! ```
 //!
-//! (0 where the index falls in the padding). Row `(n, i, j)` of `col` is the patch the
-//! filter sees at output pixel `(i, j)` of image `n`, in the filters' own `C·FH·FW`
-//! order, so `col · Wᵀ` is every filter at every position:
+//! (0 where the index falls in the padding). Column `(i, j)` of `col_n` is the patch
+//! the filter sees at output pixel `(i, j)`, in the filters' own `C·FH·FW` order, so
+//! `W · col_n` is every filter at every position, already one row a channel:
 //!
 //! ```text
-//!   x (1×1×3×3)       col (4 positions × 4 = 2×2 patch)     W (FN filters × 4)
-//!   a b c             [a b d e]   ← output (0, 0)
-//!   d e f      →      [b c e f]   ← output (0, 1)      ·  Wᵀ  =  one score per
-//!   g h i             [d e g h]   ← output (1, 0)                 filter and position
-//!                     [e f h i]   ← output (1, 1)
+//!   x (1×1×3×3)       col (2×2 patch × 4 positions)        W (FN filters × 4)
+//!   a b c             a b d e    ← patch weight (0, 0)
+//!   d e f      →      b c e f    ← (0, 1)          W · col  =  one row a filter,
+//!   g h i             d e g h    ← (1, 0)                      one column a position
+//!                     e f h i    ← (1, 1)
+//!                     ↑ output (0, 0) … (1, 1)
 //! ```
 //!
-//! col2im is its transpose: each element of a `col`-shaped gradient is added back onto
-//! the input pixel it was copied from, so a pixel seen by several positions sums their
-//! gradients.
+//! This is the book's `col` transposed (the book lays a patch out as a row): each
+//! row of `col_n` is then the image shifted by one filter offset, `OW` neighbouring
+//! pixels copied at a time for stride 1, and the product comes out in channels.
+//! col2im is im2col's transpose: each element of a `col`-shaped gradient is added back
+//! onto the input pixel it was copied from, so a pixel seen by several positions sums
+//! their gradients.
 
 use crate::Float;
 
@@ -42,65 +47,67 @@ pub(crate) struct Geometry {
 }
 
 impl Geometry {
-    /// Rows of `col`: one a position, `N·OH·OW`.
-    pub fn rows(&self) -> usize {
-        self.n * self.oh * self.ow
-    }
-
-    /// Columns of `col`: one a filter weight, `C·FH·FW`.
+    /// Rows of one image's `col`: one a filter weight, `C·FH·FW`.
     pub fn cols(&self) -> usize {
         self.c * self.fh * self.fw
     }
 
-    /// For output `(i, j)` and filter row `u`: the input row the filter row reads, and
-    /// the filter columns `v0..v1` that fall inside the image, whose pixels start at
-    /// input column `x0` (`j·S + v0 − P`); `None` when the whole filter row is padding.
+    /// Columns of one image's `col`: one a position, `OH·OW`.
+    pub fn pixels(&self) -> usize {
+        self.oh * self.ow
+    }
+
+    /// The input row that filter row `u` reads at output row `i`; `None` in the padding.
     #[inline]
-    fn span(&self, i: usize, j: usize, u: usize) -> Option<(usize, usize, usize, usize)> {
+    fn input_row(&self, i: usize, u: usize) -> Option<usize> {
         let y = (i * self.stride + u).checked_sub(self.pad)?;
-        if y >= self.h {
-            return None;
-        }
-        let left = j * self.stride; // input column + P of filter column 0
-        let v0 = self.pad.saturating_sub(left);
-        let v1 = (self.w + self.pad).saturating_sub(left).min(self.fw);
-        (v0 < v1).then(|| (y, left + v0 - self.pad, v0, v1))
+        (y < self.h).then_some(y)
+    }
+
+    /// For filter column `v`: the output columns `j0..j1` whose input column
+    /// `j·S + v − P` is inside the image (the others read padding), and the input
+    /// column of `j0`.
+    #[inline]
+    fn inside(&self, v: usize) -> (usize, usize, usize) {
+        let s = self.stride;
+        let j0 = self.pad.saturating_sub(v).div_ceil(s).min(self.ow);
+        let j1 = (self.w + self.pad)
+            .saturating_sub(v)
+            .div_ceil(s)
+            .clamp(j0, self.ow);
+        (j0, j1, (j0 * s + v).saturating_sub(self.pad))
     }
 }
 
-/// `col = im2col(x)`, overwriting all of `col` (`rows() × cols()`), for filters `FW`
-/// wide. Each filter row's pixels are one contiguous run of an input row, copied as
-/// an array of `FW` when the whole run is inside the image (a few register moves, not
-/// a call to `memcpy` for five numbers), as a slice next to the padding.
-pub(crate) fn im2col<T: Float, const FW: usize>(g: &Geometry, x: &[T], col: &mut [T]) {
-    assert_eq!(g.fw, FW, "im2col: the geometry's filter width is FW");
+/// `col = im2col(x)` for every image, `col` holding the images' matrices one after
+/// another (`N × (C·FH·FW) × (OH·OW)`), all of it overwritten. Each line of a row is
+/// one run of an input row: copied whole for stride 1, every `S`-th pixel otherwise.
+pub(crate) fn im2col<T: Float>(g: &Geometry, x: &[T], col: &mut [T]) {
     debug_assert_eq!(x.len(), g.n * g.c * g.h * g.w);
-    debug_assert_eq!(col.len(), g.rows() * g.cols());
-    let mut rows = col.chunks_exact_mut(g.cols());
-    for image in x.chunks_exact(g.c * g.h * g.w) {
-        for i in 0..g.oh {
-            for j in 0..g.ow {
-                let row = rows.next().expect("rows() rows");
-                for (channel, patch) in image
-                    .chunks_exact(g.h * g.w)
-                    .zip(row.chunks_exact_mut(g.fh * g.fw))
-                {
-                    for (u, out) in patch.as_chunks_mut::<FW>().0.iter_mut().enumerate() {
-                        match g.span(i, j, u) {
-                            Some((y, x0, 0, v1)) if v1 == FW => {
-                                let start = y * g.w + x0;
-                                *out = channel[start..start + FW]
-                                    .try_into()
-                                    .expect("a run of FW pixels");
-                            }
-                            Some((y, x0, v0, v1)) => {
-                                out[..v0].fill(T::ZERO);
-                                let start = y * g.w + x0;
-                                out[v0..v1].copy_from_slice(&channel[start..start + v1 - v0]);
-                                out[v1..].fill(T::ZERO);
-                            }
-                            None => out.fill(T::ZERO),
-                        }
+    debug_assert_eq!(col.len(), g.n * g.cols() * g.pixels());
+    let mut rows = col.chunks_exact_mut(g.pixels());
+    for channel in x.chunks_exact(g.h * g.w) {
+        for u in 0..g.fh {
+            for v in 0..g.fw {
+                let row = rows.next().expect("N·C·FH·FW rows");
+                let (j0, j1, x0) = g.inside(v);
+                for (i, line) in row.chunks_exact_mut(g.ow).enumerate() {
+                    let Some(y) = g.input_row(i, u) else {
+                        line.fill(T::ZERO);
+                        continue;
+                    };
+                    line[..j0].fill(T::ZERO);
+                    line[j1..].fill(T::ZERO);
+                    let pixels = channel[y * g.w + x0..(y + 1) * g.w]
+                        .iter()
+                        .step_by(g.stride);
+                    if g.stride == 1 {
+                        line[j0..j1].copy_from_slice(&channel[y * g.w + x0..][..j1 - j0]);
+                    } else {
+                        line[j0..j1]
+                            .iter_mut()
+                            .zip(pixels)
+                            .for_each(|(o, &p)| *o = p);
                     }
                 }
             }
@@ -108,28 +115,23 @@ pub(crate) fn im2col<T: Float, const FW: usize>(g: &Geometry, x: &[T], col: &mut
     }
 }
 
-/// `dx = col2im(dcol)`: every element of `dcol` added onto the input pixel `im2col`
-/// copied it from; `dx` is overwritten.
+/// `dx = col2im(dcol)`: every element of `dcol` (shaped as `col`) added onto the input
+/// pixel `im2col` copied it from; `dx` is overwritten.
 pub(crate) fn col2im<T: Float>(g: &Geometry, dcol: &[T], dx: &mut [T]) {
     debug_assert_eq!(dx.len(), g.n * g.c * g.h * g.w);
-    debug_assert_eq!(dcol.len(), g.rows() * g.cols());
+    debug_assert_eq!(dcol.len(), g.n * g.cols() * g.pixels());
     dx.fill(T::ZERO);
-    let mut rows = dcol.chunks_exact(g.cols());
-    for image in dx.chunks_exact_mut(g.c * g.h * g.w) {
-        for i in 0..g.oh {
-            for j in 0..g.ow {
-                let row = rows.next().expect("rows() rows");
-                for (channel, patch) in image
-                    .chunks_exact_mut(g.h * g.w)
-                    .zip(row.chunks_exact(g.fh * g.fw))
-                {
-                    for (u, grads) in patch.chunks_exact(g.fw).enumerate() {
-                        if let Some((y, x0, v0, v1)) = g.span(i, j, u) {
-                            let start = y * g.w + x0;
-                            let pixels = &mut channel[start..start + v1 - v0];
-                            for (p, &d) in pixels.iter_mut().zip(&grads[v0..v1]) {
-                                *p += d;
-                            }
+    let mut rows = dcol.chunks_exact(g.pixels());
+    for channel in dx.chunks_exact_mut(g.h * g.w) {
+        for u in 0..g.fh {
+            for v in 0..g.fw {
+                let row = rows.next().expect("N·C·FH·FW rows");
+                let (j0, j1, x0) = g.inside(v);
+                for (i, line) in row.chunks_exact(g.ow).enumerate() {
+                    if let Some(y) = g.input_row(i, u) {
+                        let pixels = channel[y * g.w + x0..(y + 1) * g.w].iter_mut();
+                        for (p, &d) in pixels.step_by(g.stride).zip(&line[j0..j1]) {
+                            *p += d;
                         }
                     }
                 }
@@ -160,12 +162,12 @@ mod tests {
     }
 
     #[test]
-    fn im2col_lays_each_patch_out_as_a_row() {
+    fn im2col_lays_each_patch_out_as_a_column() {
         // The picture in the module documentation, a..i as 1..9.
         let g = geometry(3, 3, 2, 1, 0);
         let x: Vec<f64> = (1..=9).map(f64::from).collect();
         let mut col = vec![0.0; 16];
-        im2col::<_, 2>(&g, &x, &mut col);
+        im2col(&g, &x, &mut col);
         assert_eq!(
             col,
             [
@@ -179,20 +181,22 @@ mod tests {
         let g = geometry(2, 2, 2, 2, 1); // output 2×2, each patch one pixel of x
         let x = [1.0_f32, 2.0, 3.0, 4.0];
         let mut col = vec![9.0; 16];
-        im2col::<_, 2>(&g, &x, &mut col);
-        assert_eq!(&col[..4], [0.0, 0.0, 0.0, 1.0]);
-        assert_eq!(&col[12..], [4.0, 0.0, 0.0, 0.0]);
+        im2col(&g, &x, &mut col);
+        // Filter offset (0, 0) sees a pixel (4) at output (1, 1) only; (1, 1) sees 1
+        // at output (0, 0) only.
+        assert_eq!(&col[..4], [0.0, 0.0, 0.0, 4.0]);
+        assert_eq!(&col[12..], [1.0, 0.0, 0.0, 0.0]);
     }
 
     /// im2col by its definition, one element at a time.
     fn by_definition(g: &Geometry, x: &[f64]) -> Vec<f64> {
         let mut col = Vec::new();
         for n in 0..g.n {
-            for i in 0..g.oh {
-                for j in 0..g.ow {
-                    for c in 0..g.c {
-                        for u in 0..g.fh {
-                            for v in 0..g.fw {
+            for c in 0..g.c {
+                for u in 0..g.fh {
+                    for v in 0..g.fw {
+                        for i in 0..g.oh {
+                            for j in 0..g.ow {
                                 let y = (i * g.stride + u) as isize - g.pad as isize;
                                 let z = (j * g.stride + v) as isize - g.pad as isize;
                                 let inside = (0..g.h as isize).contains(&y)
@@ -237,15 +241,8 @@ mod tests {
                 pad,
             };
             let x: Vec<f64> = (0..2 * 3 * h * w).map(|k| k as f64 + 1.0).collect();
-            let mut col = vec![f64::NAN; g.rows() * g.cols()];
-            match fw {
-                1 => im2col::<_, 1>(&g, &x, &mut col),
-                2 => im2col::<_, 2>(&g, &x, &mut col),
-                3 => im2col::<_, 3>(&g, &x, &mut col),
-                4 => im2col::<_, 4>(&g, &x, &mut col),
-                5 => im2col::<_, 5>(&g, &x, &mut col),
-                _ => unreachable!("the cases above have filters 1 to 5 wide"),
-            }
+            let mut col = vec![f64::NAN; g.n * g.cols() * g.pixels()];
+            im2col(&g, &x, &mut col);
             assert_eq!(col, by_definition(&g, &x), "{g:?}");
         }
     }
@@ -268,11 +265,11 @@ mod tests {
         let x: Vec<f64> = (0..2 * 2 * 5 * 4)
             .map(|k| (k as f64 * 0.37).sin())
             .collect();
-        let d: Vec<f64> = (0..g.rows() * g.cols())
+        let d: Vec<f64> = (0..g.n * g.cols() * g.pixels())
             .map(|k| (k as f64 * 0.11).cos())
             .collect();
         let mut col = vec![0.0; d.len()];
-        im2col::<_, 2>(&g, &x, &mut col);
+        im2col(&g, &x, &mut col);
         let mut back = vec![0.0; x.len()];
         col2im(&g, &d, &mut back);
         let left: f64 = col.iter().zip(&d).map(|(a, b)| a * b).sum();
