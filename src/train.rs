@@ -153,12 +153,54 @@ where
     }
     let start = whole * EVAL_ROWS;
     if start < rows {
-        // The last rows fill the top of a block; the stale rows below are not counted.
-        let rest = &data.inputs()[start * I..rows * I];
         let x = tail.get_or_insert_with(Matrix::zeros);
-        x.as_mut_slice()[..rest.len()].copy_from_slice(rest);
-        let scores = net.infer(x, work);
-        sum += data.targets().metric_sum(start, scores, rows - start);
+        sum += metric_sum_copied(net, data, start..rows, work, x);
     }
     Ok(sum / rows as f64)
+}
+
+/// [`evaluate`] in batches of `B` rows copied into `x`, through the caller's workspace
+/// for `B` rows (the trainer's own, under [`Trainer::with_batch_evaluation`]).
+fn evaluate_in_batches<Net, const B: usize, const I: usize, const O: usize, T, Y>(
+    net: &Net,
+    data: &Dataset<I, Y, T>,
+    split: &'static str,
+    rows: usize,
+    work: &mut Net::Workspace,
+    x: &mut Matrix<B, I, T>,
+) -> Result<f64, Error>
+where
+    T: Float,
+    Y: Metric<O, T>,
+    Net: Layer<Matrix<B, I, T>, Out = Matrix<B, O, T>> + ?Sized,
+{
+    if data.is_empty() || rows == 0 {
+        return Err(Error::EmptySplit { split });
+    }
+    Ok(metric_sum_copied(net, data, 0..rows, work, x) / rows as f64)
+}
+
+/// The sum of the metric over `rows` of `data`, `B` rows at a time copied into the top
+/// of `x` (below a last, shorter batch, the stale rows are not counted).
+fn metric_sum_copied<Net, const B: usize, const I: usize, const O: usize, T, Y>(
+    net: &Net,
+    data: &Dataset<I, Y, T>,
+    rows: std::ops::Range<usize>,
+    work: &mut Net::Workspace,
+    x: &mut Matrix<B, I, T>,
+) -> f64
+where
+    T: Float,
+    Y: Metric<O, T>,
+    Net: Layer<Matrix<B, I, T>, Out = Matrix<B, O, T>> + ?Sized,
+{
+    let mut sum = 0.0;
+    for start in rows.clone().step_by(B) {
+        let end = (start + B).min(rows.end);
+        let batch = &data.inputs()[start * I..end * I];
+        x.as_mut_slice()[..batch.len()].copy_from_slice(batch);
+        let scores = net.infer(x, work);
+        sum += data.targets().metric_sum(start, scores, end - start);
+    }
+    sum
 }

@@ -88,6 +88,8 @@ where
     draw: Draw,
     /// How many rows of each split `train` measures after each epoch (all: `None`).
     epoch_rows: Option<usize>,
+    /// Whether evaluation runs in training batches through `work` and `x`.
+    batch_evaluation: bool,
 }
 
 impl<Net, L, Opt, const N: usize, const I: usize, const O: usize, T>
@@ -122,6 +124,7 @@ where
             steps: 0,
             draw: Draw::WithReplacement,
             epoch_rows: None,
+            batch_evaluation: false,
         }
     }
 
