@@ -66,7 +66,7 @@ impl Geometry {
 
     /// For filter column `v`: the output columns `j0..j1` whose input column
     /// `j·S + v − P` is inside the image (the others read padding), and the input
-    /// column of `j0`.
+    /// column of `j0` (`W` when there are none: an empty run at the row's end).
     #[inline]
     fn inside(&self, v: usize) -> (usize, usize, usize) {
         let s = self.stride;
@@ -75,7 +75,8 @@ impl Geometry {
             .saturating_sub(v)
             .div_ceil(s)
             .clamp(j0, self.ow);
-        (j0, j1, (j0 * s + v).saturating_sub(self.pad))
+        let x0 = (j0 * s + v).saturating_sub(self.pad).min(self.w);
+        (j0, j1, x0)
     }
 }
 
@@ -98,12 +99,11 @@ pub(crate) fn im2col<T: Float>(g: &Geometry, x: &[T], col: &mut [T]) {
                     };
                     line[..j0].fill(T::ZERO);
                     line[j1..].fill(T::ZERO);
-                    let pixels = channel[y * g.w + x0..(y + 1) * g.w]
-                        .iter()
-                        .step_by(g.stride);
+                    let run = &channel[y * g.w + x0..(y + 1) * g.w];
                     if g.stride == 1 {
-                        line[j0..j1].copy_from_slice(&channel[y * g.w + x0..][..j1 - j0]);
+                        line[j0..j1].copy_from_slice(&run[..j1 - j0]);
                     } else {
+                        let pixels = run.iter().step_by(g.stride);
                         line[j0..j1]
                             .iter_mut()
                             .zip(pixels)
@@ -223,6 +223,11 @@ mod tests {
             (7, 5, 5, 5, 3, 3),
             (4, 4, 1, 1, 1, 0),
             (3, 8, 3, 4, 2, 0),
+            // Filter columns that only ever read padding: a filter wider than the
+            // image and its padding on one side, a stride past the image.
+            (1, 1, 5, 5, 1, 2),
+            (1, 1, 3, 3, 3, 1),
+            (3, 3, 7, 7, 1, 2),
         ] {
             let (oh, ow) = (
                 (h + 2 * pad - fh) / stride + 1,
