@@ -3,7 +3,7 @@
 //! ReLU, affine 100→10, Softmax-with-Loss and Adam (η = 0.001), batch 100, on one
 //! fixed random batch.
 //!
-//! Its products, 2 FLOP a multiply-add: the convolution's `W·colᵀ` and `∂L/∂Y·col`
+//! Its products, 2 FLOP a multiply-add: the convolution's `W·col_n` and `∂L/∂Y_n·col_nᵀ`
 //! (30 filters × 25 weights × 576 positions × 100 images each), the 4320→100 affine's
 //! forward, `dW` and `dX` (100 × 4320 × 100 each), and the 100→10 affine's three
 //! (100 × 100 × 10 each): 432.6 MFLOP. Not the convolution's input gradient: its

@@ -37,13 +37,15 @@ impl<const N: usize> BatchSize<N> {
 
 /// A network being trained on batches of `N` inputs `I` wide into `O` scores, with
 /// its loss, its optimizer and every buffer a step needs: the network's workspace for
-/// a batch, the batch itself, ∂L/∂scores, and (from the first evaluation on) a
-/// workspace for blocks of [`EVAL_ROWS`]. A step allocates nothing.
+/// a batch, the batch itself, ∂L/∂scores, and (from the first evaluation on, unless it
+/// measures in training batches) a workspace for blocks of [`EVAL_ROWS`]. A step
+/// allocates nothing.
 ///
 /// - [`step`](Trainer::step): one forward pass, the loss, one backward pass and one
 ///   update, on a batch you give; [`step_random`](Trainer::step_random) draws it first;
 /// - [`evaluate`](Trainer::evaluate): the dataset's metric over a whole split, in
-///   inference, in blocks of [`EVAL_ROWS`];
+///   inference, in blocks of [`EVAL_ROWS`] (or in training batches:
+///   [`with_batch_evaluation`](Trainer::with_batch_evaluation));
 /// - [`train`](Trainer::train): the book's loop over both (the [module
 ///   documentation](super) gives it).
 ///

@@ -1,5 +1,6 @@
 //! The trainer's measurements: a whole dataset, or the first rows of each split after
-//! each epoch, in blocks of [`EVAL_ROWS`] through a workspace made on first use.
+//! each epoch, in blocks of [`EVAL_ROWS`] through a workspace made on first use, or in
+//! training batches through the training workspace.
 
 use super::Trainer;
 use crate::data::{Dataset, EVAL_ROWS, Metric};
@@ -59,8 +60,9 @@ where
     /// blocks of [`EVAL_ROWS`] through a second workspace made for them. For networks
     /// whose activations are large: the SimpleConvNet's workspace for 1,000 digits is
     /// about 400 MB, and its layers' passes over it run from memory rather than the
-    /// cache. The scores, and so the metric, are the same either way (each row's scores
-    /// are computed from that row alone).
+    /// cache. The metric is the same either way: each row's scores are computed from
+    /// that row alone (to the bit, unless a product is small enough for the crate's
+    /// plain loop at one of the two sizes and not at the other).
     ///
     /// ```
     /// use backprop::data::Mnist;
@@ -110,7 +112,8 @@ where
     }
 
     /// The dataset's metric over the whole of `data` (as [`evaluate`](crate::train::evaluate)),
-    /// through the trainer's evaluation workspace.
+    /// through the trainer's evaluation workspace (or its training workspace, under
+    /// [`with_batch_evaluation`](Trainer::with_batch_evaluation)).
     ///
     /// # Errors
     /// [`Error::EmptySplit`] for a dataset with no samples.
