@@ -85,6 +85,11 @@ impl<T: Copy> Operand<'_, T> {
 /// Products with fewer multiply-adds than this use the plain loop: below it, packing
 /// costs more than it saves (the measurements are in benches/README.md).
 const SMALL: usize = 256;
+/// Columns from which `C` is zeroed before the tiles are added to it (see [`gemm_of`]):
+/// the SimpleConvNet's `dX = dY·Wᵀ` (4,320 columns) ran 0.77–0.81× the time, while
+/// zeroing the 100-column `dW = Xᵀ·dY` made it slower (benches/README.md).
+const WIDE: usize = 1024;
+
 /// Largest depth of one packed block (a product of depth `k` is cut into
 /// `⌈k / KC⌉` equal blocks). Each block reads and writes all of `C` again, so the
 /// book's depth of 784 is one block: its `784 × NR` panels of `B` (50 KB on the
@@ -143,7 +148,14 @@ pub(crate) fn gemm_of<T: Float>(
         // cut at multiples of the running kernel's tile height.
         let mr = tile_of::<T>(selected().0).mr;
         let parts = (pool_threads(), mr, &packed_here::<T>);
-        split((m, k, n), a, b, c, accumulate, parts);
+        // A wide `C` (rows of at least WIDE columns) is zeroed first, in order, and
+        // the tiles added to it: each tile row lands on a line of its own, and storing
+        // into lines not yet in the cache cost more than the pass that brings them in.
+        let zeroed = !accumulate && n >= WIDE;
+        if zeroed {
+            c.fill(T::ZERO);
+        }
+        split((m, k, n), a, b, c, accumulate || zeroed, parts);
     }
 }
 

@@ -113,7 +113,8 @@ fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
     // in f32 (37 rows: fewer than a block of column updates); ×17 one single column, with
     // an odd depth (96 rows: two whole blocks of column updates, no overlap); ×29 a
     // zero-padded full panel past the others in f32, a narrow panel and 1 thin column in
-    // f64.
+    // f64. 7×19·19×1030 is wide enough for `gemm` to zero `C` first (`WIDE`), into
+    // which the tiles then add: its output starts as NaN, as every output here.
     for shape in [
         (1, 1, 1),
         (3, 5, 7),
@@ -128,6 +129,7 @@ fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
         (100, 784, 50),
         (96, 40, 17),
         (100, 60, 29),
+        (7, 19, 1030),
     ] {
         agrees_with_naive::<f32>(shape);
         agrees_with_naive::<f64>(shape);
