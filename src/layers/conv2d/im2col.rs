@@ -78,6 +78,37 @@ impl Geometry {
         let x0 = (j0 * s + v).saturating_sub(self.pad).min(self.w);
         (j0, j1, x0)
     }
+
+    /// Every line of `col`, in order: output row `i` of row `(c, u, v)` of an image's
+    /// `col`, `OW` long, for every channel of every image, with the input pixels it
+    /// takes (see [`Line`]).
+    fn lines(&self) -> impl Iterator<Item = Line> {
+        let g = *self;
+        (0..g.n * g.c).flat_map(move |channel| {
+            (0..g.fh).flat_map(move |u| {
+                (0..g.fw).flat_map(move |v| {
+                    let (j0, j1, x0) = g.inside(v);
+                    (0..g.oh).map(move |i| Line {
+                        run: g.input_row(i, u).map(|y| {
+                            let row = (channel * g.h + y) * g.w;
+                            row + x0..row + g.w
+                        }),
+                        inside: j0..j1,
+                    })
+                })
+            })
+        })
+    }
+}
+
+/// One line of `col` and where its pixels come from.
+struct Line {
+    /// The input row it reads, from its first pixel inside the image to the row's end
+    /// (indices into the batch), every `S`-th taken; `None` when the filter row is in
+    /// the padding.
+    run: Option<std::ops::Range<usize>>,
+    /// The output columns whose pixel is inside the image (the others are padding).
+    inside: std::ops::Range<usize>,
 }
 
 /// `col = im2col(x)` for every image, `col` holding the images' matrices one after
@@ -86,31 +117,19 @@ impl Geometry {
 pub(crate) fn im2col<T: Float>(g: &Geometry, x: &[T], col: &mut [T]) {
     debug_assert_eq!(x.len(), g.n * g.c * g.h * g.w);
     debug_assert_eq!(col.len(), g.n * g.cols() * g.pixels());
-    let mut rows = col.chunks_exact_mut(g.pixels());
-    for channel in x.chunks_exact(g.h * g.w) {
-        for u in 0..g.fh {
-            for v in 0..g.fw {
-                let row = rows.next().expect("N·C·FH·FW rows");
-                let (j0, j1, x0) = g.inside(v);
-                for (i, line) in row.chunks_exact_mut(g.ow).enumerate() {
-                    let Some(y) = g.input_row(i, u) else {
-                        line.fill(T::ZERO);
-                        continue;
-                    };
-                    line[..j0].fill(T::ZERO);
-                    line[j1..].fill(T::ZERO);
-                    let run = &channel[y * g.w + x0..(y + 1) * g.w];
-                    if g.stride == 1 {
-                        line[j0..j1].copy_from_slice(&run[..j1 - j0]);
-                    } else {
-                        let pixels = run.iter().step_by(g.stride);
-                        line[j0..j1]
-                            .iter_mut()
-                            .zip(pixels)
-                            .for_each(|(o, &p)| *o = p);
-                    }
-                }
-            }
+    for (line, Line { run, inside }) in col.chunks_exact_mut(g.ow).zip(g.lines()) {
+        let Some(run) = run else {
+            line.fill(T::ZERO);
+            continue;
+        };
+        line[..inside.start].fill(T::ZERO);
+        line[inside.end..].fill(T::ZERO);
+        let (run, out) = (&x[run], &mut line[inside]);
+        if g.stride == 1 {
+            out.copy_from_slice(&run[..out.len()]);
+        } else {
+            let pixels = run.iter().step_by(g.stride);
+            out.iter_mut().zip(pixels).for_each(|(o, &p)| *o = p);
         }
     }
 }
@@ -121,20 +140,11 @@ pub(crate) fn col2im<T: Float>(g: &Geometry, dcol: &[T], dx: &mut [T]) {
     debug_assert_eq!(dx.len(), g.n * g.c * g.h * g.w);
     debug_assert_eq!(dcol.len(), g.n * g.cols() * g.pixels());
     dx.fill(T::ZERO);
-    let mut rows = dcol.chunks_exact(g.pixels());
-    for channel in dx.chunks_exact_mut(g.h * g.w) {
-        for u in 0..g.fh {
-            for v in 0..g.fw {
-                let row = rows.next().expect("N·C·FH·FW rows");
-                let (j0, j1, x0) = g.inside(v);
-                for (i, line) in row.chunks_exact(g.ow).enumerate() {
-                    if let Some(y) = g.input_row(i, u) {
-                        let pixels = channel[y * g.w + x0..(y + 1) * g.w].iter_mut();
-                        for (p, &d) in pixels.step_by(g.stride).zip(&line[j0..j1]) {
-                            *p += d;
-                        }
-                    }
-                }
+    for (line, Line { run, inside }) in dcol.chunks_exact(g.ow).zip(g.lines()) {
+        if let Some(run) = run {
+            let pixels = dx[run].iter_mut().step_by(g.stride);
+            for (p, &d) in pixels.zip(&line[inside]) {
+                *p += d;
             }
         }
     }
