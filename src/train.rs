@@ -58,7 +58,7 @@ pub use draw::Draw;
 pub use history::{EpochStats, History};
 pub use trainer::{BatchSize, Trainer};
 
-use crate::data::{Dataset, EVAL_ROWS, Metric};
+use crate::data::{Dataset, EVAL_ROWS, Metric, TargetSet};
 use crate::{Error, Float, Layer, Matrix};
 
 /// The settings of a training run; the batch size `N` and the layer widths are not
@@ -136,9 +136,7 @@ fn evaluate_with<Net, const I: usize, const O: usize, T: Float, Y: Metric<O, T>>
 where
     Net: Layer<Matrix<EVAL_ROWS, I, T>, Out = Matrix<EVAL_ROWS, O, T>> + ?Sized,
 {
-    if data.is_empty() || rows == 0 {
-        return Err(Error::EmptySplit { split });
-    }
+    nonempty(data, split, rows)?;
     debug_assert!(
         rows <= data.len(),
         "evaluate_with: {rows} rows of {}",
@@ -174,10 +172,21 @@ where
     Y: Metric<O, T>,
     Net: Layer<Matrix<B, I, T>, Out = Matrix<B, O, T>> + ?Sized,
 {
-    if data.is_empty() || rows == 0 {
-        return Err(Error::EmptySplit { split });
-    }
+    nonempty(data, split, rows)?;
     Ok(metric_sum_copied(net, data, 0..rows, work, x) / rows as f64)
+}
+
+/// [`Error::EmptySplit`] naming `split` when there is nothing to measure (an accuracy
+/// of 0/0).
+fn nonempty<const I: usize, T: Float, Y: TargetSet<T>>(
+    data: &Dataset<I, Y, T>,
+    split: &'static str,
+    rows: usize,
+) -> Result<(), Error> {
+    match data.is_empty() || rows == 0 {
+        true => Err(Error::EmptySplit { split }),
+        false => Ok(()),
+    }
 }
 
 /// The sum of the metric over `rows` of `data`, `B` rows at a time copied into the top

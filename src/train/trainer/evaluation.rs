@@ -139,8 +139,8 @@ where
         split: &'static str,
         rows: Option<usize>,
     ) -> Result<f64, Error> {
+        let rows = rows.map_or(data.len(), |rows| rows.min(data.len()));
         if self.batch_evaluation {
-            let rows = rows.map_or(data.len(), |rows| rows.min(data.len()));
             return evaluate_in_batches(&self.net, data, split, rows, &mut self.work, &mut self.x);
         }
         let eval = self.eval.get_or_insert_with(|| {
@@ -149,7 +149,6 @@ where
                 tail: None,
             })
         });
-        let rows = rows.map_or(data.len(), |rows| rows.min(data.len()));
         evaluate_with(&self.net, data, split, rows, &mut eval.work, &mut eval.tail)
     }
 }
