@@ -7,6 +7,9 @@
 //! `C·H·W`) are checked when a layer is compiled for an input shape: a build error, not
 //! a `cargo check` one. With a passing case in `tests/ui-pass/`, trybuild builds every
 //! case instead of only checking it, so those snapshots are taken too.
+//!
+//! trybuild's nested cargo gets its flags from `.cargo/config.toml` (`[env]`): without
+//! them it built every dependency twice, once with its flags and once with the cases'.
 
 #[test]
 fn shape_errors_read_well() {
