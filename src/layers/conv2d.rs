@@ -45,7 +45,10 @@ use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 /// transpose, adds their gradients back onto it. The filters `w` are
 /// `Images<FN, C, FH, FW>`, the layout of PyTorch's `Conv2d.weight`, which is also a
 /// `FN × (C·FH·FW)` matrix, one filter a row. Each product goes through the crate's GEMM,
-/// reading `W` and `col` through strides. Only `dW` (not `dX`) is computed when
+/// reading `W` and `col` through strides. The workspace holds one image's `col`
+/// ([`Im2col`]): the forward lays each image out in turn, and the backward lays it out
+/// again for `dW`, cheaper than keeping the whole batch's `col` (for the SimpleConvNet
+/// 5.8 MB, out of the cache by then). Only `dW` (not `dX`) is computed when
 /// nothing in front of the layer has parameters ([`Layer::HAS_PARAMS`]): the
 /// SimpleConvNet's `Unflatten` in front passes on data, which needs no gradient.
 ///
@@ -242,7 +245,7 @@ type Work<
     const OH: usize,
     const OW: usize,
     T,
-> = Buffers<Images<N, FN, OH, OW, T>, Images<N, C, H, W, T>, SizedIm2col<N, C, FH, FW, OH, OW, T>>;
+> = Buffers<Images<N, FN, OH, OW, T>, Images<N, C, H, W, T>, SizedIm2col<C, FH, FW, OH, OW, T>>;
 
 impl<
     const N: usize,
@@ -272,21 +275,23 @@ impl<
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, FN, OH, OW, T> {
-        let g = const { geometry::<N, C, H, W>((FH, FW, OH, OW, S, P)) };
-        let (k, pixels) = (g.cols(), g.pixels());
+        let g = Geometry {
+            n: 1,
+            ..const { geometry::<N, C, H, W>((FH, FW, OH, OW, S, P)) }
+        };
         let col = &mut work.keep.0.col;
-        im2col(&g, x.as_slice(), col);
-        for (n, col_n) in col.chunks_exact(k * pixels).enumerate() {
+        for n in 0..N {
+            im2col(&g, x.image(n), col);
             let y = work.out.image_mut(n);
-            for (channel, &b) in y.chunks_exact_mut(pixels).zip(self.b.as_slice()) {
+            for (channel, &b) in y.chunks_exact_mut(g.pixels()).zip(self.b.as_slice()) {
                 channel.fill(b);
             }
             let col_n = Operand {
-                data: col_n,
-                row_stride: pixels,
+                data: col,
+                row_stride: g.pixels(),
                 col_stride: 1,
             };
-            gemm((FN, k, pixels), self.filters(), col_n, y, true);
+            gemm((FN, g.cols(), g.pixels()), self.filters(), col_n, y, true);
         }
         &work.out
     }
@@ -320,17 +325,20 @@ impl<
         &work.dx
     }
 
-    /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_nᵀ, ∂L/∂b = Σ ∂L/∂Y; no ∂L/∂X.
+    /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_nᵀ, ∂L/∂b = Σ ∂L/∂Y; no ∂L/∂X. Each `col_n` is made
+    /// again from `X_n`, as the forward made it.
     fn backward_params(
         &mut self,
-        _x: &Images<N, C, H, W, T>,
+        x: &Images<N, C, H, W, T>,
         dout: &Images<N, FN, OH, OW, T>,
         work: &mut Self::Workspace,
     ) {
-        let (k, pixels) = (C * FH * FW, OH * OW);
-        let col = &work.keep.0.col;
+        let g = const { geometry::<1, C, H, W>((FH, FW, OH, OW, S, P)) };
+        let (k, pixels) = (g.cols(), g.pixels());
+        let col = &mut work.keep.0.col;
         self.db.as_mut_slice().fill(T::ZERO);
-        for (n, col_n) in col.chunks_exact(k * pixels).enumerate() {
+        for n in 0..N {
+            im2col(&g, x.image(n), col);
             let dy = dout.image(n);
             for (f, channel) in dy.chunks_exact(pixels).enumerate() {
                 self.db[(0, f)] += sum(channel);
@@ -341,7 +349,7 @@ impl<
                 col_stride: 1,
             };
             let col_n_t = Operand {
-                data: col_n,
+                data: col,
                 row_stride: 1,
                 col_stride: pixels,
             };

@@ -79,25 +79,34 @@ impl Geometry {
         (j0, j1, x0)
     }
 
-    /// Every line of `col`, in order: output row `i` of row `(c, u, v)` of an image's
-    /// `col`, `OW` long, for every channel of every image, with the input pixels it
-    /// takes (see [`Line`]).
-    fn lines(&self) -> impl Iterator<Item = Line> {
+    /// Every line of `col`, in order, with its index: output row `i` of row `(c, u, v)`
+    /// of an image's `col`, `OW` long, for every channel of every image, with the input
+    /// pixels it takes (see [`Line`]). Plain loops calling `f`: an iterator of nested
+    /// `flat_map`s cost more than the copies it ordered.
+    fn each_line(&self, mut f: impl FnMut(usize, Line)) {
         let g = *self;
-        (0..g.n * g.c).flat_map(move |channel| {
-            (0..g.fh).flat_map(move |u| {
-                (0..g.fw).flat_map(move |v| {
+        let mut k = 0;
+        for channel in 0..g.n * g.c {
+            for u in 0..g.fh {
+                for v in 0..g.fw {
                     let (j0, j1, x0) = g.inside(v);
-                    (0..g.oh).map(move |i| Line {
-                        run: g.input_row(i, u).map(|y| {
+                    for i in 0..g.oh {
+                        let run = g.input_row(i, u).map(|y| {
                             let row = (channel * g.h + y) * g.w;
                             row + x0..row + g.w
-                        }),
-                        inside: j0..j1,
-                    })
-                })
-            })
-        })
+                        });
+                        f(
+                            k,
+                            Line {
+                                run,
+                                inside: j0..j1,
+                            },
+                        );
+                        k += 1;
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -117,10 +126,11 @@ struct Line {
 pub(crate) fn im2col<T: Float>(g: &Geometry, x: &[T], col: &mut [T]) {
     debug_assert_eq!(x.len(), g.n * g.c * g.h * g.w);
     debug_assert_eq!(col.len(), g.n * g.cols() * g.pixels());
-    for (line, Line { run, inside }) in col.chunks_exact_mut(g.ow).zip(g.lines()) {
+    g.each_line(|k, Line { run, inside }| {
+        let line = &mut col[k * g.ow..][..g.ow];
         let Some(run) = run else {
             line.fill(T::ZERO);
-            continue;
+            return;
         };
         line[..inside.start].fill(T::ZERO);
         line[inside.end..].fill(T::ZERO);
@@ -131,7 +141,7 @@ pub(crate) fn im2col<T: Float>(g: &Geometry, x: &[T], col: &mut [T]) {
             let pixels = run.iter().step_by(g.stride);
             out.iter_mut().zip(pixels).for_each(|(o, &p)| *o = p);
         }
-    }
+    });
 }
 
 /// `dx = col2im(dcol)`: every element of `dcol` (shaped as `col`) added onto the input
@@ -140,14 +150,15 @@ pub(crate) fn col2im<T: Float>(g: &Geometry, dcol: &[T], dx: &mut [T]) {
     debug_assert_eq!(dx.len(), g.n * g.c * g.h * g.w);
     debug_assert_eq!(dcol.len(), g.n * g.cols() * g.pixels());
     dx.fill(T::ZERO);
-    for (line, Line { run, inside }) in dcol.chunks_exact(g.ow).zip(g.lines()) {
+    g.each_line(|k, Line { run, inside }| {
         if let Some(run) = run {
+            let line = &dcol[k * g.ow..][..g.ow];
             let pixels = dx[run].iter_mut().step_by(g.stride);
             for (p, &d) in pixels.zip(&line[inside]) {
                 *p += d;
             }
         }
-    }
+    });
 }
 
 #[cfg(test)]
