@@ -275,10 +275,8 @@ impl<
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, FN, OH, OW, T> {
-        let g = Geometry {
-            n: 1,
-            ..const { geometry::<N, C, H, W>((FH, FW, OH, OW, S, P)) }
-        };
+        let g = const { geometry::<N, C, H, W>((FH, FW, OH, OW, S, P)) };
+        let g = Geometry { n: 1, ..g };
         let col = &mut work.keep.0.col;
         for n in 0..N {
             im2col(&g, x.image(n), col);
