@@ -23,26 +23,41 @@ pub use buffers::Buffers;
 use crate::summary::SummaryRow;
 use crate::{Float, Images, Matrix};
 
-/// A type with a shape known at compile time: what a layer outputs. Implemented for
-/// [`Matrix`]; a network summary reads each layer's output shape from it.
+/// A type with a shape known at compile time and its values in one row-major slice:
+/// what a layer outputs. Implemented for [`Matrix`] and [`Images`]; a network summary
+/// reads each layer's output shape from it, and an element-wise layer
+/// ([`Relu`](crate::Relu), [`Sigmoid`](crate::Sigmoid)) takes any `Shape`.
 ///
 /// ```
 /// use backprop::{Matrix, Shape};
 /// assert_eq!(<Matrix<100, 50> as Shape>::SHAPE, (100, 50));
+/// let mut m = Matrix::<1, 2>::zeros();
+/// Shape::as_mut_slice(&mut m)[1] = 3.0;
+/// assert_eq!(Shape::as_slice(&m), &[0.0, 3.0]);
 /// ```
-pub trait Shape: Clone + Default {
+pub trait Shape: Clone + Default + Send {
     /// The element type.
     type Elem: Float;
     /// `(rows, columns)`: a batch's samples and the values of each.
     const SHAPE: (usize, usize);
     /// Every dimension: `[R, C]` for a matrix, `[N, C, H, W]` for images.
     const DIMS: &'static [usize];
+    /// The values, row-major.
+    fn as_slice(&self) -> &[Self::Elem];
+    /// The values, row-major, to write.
+    fn as_mut_slice(&mut self) -> &mut [Self::Elem];
 }
 
 impl<const R: usize, const C: usize, T: Float> Shape for Matrix<R, C, T> {
     type Elem = T;
     const SHAPE: (usize, usize) = (R, C);
     const DIMS: &'static [usize] = &[R, C];
+    fn as_slice(&self) -> &[T] {
+        Matrix::as_slice(self)
+    }
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        Matrix::as_mut_slice(self)
+    }
 }
 
 /// A batch of images is `N` samples of `C·H·W` values.
@@ -58,6 +73,12 @@ impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float> S
     type Elem = T;
     const SHAPE: (usize, usize) = (N, C * H * W);
     const DIMS: &'static [usize] = &[N, C, H, W];
+    fn as_slice(&self) -> &[T] {
+        Images::as_slice(self)
+    }
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        Images::as_mut_slice(self)
+    }
 }
 
 /// What a layer is called in a network summary and in saved weights: every layer (and

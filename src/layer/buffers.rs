@@ -1,6 +1,6 @@
 //! [`Buffers`]: the workspace most layers declare.
 
-use crate::{Float, Images, Matrix};
+use crate::Shape;
 
 /// A layer's workspace for one batch type: its output `out`, the gradient of its input
 /// `dx`, and whatever else its backward needs (`keep`: dropout's mask, batch norm's
@@ -36,67 +36,22 @@ pub struct Buffers<Y, X = Y, K = ()> {
     pub keep: K,
 }
 
-/// `out_k = f(x_k)` over two slices of the same length.
-fn map_into<T: Float>(out: &mut [T], x: &[T], f: impl Fn(T) -> T) {
-    for (y, &v) in out.iter_mut().zip(x) {
-        *y = f(v);
-    }
-}
-
-/// `dx_k = g(x_k, y_k, dy_k)` over slices of the same length.
-fn map_grad_into<T: Float>(dx: &mut [T], x: &[T], y: &[T], dy: &[T], g: impl Fn(T, T, T) -> T) {
-    for (d, ((&x, &y), &dy)) in dx.iter_mut().zip(x.iter().zip(y).zip(dy)) {
-        *d = g(x, y, dy);
-    }
-}
-
-/// The element-wise passes for a batch of images (chapter 7's ReLU after a convolution).
-impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float, K>
-    Buffers<Images<N, C, H, W, T>, Images<N, C, H, W, T>, K>
-{
+/// The element-wise passes, for a matrix or a batch of images alike (chapter 7's ReLU
+/// after a convolution).
+impl<X: Shape, K> Buffers<X, X, K> {
     /// `y_k = f(x_k)` for every element, into `out`.
     ///
     /// ```
-    /// use backprop::{Buffers, Images};
+    /// use backprop::{Buffers, Images, Matrix};
+    /// let mut work = Buffers::<Matrix<1, 1>>::default();
+    /// assert_eq!(work.map(&Matrix::new([[1.5]]), |v| 2.0 * v)[(0, 0)], 3.0);
     /// let mut work = Buffers::<Images<1, 1, 1, 2>>::default();
     /// assert_eq!(work.map(&Images::filled(1.5), |v| 2.0 * v).as_slice(), &[3.0, 3.0]);
     /// ```
-    pub fn map(&mut self, x: &Images<N, C, H, W, T>, f: impl Fn(T) -> T) -> &Images<N, C, H, W, T> {
-        map_into(self.out.as_mut_slice(), x.as_slice(), f);
-        &self.out
-    }
-
-    /// `∂L/∂x_k = g(x_k, y_k, ∂L/∂y_k)` for every element, into `dx`.
-    ///
-    /// ```
-    /// use backprop::{Buffers, Images};
-    /// let mut work = Buffers::<Images<1, 1, 1, 1, f64>>::default();
-    /// let x = Images::filled(2.0);
-    /// work.map(&x, |v| v * v);
-    /// assert_eq!(work.map_grad(&x, &Images::filled(1.0), |x, _y, g| 2.0 * x * g).as_slice(), &[4.0]);
-    /// ```
-    pub fn map_grad(
-        &mut self,
-        x: &Images<N, C, H, W, T>,
-        dout: &Images<N, C, H, W, T>,
-        g: impl Fn(T, T, T) -> T,
-    ) -> &Images<N, C, H, W, T> {
-        let (dx, y) = (self.dx.as_mut_slice(), self.out.as_slice());
-        map_grad_into(dx, x.as_slice(), y, dout.as_slice(), g);
-        &self.dx
-    }
-}
-
-impl<const N: usize, const C: usize, T: Float, K> Buffers<Matrix<N, C, T>, Matrix<N, C, T>, K> {
-    /// `y_k = f(x_k)` for every element, into `out`.
-    ///
-    /// ```
-    /// use backprop::{Buffers, Matrix};
-    /// let mut work = Buffers::<Matrix<1, 1>>::default();
-    /// assert_eq!(work.map(&Matrix::new([[1.5]]), |v| 2.0 * v)[(0, 0)], 3.0);
-    /// ```
-    pub fn map(&mut self, x: &Matrix<N, C, T>, f: impl Fn(T) -> T) -> &Matrix<N, C, T> {
-        map_into(self.out.as_mut_slice(), x.as_slice(), f);
+    pub fn map(&mut self, x: &X, f: impl Fn(X::Elem) -> X::Elem) -> &X {
+        for (y, &v) in self.out.as_mut_slice().iter_mut().zip(x.as_slice()) {
+            *y = f(v);
+        }
         &self.out
     }
 
@@ -112,12 +67,15 @@ impl<const N: usize, const C: usize, T: Float, K> Buffers<Matrix<N, C, T>, Matri
     /// ```
     pub fn map_grad(
         &mut self,
-        x: &Matrix<N, C, T>,
-        dout: &Matrix<N, C, T>,
-        g: impl Fn(T, T, T) -> T,
-    ) -> &Matrix<N, C, T> {
+        x: &X,
+        dout: &X,
+        g: impl Fn(X::Elem, X::Elem, X::Elem) -> X::Elem,
+    ) -> &X {
         let (dx, y) = (self.dx.as_mut_slice(), self.out.as_slice());
-        map_grad_into(dx, x.as_slice(), y, dout.as_slice(), g);
+        let inputs = x.as_slice().iter().zip(y).zip(dout.as_slice());
+        for (d, ((&x, &y), &dy)) in dx.iter_mut().zip(inputs) {
+            *d = g(x, y, dy);
+        }
         &self.dx
     }
 }

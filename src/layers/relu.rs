@@ -1,6 +1,7 @@
 //! ReLU (section 5.5).
 
-use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params};
+use crate::float::sealed::Sealed;
+use crate::{Buffers, Float, Layer, Named, Params, Shape};
 
 /// The rectified linear unit, element-wise:
 ///
@@ -39,60 +40,24 @@ impl Relu {
     }
 }
 
-impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Relu {
-    type Out = Matrix<N, C, T>;
-    type Workspace = Buffers<Matrix<N, C, T>>;
+/// On a matrix or a batch of images alike (after a convolution), element by element.
+impl<X: Shape> Layer<X> for Relu {
+    type Out = X;
+    type Workspace = Buffers<X>;
     const HAS_PARAMS: bool = false;
 
-    fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
+    fn output(work: &Self::Workspace) -> &X {
         &work.out
     }
 
-    fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
+    fn infer<'w>(&self, x: &X, work: &'w mut Self::Workspace) -> &'w X {
         // y = x if x > 0, else 0, through the kernel compiled in this crate.
-        T::relu(x.as_slice(), work.out.as_mut_slice());
+        <X::Elem as Sealed>::relu(x.as_slice(), work.out.as_mut_slice());
         &work.out
     }
 
-    fn backward<'w>(
-        &mut self,
-        x: &Matrix<N, C, T>,
-        dout: &Matrix<N, C, T>,
-        work: &'w mut Self::Workspace,
-    ) -> &'w Matrix<N, C, T> {
-        T::relu_grad(x.as_slice(), dout.as_slice(), work.dx.as_mut_slice());
-        &work.dx
-    }
-}
-
-/// The same on a batch of images, element by element (after a convolution).
-impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float>
-    Layer<Images<N, C, H, W, T>> for Relu
-{
-    type Out = Images<N, C, H, W, T>;
-    type Workspace = Buffers<Images<N, C, H, W, T>>;
-    const HAS_PARAMS: bool = false;
-
-    fn output(work: &Self::Workspace) -> &Images<N, C, H, W, T> {
-        &work.out
-    }
-
-    fn infer<'w>(
-        &self,
-        x: &Images<N, C, H, W, T>,
-        work: &'w mut Self::Workspace,
-    ) -> &'w Images<N, C, H, W, T> {
-        T::relu(x.as_slice(), work.out.as_mut_slice());
-        &work.out
-    }
-
-    fn backward<'w>(
-        &mut self,
-        x: &Images<N, C, H, W, T>,
-        dout: &Images<N, C, H, W, T>,
-        work: &'w mut Self::Workspace,
-    ) -> &'w Images<N, C, H, W, T> {
-        T::relu_grad(x.as_slice(), dout.as_slice(), work.dx.as_mut_slice());
+    fn backward<'w>(&mut self, x: &X, dout: &X, work: &'w mut Self::Workspace) -> &'w X {
+        <X::Elem as Sealed>::relu_grad(x.as_slice(), dout.as_slice(), work.dx.as_mut_slice());
         &work.dx
     }
 }

@@ -1,6 +1,6 @@
 //! Sigmoid (section 5.5).
 
-use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params};
+use crate::{Buffers, Float, Layer, Named, Params, Shape};
 
 /// The logistic sigmoid, element-wise:
 ///
@@ -37,56 +37,24 @@ impl Sigmoid {
     }
 }
 
-impl<const N: usize, const C: usize, T: Float> Layer<Matrix<N, C, T>> for Sigmoid {
-    type Out = Matrix<N, C, T>;
-    type Workspace = Buffers<Matrix<N, C, T>>;
+/// On a matrix or a batch of images alike, element by element.
+impl<X: Shape> Layer<X> for Sigmoid {
+    type Out = X;
+    type Workspace = Buffers<X>;
     const HAS_PARAMS: bool = false;
 
-    fn output(work: &Self::Workspace) -> &Matrix<N, C, T> {
+    fn output(work: &Self::Workspace) -> &X {
         &work.out
     }
 
-    fn infer<'w>(&self, x: &Matrix<N, C, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, C, T> {
-        work.map(x, |v| T::ONE / (T::ONE + (-v).exp()))
+    fn infer<'w>(&self, x: &X, work: &'w mut Self::Workspace) -> &'w X {
+        let one = X::Elem::ONE;
+        work.map(x, |v| one / (one + (-v).exp()))
     }
 
-    fn backward<'w>(
-        &mut self,
-        x: &Matrix<N, C, T>,
-        dout: &Matrix<N, C, T>,
-        work: &'w mut Self::Workspace,
-    ) -> &'w Matrix<N, C, T> {
-        work.map_grad(x, dout, |_x, y, g| g * y * (T::ONE - y))
-    }
-}
-
-/// The same on a batch of images, element by element (after a convolution).
-impl<const N: usize, const C: usize, const H: usize, const W: usize, T: Float>
-    Layer<Images<N, C, H, W, T>> for Sigmoid
-{
-    type Out = Images<N, C, H, W, T>;
-    type Workspace = Buffers<Images<N, C, H, W, T>>;
-    const HAS_PARAMS: bool = false;
-
-    fn output(work: &Self::Workspace) -> &Images<N, C, H, W, T> {
-        &work.out
-    }
-
-    fn infer<'w>(
-        &self,
-        x: &Images<N, C, H, W, T>,
-        work: &'w mut Self::Workspace,
-    ) -> &'w Images<N, C, H, W, T> {
-        work.map(x, |v| T::ONE / (T::ONE + (-v).exp()))
-    }
-
-    fn backward<'w>(
-        &mut self,
-        x: &Images<N, C, H, W, T>,
-        dout: &Images<N, C, H, W, T>,
-        work: &'w mut Self::Workspace,
-    ) -> &'w Images<N, C, H, W, T> {
-        work.map_grad(x, dout, |_x, y, g| g * y * (T::ONE - y))
+    fn backward<'w>(&mut self, x: &X, dout: &X, work: &'w mut Self::Workspace) -> &'w X {
+        let one = X::Elem::ONE;
+        work.map_grad(x, dout, |_x, y, g| g * y * (one - y))
     }
 }
 
