@@ -15,13 +15,17 @@ use crate::{Buffers, Float, Layer, Named, Params, Shape};
 /// `dx` and leaves the caller's gradient untouched.
 ///
 /// ```
-/// use backprop::{Layer, Matrix, Relu};
+/// use backprop::{Images, Layer, Matrix, Network, Relu};
 /// let mut relu = Relu::new();
 /// let mut work = Default::default();
 /// let x = Matrix::new([[1.0, -0.5], [-2.0, 3.0]]);
 /// assert_eq!(relu.forward(&x, &mut work), &Matrix::new([[1.0, 0.0], [0.0, 3.0]]));
 /// let dout = Matrix::new([[10.0, 10.0], [10.0, 10.0]]);
 /// assert_eq!(relu.backward(&x, &dout, &mut work), &Matrix::new([[10.0, 0.0], [0.0, 10.0]]));
+/// // Any `Shape` alike: a batch of images after a convolution.
+/// let images = Images::<1, 1, 1, 2>::from_slice(&[-1.0, 2.0])?;
+/// assert_eq!(relu.predict(&images).as_slice(), &[0.0, 2.0]);
+/// # Ok::<(), backprop::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Relu;

@@ -12,13 +12,16 @@ use crate::{Buffers, Float, Layer, Named, Params, Shape};
 /// Backward reads the output `y` the forward pass kept, which is all it needs.
 ///
 /// ```
-/// use backprop::{Layer, Matrix, Sigmoid};
+/// use backprop::{Images, Layer, Matrix, Sigmoid};
 /// let mut sigmoid = Sigmoid::new();
 /// let mut work = Default::default();
 /// let x = Matrix::new([[0.0_f64]]);
 /// assert_eq!(sigmoid.forward(&x, &mut work)[(0, 0)], 0.5);
 /// let dx = sigmoid.backward(&x, &Matrix::new([[1.0]]), &mut work);
 /// assert_eq!(dx[(0, 0)], 0.25); // 0.5 · (1 − 0.5)
+/// // Any `Shape` alike: a batch of images.
+/// let images = Images::<1, 1, 1, 1, f64>::filled(0.0);
+/// assert_eq!(sigmoid.forward(&images, &mut Default::default()).as_slice(), &[0.5]);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Sigmoid;
