@@ -281,15 +281,17 @@ impl<
         for n in 0..N {
             im2col(&g, x.image(n), col);
             let y = work.out.image_mut(n);
-            for (channel, &b) in y.chunks_exact_mut(g.pixels()).zip(self.b.as_slice()) {
-                channel.fill(b);
-            }
             let col_n = Operand {
                 data: col,
                 row_stride: g.pixels(),
                 col_stride: 1,
             };
-            gemm((FN, g.cols(), g.pixels()), self.filters(), col_n, y, true);
+            gemm((FN, g.cols(), g.pixels()), self.filters(), col_n, y, false);
+            // Then the bias, onto the image's output while it is in the cache (writing
+            // the bias first and adding the product onto it measured 1.12× slower).
+            for (channel, &b) in y.chunks_exact_mut(g.pixels()).zip(self.b.as_slice()) {
+                channel.iter_mut().for_each(|v| *v += b);
+            }
         }
         &work.out
     }
