@@ -212,15 +212,15 @@ fn sum<T: Float>(xs: &[T]) -> T {
         .fold(T::ZERO, |a, x| a + x)
 }
 
-/// The geometry of a convolution of `Images<N, C, H, W>`, after checking that the
-/// type's output size is the formula's.
-const fn geometry<const N: usize, const C: usize, const H: usize, const W: usize>(
+/// The geometry of a convolution of one image of `Images<_, C, H, W>` (the layer works
+/// image by image), after checking that the type's output size is the formula's.
+const fn geometry<const C: usize, const H: usize, const W: usize>(
     (fh, fw, oh, ow, stride, pad): (usize, usize, usize, usize, usize, usize),
 ) -> Geometry {
     output_size("Conv2d", "height", H, pad, fh, stride, oh);
     output_size("Conv2d", "width", W, pad, fw, stride, ow);
     Geometry {
-        n: N,
+        n: 1,
         c: C,
         h: H,
         w: W,
@@ -275,8 +275,7 @@ impl<
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, FN, OH, OW, T> {
-        let g = const { geometry::<N, C, H, W>((FH, FW, OH, OW, S, P)) };
-        let g = Geometry { n: 1, ..g };
+        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         let col = &mut work.keep.0.col;
         for n in 0..N {
             im2col(&g, x.image(n), col);
@@ -304,7 +303,7 @@ impl<
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, H, W, T> {
         self.backward_params(x, dout, work);
-        let g = const { geometry::<1, C, H, W>((FH, FW, OH, OW, S, P)) };
+        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         let (k, pixels) = (g.cols(), g.pixels());
         let dcol = &mut work.keep.0.dcol;
         let filters_t = Operand {
@@ -333,7 +332,7 @@ impl<
         dout: &Images<N, FN, OH, OW, T>,
         work: &mut Self::Workspace,
     ) {
-        let g = const { geometry::<1, C, H, W>((FH, FW, OH, OW, S, P)) };
+        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         let (k, pixels) = (g.cols(), g.pixels());
         let col = &mut work.keep.0.col;
         self.db.as_mut_slice().fill(T::ZERO);
