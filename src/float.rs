@@ -10,6 +10,7 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 pub(crate) mod sealed {
+    use crate::matrix::gemm::shifted::{Shifts, filter_gradient_of, forward_of};
     use crate::matrix::gemm::{Operand, Packs, gemm_of};
 
     // `Sealed` cannot be named outside the crate, so the crate's own types in its
@@ -39,6 +40,18 @@ pub(crate) mod sealed {
         fn relu(x: &[Self], y: &mut [Self]);
         /// `dx = dy where x > 0, else 0` (ReLU's backward pass), compiled here like `gemm`.
         fn relu_grad(x: &[Self], dy: &[Self], dx: &mut [Self]);
+        /// A stride-1 convolution's `Y = W·col + b` read from the image, compiled here
+        /// like `gemm` (see `crate::matrix::gemm::shifted`).
+        fn conv_forward(s: &Shifts, w: &[Self], bias: &[Self], image: &[Self], y: &mut [Self]);
+        /// A stride-1 convolution's `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b`, compiled here
+        /// like `gemm`.
+        fn conv_filter_gradient(
+            s: &Shifts,
+            dy: &[Self],
+            image: &[Self],
+            dw_db: (&mut [Self], &mut [Self]),
+            accumulate: bool,
+        );
     }
 
     /// `y += a·x`.
@@ -98,6 +111,20 @@ pub(crate) mod sealed {
                 *d = if x > 0.0 { g } else { 0.0 };
             }
         }
+        #[inline(never)]
+        fn conv_forward(s: &Shifts, w: &[f32], bias: &[f32], image: &[f32], y: &mut [f32]) {
+            forward_of((s, w, bias, image, y))
+        }
+        #[inline(never)]
+        fn conv_filter_gradient(
+            s: &Shifts,
+            dy: &[f32],
+            image: &[f32],
+            dw_db: (&mut [f32], &mut [f32]),
+            accumulate: bool,
+        ) {
+            filter_gradient_of((s, dy, image, dw_db, accumulate))
+        }
     }
     #[allow(private_interfaces)]
     impl Sealed for f64 {
@@ -134,6 +161,20 @@ pub(crate) mod sealed {
             for ((d, &x), &g) in dx.iter_mut().zip(x).zip(dy) {
                 *d = if x > 0.0 { g } else { 0.0 };
             }
+        }
+        #[inline(never)]
+        fn conv_forward(s: &Shifts, w: &[f64], bias: &[f64], image: &[f64], y: &mut [f64]) {
+            forward_of((s, w, bias, image, y))
+        }
+        #[inline(never)]
+        fn conv_filter_gradient(
+            s: &Shifts,
+            dy: &[f64],
+            image: &[f64],
+            dw_db: (&mut [f64], &mut [f64]),
+            accumulate: bool,
+        ) {
+            filter_gradient_of((s, dy, image, dw_db, accumulate))
         }
     }
 }

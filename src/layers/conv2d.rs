@@ -4,12 +4,14 @@ mod im2col;
 mod workspace;
 
 pub(crate) use im2col::Geometry;
-use im2col::{col2im, im2col};
+use im2col::{col2im, im2col, pad};
 pub use workspace::{Im2col, SizedIm2col};
 
 use rand::Rng;
 
 use super::size_check::output_size;
+use crate::float::sealed::Sealed;
+use crate::matrix::gemm::shifted;
 use crate::matrix::gemm::{Operand, gemm};
 use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 
@@ -186,6 +188,12 @@ impl<
         &self.db
     }
 
+    /// Whether `col` is read straight from the (padded) image rather than laid out by
+    /// im2col: with stride 1, in `f32` (see [`crate::matrix::gemm::shifted`]). `f64`,
+    /// the gradient checks' type, keeps im2col: there the compiler splits the shifted
+    /// products' 256-bit dot products into 128-bit halves.
+    const READS_IMAGE: bool = S == 1 && <T as Sealed>::IS_F32;
+
     /// The filters as a `FN × (C·FH·FW)` operand, one filter a row.
     fn filters(&self) -> Operand<'_, T> {
         Operand {
@@ -276,7 +284,17 @@ impl<
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, FN, OH, OW, T> {
         let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
+        if Self::READS_IMAGE {
+            let (image, bias) = (&mut work.keep.0.image, self.b.as_slice());
+            for n in 0..N {
+                pad(&g, x.image(n), image);
+                let y = work.out.image_mut(n);
+                shifted::forward(&g.padded(), self.w.as_slice(), bias, image, y);
+            }
+            return &work.out;
+        }
         let col = &mut work.keep.0.col;
+        col.resize(g.cols() * g.pixels(), T::ZERO);
         for n in 0..N {
             im2col(&g, x.image(n), col);
             let y = work.out.image_mut(n);
@@ -334,14 +352,24 @@ impl<
     ) {
         let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         let (k, pixels) = (g.cols(), g.pixels());
-        let col = &mut work.keep.0.col;
+        if Self::READS_IMAGE {
+            let image = &mut work.keep.0.image;
+            for n in 0..N {
+                pad(&g, x.image(n), image);
+                let grads = (self.dw.as_mut_slice(), self.db.as_mut_slice());
+                shifted::filter_gradient(&g.padded(), dout.image(n), image, grads, n > 0);
+            }
+            return;
+        }
         self.db.as_mut_slice().fill(T::ZERO);
         for n in 0..N {
-            im2col(&g, x.image(n), col);
             let dy = dout.image(n);
             for (f, channel) in dy.chunks_exact(pixels).enumerate() {
                 self.db[(0, f)] += sum(channel);
             }
+            let col = &mut work.keep.0.col;
+            col.resize(k * pixels, T::ZERO);
+            im2col(&g, x.image(n), col);
             let dy_n = Operand {
                 data: dy,
                 row_stride: pixels,

@@ -44,6 +44,7 @@ use tile::{TILE32, TILE32_512, TILE32_PLAIN, TILE64, TILE64_512, TILE64_PLAIN};
 mod blocked;
 pub(crate) mod path;
 pub(crate) mod peak;
+pub(crate) mod shifted;
 mod split;
 mod thin;
 mod tile;

@@ -30,6 +30,7 @@
 //! their gradients.
 
 use crate::Float;
+use crate::matrix::gemm::shifted::{SLACK, Shifts};
 
 /// The geometry of one convolution (or pooling) over a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +56,17 @@ impl Geometry {
     /// Columns of one image's `col`: one a position, `OH·OW`.
     pub fn pixels(&self) -> usize {
         self.oh * self.ow
+    }
+
+    /// A stride-1 convolution's geometry over one image padded by [`pad`].
+    pub fn padded(&self) -> Shifts {
+        Shifts {
+            channels: self.c,
+            height: self.h + 2 * self.pad,
+            width: self.w + 2 * self.pad,
+            fh: self.fh,
+            fw: self.fw,
+        }
     }
 
     /// The input row that filter row `u` reads at output row `i`; `None` in the padding.
@@ -159,6 +171,34 @@ pub(crate) fn col2im<T: Float>(g: &Geometry, dcol: &[T], dx: &mut [T]) {
             }
         }
     });
+}
+
+/// `image = x` with `P` zeros around each channel and [`SLACK`] zeros after the last,
+/// for a stride-1 convolution to read `col` from (see [`crate::matrix::gemm::shifted`]):
+/// `C × (H + 2P) × (W + 2P)`. `image` grows on first use and is then overwritten.
+pub(crate) fn pad<T: Float>(g: &Geometry, x: &[T], image: &mut Vec<T>) {
+    debug_assert_eq!(x.len(), g.n * g.c * g.h * g.w);
+    let (h, w, pad) = (g.h + 2 * g.pad, g.w + 2 * g.pad, g.pad);
+    let len = g.n * g.c * h * w;
+    image.resize(len + SLACK, T::ZERO);
+    if pad == 0 {
+        image[..len].copy_from_slice(x);
+    } else {
+        image.fill(T::ZERO);
+        for (channel, rows) in image[..len]
+            .chunks_exact_mut(h * w)
+            .zip(x.chunks_exact(g.h * g.w))
+        {
+            for (line, row) in channel
+                .chunks_exact_mut(w)
+                .skip(pad)
+                .zip(rows.chunks_exact(g.w))
+            {
+                line[pad..][..g.w].copy_from_slice(row);
+            }
+        }
+    }
+    image[len..].fill(T::ZERO);
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ const LAYOUTS: [(bool, bool); 4] = [(false, false), (true, false), (false, true)
 /// Small multiples of 1/4, so that every product and partial sum is exact in `f32`
 /// and any summation order gives the same bits; scrambled by a multiplicative hash, so
 /// that no row or column repeats another (a wrong row or column then shows).
-fn values<T: Float>(len: usize, seed: usize) -> Vec<T> {
+pub(super) fn values<T: Float>(len: usize, seed: usize) -> Vec<T> {
     (0..len)
         .map(|i| {
             let h = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;

@@ -156,7 +156,7 @@ fn dots<T: Float, const L: usize, const W: usize, const FMA: bool>(
 
 /// `acc + x · y`, lane by lane.
 #[inline(always)]
-fn lanewise<T: Float, const L: usize, const FMA: bool>(
+pub(super) fn lanewise<T: Float, const L: usize, const FMA: bool>(
     mut acc: [T; L],
     x: [T; L],
     y: [T; L],
@@ -186,7 +186,7 @@ fn lanes<T: Float, const L: usize>(line: &[T], p: usize) -> &[T; L] {
 
 /// The sum of `L` lanes as a balanced tree of pairs (a fixed order).
 #[inline(always)]
-fn tree_sum<T: Float, const L: usize>(mut x: [T; L]) -> T {
+pub(super) fn tree_sum<T: Float, const L: usize>(mut x: [T; L]) -> T {
     let mut len = L;
     while len > 1 {
         let half = len.div_ceil(2);

@@ -1,0 +1,401 @@
+//! The two products of a stride-1 convolution with `col` read straight from the image,
+//! never laid out.
+//!
+//! With stride 1 and the padding already in the image (see [`Shifts`]), row
+//! `(c, u, v)` of an image's `col` is its channel `c` shifted by `(u, v)`: output
+//! pixel `(i, j)` reads input pixel `(i + u, j + v)`. So an `L`-lane piece of a line of
+//! `col` (`L` neighbouring output pixels of one output row) is `L` neighbouring input
+//! pixels, one vector load from the image at offset `(c·H + i + u)·W + j + v`, and
+//! neither im2col's copy nor the packing of that copy is needed:
+//!
+//! - forward, `Y = W·col` ([`forward`]): the micro-kernel of the packed product
+//!   ([`super::blocked::tile`]) with `W` read in place by rows and each line of its `B`
+//!   panel made of `NR / L` such pieces, one for each `L` output pixels the tile
+//!   covers; the bias is added as the tile is stored;
+//! - `∂L/∂W = ∂L/∂Y·colᵀ` ([`filter_gradient`]): dot products along output pixels of a
+//!   row of `∂L/∂Y` and a shifted image row, `L` lanes at a time, for a block of
+//!   [`GRAD_FILTERS`] filters × [`GRAD_SHIFTS`] filter weights, their lanes summed at the
+//!   end ([`super::thin::tree_sum`]).
+//!
+//! A piece that runs past its output row (the row is not a multiple of `L`) reads the
+//! next row's pixels, and the last one past the image: the image is given with
+//! [`SLACK`] elements after it, and what those lanes compute is never stored.
+
+use super::blocked::{panel_lines, tile};
+use super::thin::{lanewise, tree_sum};
+use super::tile::{TILE32, TILE32_512, TILE32_PLAIN, TILE64, TILE64_512, TILE64_PLAIN};
+use super::{AVX2, AVX512, Job, PLAIN, Path, run_on, selected, with_packs};
+use crate::Float;
+use crate::float::sealed::Sealed;
+
+/// Elements after a staged image that the forward may read (and not use): one vector
+/// of the widest tile, less one.
+pub(crate) const SLACK: usize = 16;
+
+/// A stride-1 convolution of one image already padded: `channels × height × width`
+/// (the padding included), filters `fh × fw`, output `oh × ow`
+/// (`oh = height − fh + 1`, `ow = width − fw + 1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shifts {
+    pub channels: usize,
+    pub height: usize,
+    pub width: usize,
+    pub fh: usize,
+    pub fw: usize,
+}
+
+impl Shifts {
+    /// Output rows.
+    pub fn oh(&self) -> usize {
+        self.height + 1 - self.fh
+    }
+
+    /// Output columns.
+    pub fn ow(&self) -> usize {
+        self.width + 1 - self.fw
+    }
+
+    /// Filter weights: rows of `col`, `C·FH·FW`.
+    pub fn depth(&self) -> usize {
+        self.channels * self.fh * self.fw
+    }
+
+    /// The offset in the image of filter weight `p = (c·FH + u)·FW + v`.
+    fn offset(&self, p: usize) -> usize {
+        let (c, uv) = (p / (self.fh * self.fw), p % (self.fh * self.fw));
+        (c * self.height + uv / self.fw) * self.width + uv % self.fw
+    }
+
+    /// Panics unless the image, with its slack, and the other buffers have their sizes.
+    fn check<T>(&self, image: &[T], filters: usize, dy_len: usize) {
+        assert!(
+            self.height >= self.fh && self.width >= self.fw,
+            "conv: a {}×{} filter over a {}×{} image",
+            self.fh,
+            self.fw,
+            self.height,
+            self.width
+        );
+        let pixels = self.channels * self.height * self.width;
+        assert!(
+            image.len() >= pixels + SLACK,
+            "conv: the staged image has {} elements, fewer than its {pixels} and {SLACK} of slack",
+            image.len()
+        );
+        assert_eq!(
+            dy_len,
+            filters * self.oh() * self.ow(),
+            "conv: the output (or its gradient) has the wrong length"
+        );
+    }
+}
+
+/// `y = W·col + b` for one image: `w` is `FN × (C·FH·FW)` (one filter a row), `bias`
+/// `FN` long, `image` padded and followed by [`SLACK`] elements, `y` `FN × (OH·OW)`.
+pub(crate) fn forward<T: Float>(s: &Shifts, w: &[T], bias: &[T], image: &[T], y: &mut [T]) {
+    T::conv_forward(s, w, bias, image, y)
+}
+
+/// `dw = ∂L/∂Y·colᵀ` and `db = Σ_pixels ∂L/∂Y` (or `dw += …`, `db += …` when
+/// `accumulate`) for one image: `dy` is `FN × (OH·OW)`, `image` as for [`forward`],
+/// `dw` `FN × (C·FH·FW)`, `db` `FN` long.
+pub(crate) fn filter_gradient<T: Float>(
+    s: &Shifts,
+    dy: &[T],
+    image: &[T],
+    (dw, db): (&mut [T], &mut [T]),
+    accumulate: bool,
+) {
+    T::conv_filter_gradient(s, dy, image, (dw, db), accumulate)
+}
+
+/// The arguments of [`forward`].
+type ForwardArgs<'a, T> = (&'a Shifts, &'a [T], &'a [T], &'a [T], &'a mut [T]);
+/// The arguments of [`filter_gradient`].
+type GradientArgs<'a, T> = (
+    &'a Shifts,
+    &'a [T],
+    &'a [T],
+    (&'a mut [T], &'a mut [T]),
+    bool,
+);
+
+/// [`forward`] for one element type, in the build of the path this process runs
+/// (the tile of the packed product on that path).
+pub(crate) fn forward_of<T: Float>(args: ForwardArgs<'_, T>) {
+    with_packs(|packs| forward_on(args, &mut packs.b));
+}
+
+/// [`forward_of`] with `panel` for the `B` panels.
+fn forward_on<T: Float>(args: ForwardArgs<'_, T>, panel: &mut Vec<T>) {
+    macro_rules! on {
+        ($p:ident, $t32:ident, $t64:ident) => {
+            match <T as Sealed>::IS_F32 {
+                true => run_on::<$p, _>(Forward::<T, { $t32.mr }, { $t32.nr }, { $t32.lanes }>(
+                    args, panel,
+                ))
+                .is_ok(),
+                false => run_on::<$p, _>(Forward::<T, { $t64.mr }, { $t64.nr }, { $t64.lanes }>(
+                    args, panel,
+                ))
+                .is_ok(),
+            }
+        };
+    }
+    let ran = match selected().0 {
+        Path::Plain => on!(PLAIN, TILE32_PLAIN, TILE64_PLAIN),
+        Path::Avx2Fma => on!(AVX2, TILE32, TILE64),
+        Path::Avx512 => on!(AVX512, TILE32_512, TILE64_512),
+    };
+    assert!(ran, "conv: the selected path is one this CPU supports");
+}
+
+/// [`filter_gradient`] for one element type, `L` lanes of the path this process runs.
+pub(crate) fn filter_gradient_of<T: Float>(args: GradientArgs<'_, T>) {
+    with_packs(|packs| filter_gradient_on(args, &mut packs.b));
+}
+
+/// [`filter_gradient_of`] with `spread` for `∂L/∂Y` laid out at the image's width.
+fn filter_gradient_on<T: Float>(args: GradientArgs<'_, T>, spread: &mut Vec<T>) {
+    macro_rules! on {
+        ($p:ident, $t32:ident, $t64:ident) => {
+            match <T as Sealed>::IS_F32 {
+                true => run_on::<$p, _>(Gradient::<T, { $t32.lanes }>(args, spread)).is_ok(),
+                false => run_on::<$p, _>(Gradient::<T, { $t64.lanes }>(args, spread)).is_ok(),
+            }
+        };
+    }
+    let ran = match selected().0 {
+        Path::Plain => on!(PLAIN, TILE32_PLAIN, TILE64_PLAIN),
+        Path::Avx2Fma => on!(AVX2, TILE32, TILE64),
+        Path::Avx512 => on!(AVX512, TILE32_512, TILE64_512),
+    };
+    assert!(ran, "conv: the selected path is one this CPU supports");
+}
+
+/// [`forward`] with an `MR × NR` tile of `L`-lane pieces, as a [`Job`].
+struct Forward<'a, 'p, T, const MR: usize, const NR: usize, const L: usize>(
+    ForwardArgs<'a, T>,
+    &'p mut Vec<T>,
+);
+
+impl<T: Float, const MR: usize, const NR: usize, const L: usize> Job
+    for Forward<'_, '_, T, MR, NR, L>
+{
+    type Out = ();
+    #[inline(always)]
+    fn run<const P: u8>(self) {
+        if P == PLAIN {
+            forward_tiles::<T, MR, NR, L, false>(self.0, self.1);
+        } else {
+            forward_tiles::<T, MR, NR, L, true>(self.0, self.1);
+        }
+    }
+}
+
+/// [`filter_gradient`] with `L`-lane dot products, as a [`Job`].
+struct Gradient<'a, 'p, T, const L: usize>(GradientArgs<'a, T>, &'p mut Vec<T>);
+
+impl<T: Float, const L: usize> Job for Gradient<'_, '_, T, L> {
+    type Out = ();
+    #[inline(always)]
+    fn run<const P: u8>(self) {
+        if P == PLAIN {
+            gradient_blocks::<T, L, false>(self.0, self.1);
+        } else {
+            gradient_blocks::<T, L, true>(self.0, self.1);
+        }
+    }
+}
+
+/// Every `MR × NR` tile of `Y`: `MR` filters by two pieces of `L = NR / 2` output
+/// pixels (the pieces of each output row in order, `⌈OW / L⌉` a row, then the next
+/// row's). For each pair of pieces, the `B` panel (`C·FH·FW` lines of `NR`: the two
+/// pieces shifted by each filter weight) is copied from the image into `panel`, small
+/// enough to stay in the L1 cache while every tile of filters reads it. Filters past
+/// the last, and a second piece past the last, repeat the last one; they are never
+/// stored.
+#[inline(always)]
+fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, const FMA: bool>(
+    (s, w, bias, image, y): ForwardArgs<'_, T>,
+    panel: &mut Vec<T>,
+) {
+    const { assert!(NR == 2 * L, "conv: a tile is two pieces wide") };
+    let (k, filters) = (s.depth(), bias.len());
+    s.check(image, filters, y.len());
+    assert_eq!(
+        w.len(),
+        filters * k,
+        "conv: the filters have the wrong length"
+    );
+    let (oh, ow) = (s.oh(), s.ow());
+    let row_pieces = ow.div_ceil(L);
+    let pieces = oh * row_pieces;
+    // Piece `q`: output row, first column, and how many of its lanes are output pixels.
+    let piece = |q: usize| {
+        let (i, j0) = (q / row_pieces, q % row_pieces * L);
+        (i, j0, L.min(ow - j0))
+    };
+    let pairs = pieces.div_ceil(2);
+    if panel.len() < pairs * k * NR {
+        panel.resize(pairs * k * NR, T::ZERO);
+    }
+    let panels = &mut panel[..pairs * k * NR];
+    for (q0, panel) in (0..pieces).step_by(2).zip(panels.chunks_exact_mut(k * NR)) {
+        let pair = [piece(q0), piece((q0 + 1).min(pieces - 1))];
+        let starts = [0, 1].map(|h| pair[h].0 * s.width + pair[h].1);
+        let mut lines = panel.as_chunks_mut::<NR>().0.iter_mut();
+        for c in 0..s.channels {
+            for u in 0..s.fh {
+                let row = &image[(c * s.height + u) * s.width..];
+                for v in 0..s.fw {
+                    let line = lines.next().expect("conv: a panel line a filter weight");
+                    for (half, &start) in line.as_chunks_mut::<L>().0.iter_mut().zip(&starts) {
+                        *half = *<&[T; L]>::try_from(&row[start + v..][..L])
+                            .expect("conv: a piece of L lanes");
+                    }
+                }
+            }
+        }
+    }
+    for f0 in (0..filters).step_by(MR) {
+        let rows: [&[T]; MR] = std::array::from_fn(|r| &w[(f0 + r).min(filters - 1) * k..][..k]);
+        for (q0, panel) in (0..pieces).step_by(2).zip(panels.chunks_exact(k * NR)) {
+            let pair = [piece(q0), piece((q0 + 1).min(pieces - 1))];
+            let stored = if q0 + 1 < pieces { 2 } else { 1 };
+            let acc = tile::<T, MR, NR, FMA>(|p, r| rows[r][p], k, panel_lines(panel, k));
+            for (r, acc_r) in acc.iter().enumerate().take(filters - f0) {
+                let (f, (halves, _)) = (f0 + r, acc_r.as_chunks::<L>());
+                for (&(i, j0, valid), half) in pair.iter().zip(halves).take(stored) {
+                    let out = &mut y[(f * oh + i) * ow + j0..][..valid];
+                    for (o, &a) in out.iter_mut().zip(half) {
+                        *o = a + bias[f];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Filters in a block of [`filter_gradient`].
+pub(crate) const GRAD_FILTERS: usize = 3;
+/// Filter weights in a block of [`filter_gradient`] (with [`GRAD_FILTERS`], 12 vector
+/// accumulators).
+pub(crate) const GRAD_SHIFTS: usize = 3;
+const _: () = assert!(
+    GRAD_FILTERS == 3 && GRAD_SHIFTS == 3,
+    "the block is written out for 3 filters and 3 weights"
+);
+
+/// Every block of `∂L/∂W`: [`GRAD_FILTERS`] filters × [`GRAD_SHIFTS`] weights, each
+/// element the dot product of a filter's `∂L/∂Y` and the image shifted by the weight.
+/// `∂L/∂Y` is first laid out at the image's width in `spread` (zeros past each output
+/// row), so that both sides of each dot product are one run of `(OH − 1)·W + OW`
+/// elements, read `L` lanes at a time. Filters and weights past the last repeat the
+/// last one and are not stored.
+#[inline(always)]
+fn gradient_blocks<T: Float, const L: usize, const FMA: bool>(
+    (s, dy, image, (dw, db), accumulate): GradientArgs<'_, T>,
+    spread: &mut Vec<T>,
+) {
+    let (k, filters) = (s.depth(), db.len());
+    assert_eq!(dw.len(), filters * k, "conv: dW has the wrong length");
+    s.check(image, filters, dy.len());
+    let (oh, ow) = (s.oh(), s.ow());
+    let run = (oh - 1) * s.width + ow;
+    if spread.len() < filters * run {
+        spread.resize(filters * run, T::ZERO);
+    }
+    let spread = &mut spread[..filters * run];
+    // Each filter's ∂L/∂b summed on the way, `L` lanes a row.
+    let runs = spread.chunks_exact_mut(run).zip(dy.chunks_exact(oh * ow));
+    for ((to, from), db_f) in runs.zip(db.iter_mut()) {
+        let mut sum = [T::ZERO; L];
+        for (i, row) in from.chunks_exact(ow).enumerate() {
+            let line = &mut to[i * s.width..];
+            line[..ow].copy_from_slice(row);
+            if i + 1 < oh {
+                line[ow..s.width].fill(T::ZERO);
+            }
+            let (pieces, rest) = row.as_chunks::<L>();
+            for piece in pieces {
+                sum = lanewise::<T, L, FMA>(sum, *piece, [T::ONE; L]);
+            }
+            for (lane, &x) in sum.iter_mut().zip(rest) {
+                *lane += x;
+            }
+        }
+        *db_f = if accumulate {
+            *db_f + tree_sum(sum)
+        } else {
+            tree_sum(sum)
+        };
+    }
+    for f0 in (0..filters).step_by(GRAD_FILTERS) {
+        let dy_runs: [&[T]; GRAD_FILTERS] =
+            std::array::from_fn(|r| &spread[(f0 + r).min(filters - 1) * run..][..run]);
+        for p0 in (0..k).step_by(GRAD_SHIFTS) {
+            let x_runs: [&[T]; GRAD_SHIFTS] =
+                std::array::from_fn(|t| &image[s.offset((p0 + t).min(k - 1))..][..run]);
+            let acc = gradient_block::<T, L, FMA>(dy_runs, x_runs);
+            for (r, acc_r) in acc.iter().enumerate().take(filters - f0) {
+                for (t, &acc_rt) in acc_r.iter().enumerate().take(k - p0) {
+                    let (dw_rt, sum) = (&mut dw[(f0 + r) * k + p0 + t], tree_sum(acc_rt));
+                    *dw_rt = if accumulate { *dw_rt + sum } else { sum };
+                }
+            }
+        }
+    }
+}
+
+/// One block of [`gradient_blocks`]: the dot products of each run of `d` with each of
+/// `x`, `L` lanes at a time (a last piece shorter than `L` copied out with zeros), the
+/// lanes not yet summed. Returned by value and updated in place with constant indices,
+/// so that the accumulators stay in registers (see [`super::thin`]).
+#[inline(always)]
+fn gradient_block<T: Float, const L: usize, const FMA: bool>(
+    d: [&[T]; GRAD_FILTERS],
+    x: [&[T]; GRAD_SHIFTS],
+) -> [[[T; L]; GRAD_SHIFTS]; GRAD_FILTERS] {
+    let mut acc = [[[T::ZERO; L]; GRAD_SHIFTS]; GRAD_FILTERS];
+    // `acc[r][t] += d[r]·x[t]`, lane by lane, written out with constant indices (a
+    // loop kept the accumulators in memory, several times slower).
+    macro_rules! step {
+        ($d:expr, $x:expr) => {{
+            let (d, x) = ($d, $x);
+            step!(@ d x; 0 0 0 1 0 2 1 0 1 1 1 2 2 0 2 1 2 2);
+        }};
+        (@ $d:ident $x:ident; $($r:literal $t:literal)*) => {$(
+            acc[$r][$t] = lanewise::<T, L, FMA>(acc[$r][$t], $d[$r], $x[$t]);
+        )*};
+    }
+    let len = d[0].len();
+    let n = len / L;
+    let (d0, d1, d2) = (pieces(d[0], n), pieces(d[1], n), pieces(d[2], n));
+    let (x0, x1, x2) = (pieces(x[0], n), pieces(x[1], n), pieces(x[2], n));
+    for q in 0..n {
+        step!([d0[q], d1[q], d2[q]], [x0[q], x1[q], x2[q]]);
+    }
+    if n * L < len {
+        let rest = |run: &[T]| {
+            let mut piece = [T::ZERO; L];
+            piece[..len - n * L].copy_from_slice(&run[n * L..len]);
+            piece
+        };
+        let (d, x) = (
+            [rest(d[0]), rest(d[1]), rest(d[2])],
+            [rest(x[0]), rest(x[1]), rest(x[2])],
+        );
+        step!(d, x);
+    }
+    acc
+}
+
+/// The first `n` pieces of `L` lanes of `run`.
+#[inline(always)]
+fn pieces<T, const L: usize>(run: &[T], n: usize) -> &[[T; L]] {
+    &run[..n * L].as_chunks::<L>().0[..n]
+}
+
+#[cfg(test)]
+mod tests;
