@@ -50,7 +50,10 @@ use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 /// reading `W` and `col` through strides. The workspace holds one image's `col`
 /// ([`Im2col`]): the forward lays each image out in turn, and the backward lays it out
 /// again for `dW`, cheaper than keeping the whole batch's `col` (for the SimpleConvNet
-/// 5.8 MB, out of the cache by then). Only `dW` (not `dX`) is computed when
+/// 5.8 MB, out of the cache by then). With stride 1 in `f32`, `col` is never laid out:
+/// since each of its rows is the image shifted, the forward and `dW` read it straight
+/// from the padded image (`crate::matrix::gemm::shifted`), the same numbers but for
+/// the order of their additions. Only `dW` (not `dX`) is computed when
 /// nothing in front of the layer has parameters ([`Layer::HAS_PARAMS`]): the
 /// SimpleConvNet's `Unflatten` in front passes on data, which needs no gradient.
 ///
