@@ -6,16 +6,18 @@
 //! pixel `(i, j)` reads input pixel `(i + u, j + v)`. So an `L`-lane piece of a line of
 //! `col` (`L` neighbouring output pixels of one output row) is `L` neighbouring input
 //! pixels, one vector load from the image at offset `(c·H + i + u)·W + j + v`, and
-//! neither im2col's copy nor the packing of that copy is needed:
+//! im2col's copy is not needed:
 //!
 //! - forward, `Y = W·col` ([`forward`]): the micro-kernel of the packed product
 //!   ([`super::blocked::tile`]) with `W` read in place by rows and each line of its `B`
 //!   panel made of `NR / L` such pieces, one for each `L` output pixels the tile
-//!   covers; the bias is added as the tile is stored;
-//! - `∂L/∂W = ∂L/∂Y·colᵀ` ([`filter_gradient`]): dot products along output pixels of a
-//!   row of `∂L/∂Y` and a shifted image row, `L` lanes at a time, for a block of
-//!   [`GRAD_FILTERS`] filters × [`GRAD_SHIFTS`] filter weights, their lanes summed at the
-//!   end ([`super::thin::tree_sum`]).
+//!   covers (copied from the image into the panels, 25 × 16 for the SimpleConvNet);
+//!   the bias is added as the tile is stored;
+//! - `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b` ([`filter_gradient`]): with `∂L/∂Y` laid out at the
+//!   image's width (zeros past each output row), element `(f, (c, u, v))` is the dot
+//!   product of filter `f`'s run of it with the image from offset `(c·H + u)·W + v`,
+//!   `L` lanes at a time, for a block of [`GRAD_FILTERS`] filters × [`GRAD_SHIFTS`]
+//!   filter weights, their lanes summed at the end ([`super::thin::tree_sum`]).
 //!
 //! A piece that runs past its output row (the row is not a multiple of `L`) reads the
 //! next row's pixels, and the last one past the image: the image is given with
