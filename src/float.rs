@@ -41,7 +41,7 @@ pub(crate) mod sealed {
         /// `dx = dy where x > 0, else 0` (ReLU's backward pass), compiled here like `gemm`.
         fn relu_grad(x: &[Self], dy: &[Self], dx: &mut [Self]);
         /// A stride-1 convolution's `Y = W·col + b` read from the image, compiled here
-        /// like `gemm` (see `crate::matrix::gemm::shifted`).
+        /// like `gemm` (see `crate::matrix::gemm::shifted`); `f32` only.
         fn conv_forward(s: &Shifts, w: &[Self], bias: &[Self], image: &[Self], y: &mut [Self]);
         /// A stride-1 convolution's `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b`, compiled here
         /// like `gemm`.
@@ -162,19 +162,18 @@ pub(crate) mod sealed {
                 *d = if x > 0.0 { g } else { 0.0 };
             }
         }
-        #[inline(never)]
-        fn conv_forward(s: &Shifts, w: &[f64], bias: &[f64], image: &[f64], y: &mut [f64]) {
-            forward_of((s, w, bias, image, y))
+        // Not compiled for f64: `Conv2d` reads the image in f32 only (`READS_IMAGE`).
+        fn conv_forward(_: &Shifts, _: &[f64], _: &[f64], _: &[f64], _: &mut [f64]) {
+            unreachable!("conv: the shifted convolution runs in f32 only (Conv2d::READS_IMAGE)")
         }
-        #[inline(never)]
         fn conv_filter_gradient(
-            s: &Shifts,
-            dy: &[f64],
-            image: &[f64],
-            dw_db: (&mut [f64], &mut [f64]),
-            accumulate: bool,
+            _: &Shifts,
+            _: &[f64],
+            _: &[f64],
+            _: (&mut [f64], &mut [f64]),
+            _: bool,
         ) {
-            filter_gradient_of((s, dy, image, dw_db, accumulate))
+            unreachable!("conv: the shifted convolution runs in f32 only (Conv2d::READS_IMAGE)")
         }
     }
 }

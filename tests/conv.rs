@@ -70,6 +70,63 @@ fn convolution_matches_the_definition_with_stride_and_padding() {
     }
 }
 
+/// `xs` in f32.
+fn to_f32(xs: &[f64]) -> Vec<f32> {
+    xs.iter().map(|&x| x as f32).collect()
+}
+
+/// Asserts that `got` (f32) is `want` (f64) to f32's precision.
+fn close(got: &[f32], want: &[f64], what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}");
+    for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (f64::from(g) - w).abs() <= 1e-4 * (1.0 + w.abs()),
+            "{what}[{i}]: {g} vs {w}"
+        );
+    }
+}
+
+/// A stride-1 convolution in f32 (whose products read `col` from the padded image)
+/// against the same layer in f64 (im2col): output, ∂L/∂W, ∂L/∂b and ∂L/∂X, over a batch
+/// of several images and channels, for padding 0, 1 and 2, twice in a row (the second
+/// pass with other inputs, in the same workspaces).
+fn stride_one_f32_agrees_with_f64<const P: usize, const OH: usize, const OW: usize>() {
+    let mut rng = StdRng::seed_from_u64(11 + P as u64);
+    let w = Images::<5, 3, 3, 4, f64>::random_normal(1.0, &mut rng);
+    let b = Matrix::<1, 5, f64>::random_normal(1.0, &mut rng);
+    let mut wide = Conv2d::<3, 5, 3, 4, OH, OW, 1, P, f64>::new(w.clone(), b.clone());
+    let narrow_w = Images::from_slice(&to_f32(w.as_slice())).unwrap();
+    let narrow_b = Matrix::from_slice(&to_f32(b.as_slice())).unwrap();
+    let mut narrow = Conv2d::<3, 5, 3, 4, OH, OW, 1, P, f32>::new(narrow_w, narrow_b);
+    let (mut work64, mut work32) = (Default::default(), Default::default());
+    for pass in 0..2 {
+        let x = Images::<3, 3, 7, 11, f64>::random_normal(1.0, &mut rng);
+        let dy = Images::<3, 5, OH, OW, f64>::random_normal(1.0, &mut rng);
+        let x32 = Images::<3, 3, 7, 11>::from_slice(&to_f32(x.as_slice())).unwrap();
+        let dy32 = Images::<3, 5, OH, OW>::from_slice(&to_f32(dy.as_slice())).unwrap();
+        let y = wide.forward(&x, &mut work64).clone();
+        close(
+            narrow.forward(&x32, &mut work32).as_slice(),
+            y.as_slice(),
+            "Y",
+        );
+        let dx = wide.backward(&x, &dy, &mut work64).clone();
+        let dx32 = narrow.backward(&x32, &dy32, &mut work32);
+        let what = |name: &str| format!("padding {P}, pass {pass}: {name}");
+        close(dx32.as_slice(), dx.as_slice(), &what("∂L/∂X"));
+        close(narrow.dw().as_slice(), wide.dw().as_slice(), &what("∂L/∂W"));
+        close(narrow.db().as_slice(), wide.db().as_slice(), &what("∂L/∂b"));
+    }
+}
+
+#[test]
+fn a_stride_one_convolution_in_f32_agrees_with_f64() {
+    // 7×11 images, 3×4 filters: (7 + 2P − 3) + 1 × (11 + 2P − 4) + 1.
+    stride_one_f32_agrees_with_f64::<0, 5, 8>();
+    stride_one_f32_agrees_with_f64::<1, 7, 10>();
+    stride_one_f32_agrees_with_f64::<2, 9, 12>();
+}
+
 #[test]
 fn pooling_routes_each_gradient_to_its_window_maximum() {
     let mut pool = MaxPool2d::<2, 2, 2, 2>::new();

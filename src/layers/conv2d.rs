@@ -50,10 +50,10 @@ use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 /// reading `W` and `col` through strides. The workspace holds one image's `col`
 /// ([`Im2col`]): the forward lays each image out in turn, and the backward lays it out
 /// again for `dW`, cheaper than keeping the whole batch's `col` (for the SimpleConvNet
-/// 5.8 MB, out of the cache by then). With stride 1 in `f32`, `col` is never laid out:
-/// since each of its rows is the image shifted, the forward and `dW` read it straight
-/// from the padded image (`crate::matrix::gemm::shifted`), the same numbers but for
-/// the order of their additions. Only `dW` (not `dX`) is computed when
+/// 5.8 MB, out of the cache by then). With stride 1 in `f32`, im2col is skipped: each
+/// row of `col` is the padded image shifted, so the forward copies `col` straight into
+/// the GEMM's panels and `dW` reads it from the image (`crate::matrix::gemm::shifted`),
+/// the same numbers but for the order of their additions. Only `dW` (not `dX`) is computed when
 /// nothing in front of the layer has parameters ([`Layer::HAS_PARAMS`]): the
 /// SimpleConvNet's `Unflatten` in front passes on data, which needs no gradient.
 ///
@@ -346,7 +346,8 @@ impl<
     }
 
     /// ∂L/∂W = Σ_n ∂L/∂Y_n·col_nᵀ, ∂L/∂b = Σ ∂L/∂Y; no ∂L/∂X. Each `col_n` is made
-    /// again from `X_n`, as the forward made it.
+    /// again from `X_n`, as the forward made it (with stride 1 in `f32`, `X_n` padded
+    /// again, which the products read `col_n` from).
     fn backward_params(
         &mut self,
         x: &Images<N, C, H, W, T>,

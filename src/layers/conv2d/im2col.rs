@@ -175,30 +175,27 @@ pub(crate) fn col2im<T: Float>(g: &Geometry, dcol: &[T], dx: &mut [T]) {
 
 /// `image = x` with `P` zeros around each channel and [`SLACK`] zeros after the last,
 /// for a stride-1 convolution to read `col` from (see [`crate::matrix::gemm::shifted`]):
-/// `C × (H + 2P) × (W + 2P)`. `image` grows on first use and is then overwritten.
+/// `C × (H + 2P) × (W + 2P)`. `image` is zeroed when it is first made (or its size
+/// changes); after that only the pixels inside the padding are written.
 pub(crate) fn pad<T: Float>(g: &Geometry, x: &[T], image: &mut Vec<T>) {
     debug_assert_eq!(x.len(), g.n * g.c * g.h * g.w);
     let (h, w, pad) = (g.h + 2 * g.pad, g.w + 2 * g.pad, g.pad);
     let len = g.n * g.c * h * w;
-    image.resize(len + SLACK, T::ZERO);
+    if image.len() != len + SLACK {
+        image.clear();
+        image.resize(len + SLACK, T::ZERO);
+    }
     if pad == 0 {
         image[..len].copy_from_slice(x);
-    } else {
-        image.fill(T::ZERO);
-        for (channel, rows) in image[..len]
-            .chunks_exact_mut(h * w)
-            .zip(x.chunks_exact(g.h * g.w))
-        {
-            for (line, row) in channel
-                .chunks_exact_mut(w)
-                .skip(pad)
-                .zip(rows.chunks_exact(g.w))
-            {
-                line[pad..][..g.w].copy_from_slice(row);
-            }
+        return;
+    }
+    let channels = image[..len].chunks_exact_mut(h * w);
+    for (channel, rows) in channels.zip(x.chunks_exact(g.h * g.w)) {
+        let lines = channel.chunks_exact_mut(w).skip(pad);
+        for (line, row) in lines.zip(rows.chunks_exact(g.w)) {
+            line[pad..][..g.w].copy_from_slice(row);
         }
     }
-    image[len..].fill(T::ZERO);
 }
 
 #[cfg(test)]
@@ -219,6 +216,27 @@ mod tests {
             ow,
             stride,
             pad,
+        }
+    }
+
+    #[test]
+    fn pad_surrounds_each_channel_with_zeros_and_leaves_slack() {
+        let mut g = geometry(2, 3, 1, 1, 1); // 2×3 pixels, padded to 4×5
+        g.c = 2;
+        let x: Vec<f32> = (1..=12).map(|v| v as f32).collect();
+        let mut image = vec![7.0; 3]; // any old contents are replaced
+        for _ in 0..2 {
+            pad(&g, &x, &mut image);
+            #[rustfmt::skip]
+            let channel = |a: f32| [
+                0.0, 0.0, 0.0, 0.0, 0.0,
+                0.0, a, a + 1.0, a + 2.0, 0.0,
+                0.0, a + 3.0, a + 4.0, a + 5.0, 0.0,
+                0.0, 0.0, 0.0, 0.0, 0.0,
+            ];
+            assert_eq!(image[..20], channel(1.0));
+            assert_eq!(image[20..40], channel(7.0));
+            assert_eq!(image[40..], [0.0; SLACK]);
         }
     }
 

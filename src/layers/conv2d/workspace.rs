@@ -5,10 +5,11 @@ use crate::Float;
 
 /// What a [`Conv2d`](crate::Conv2d) works in, image by image (made by the forward,
 /// and again by the backward for `dW`: copying an image out again costs less than
-/// keeping the whole batch's, which leaves the cache): with stride 1, the image with its
-/// padding, which the products read `col` from; with a larger stride, the image laid
-/// out by im2col. And one image's `∂L/∂col` (for `∂L/∂X`). `image` and `col` grow on
-/// first use (only one of them is used); after that no step allocates.
+/// keeping the whole batch's, which leaves the cache): with stride 1 in `f32`, the image
+/// with its padding, which the products read `col` from; otherwise (a larger stride, or
+/// `f64`) the image laid out by im2col. And one image's `∂L/∂col` (for `∂L/∂X`). `image`
+/// and `col` grow on first use (only one of them is used); after that no step
+/// allocates.
 ///
 /// ```
 /// use backprop::{Conv2d, Images, Layer};
@@ -16,7 +17,7 @@ use crate::Float;
 /// let mut work = Default::default();
 /// Conv2d::<1, 1, 2, 2, 2, 2>::zeros().infer(&Images::<4, 1, 3, 3>::filled(1.0), &mut work);
 /// assert_eq!(work.keep.0.dcol.len(), 4 * 4);
-/// // Stride 1: the image with its padding (none here) and room past it, no col.
+/// // Stride 1 in f32: the image with its padding (none here) and room past it, no col.
 /// assert!(work.keep.0.image.len() >= 3 * 3 && work.keep.0.col.is_empty());
 /// // Stride 2 (one 2×2 output from a 4×4 image): col, 4 × 4.
 /// let mut work = Default::default();
@@ -27,12 +28,12 @@ use crate::Float;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Im2col<T> {
     /// `(C·FH·FW) × (OH·OW)`: one image's `col`, one row a filter weight, one column a
-    /// position (empty with stride 1).
+    /// position (empty with stride 1 in `f32`).
     pub col: Vec<T>,
     /// `(C·FH·FW) × (OH·OW)`: one image's gradient of `col`.
     pub dcol: Vec<T>,
     /// `C × (H + 2P) × (W + 2P)` and a few zeros: one image with its padding, which a
-    /// stride-1 convolution reads `col` from (empty with a larger stride).
+    /// stride-1 convolution in `f32` reads `col` from (empty otherwise).
     pub image: Vec<T>,
 }
 

@@ -146,7 +146,7 @@ fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
         match *a_panels {
             APanels::Packed(a_pack) => {
                 let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
-                let tile = tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, panel_lines(b_panel, kc));
+                let tile = tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel);
                 store(&tile, (i0, j0), out);
             }
             APanels::Rows { a, p0 } => {
@@ -157,15 +157,14 @@ fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
                     &a.data[i * a.row_stride + p0..][..kc]
                 };
                 let rows: [&[T]; MR] = std::array::from_fn(row);
-                let tile = tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, panel_lines(b_panel, kc));
+                let tile = tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel);
                 store(&tile, (i0, j0), out);
             }
             APanels::Columns { a, p0 } => {
                 // Past the edge, the last row again (never stored).
                 let valid = MR.min(m - i0);
                 let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
-                let a = |p, r: usize| line(p)[r.min(valid - 1)];
-                let tile = tile::<T, MR, W, FMA>(a, kc, panel_lines(b_panel, kc));
+                let tile = tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel);
                 store(&tile, (i0, j0), out);
             }
         }
@@ -265,18 +264,8 @@ fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>)
     &buf[..len]
 }
 
-/// The lines of a packed panel of `B`, `NR` wide, one a step of depth.
-#[inline(always)]
-pub(super) fn panel_lines<T: Float, const NR: usize>(
-    b_panel: &[T],
-    kc: usize,
-) -> impl Iterator<Item = &[T; NR]> {
-    b_panel.as_chunks::<NR>().0.iter().take(kc)
-}
-
 /// The micro-kernel: the `MR × NR` tile `A_panel · B_panel` over `kc` steps of depth,
-/// with element `(r, p)` of `A_panel` read as `a(p, r)` and the lines of `B_panel` (its
-/// `NR` columns at each step) from `b`, in order.
+/// with element `(r, p)` of `A_panel` read as `a(p, r)`.
 ///
 /// The rows are written out one by one (up to [`MAX_MR`]) rather than looped over:
 /// with a loop, the compiler keeps a tile of more than 64 accumulators in memory
@@ -285,12 +274,12 @@ pub(super) fn panel_lines<T: Float, const NR: usize>(
 pub(super) fn tile<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
     a: impl Fn(usize, usize) -> T,
     kc: usize,
-    b: impl Iterator<Item = impl std::borrow::Borrow<[T; NR]>>,
+    b_panel: &[T],
 ) -> [[T; NR]; MR] {
     const { assert!(MR <= MAX_MR, "gemm: tile taller than MAX_MR") };
     let mut acc = [[T::ZERO; NR]; MR];
-    for (p, b_p) in b.take(kc).enumerate() {
-        let b_p = b_p.borrow();
+    for (p, b_p) in b_panel.chunks_exact(NR).take(kc).enumerate() {
+        let b_p: &[T; NR] = b_p.try_into().expect("gemm: B panel line of NR");
         macro_rules! rows {
             ($($r:literal)*) => {$(
                 if $r < MR {

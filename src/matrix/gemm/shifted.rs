@@ -1,37 +1,39 @@
-//! The two products of a stride-1 convolution with `col` read straight from the image,
-//! never laid out.
+//! The two products of a stride-1 convolution with `col` read from the padded image:
+//! never laid out by im2col and then packed again, as the other products' `B` is.
 //!
 //! With stride 1 and the padding already in the image (see [`Shifts`]), row
 //! `(c, u, v)` of an image's `col` is its channel `c` shifted by `(u, v)`: output
 //! pixel `(i, j)` reads input pixel `(i + u, j + v)`. So an `L`-lane piece of a line of
 //! `col` (`L` neighbouring output pixels of one output row) is `L` neighbouring input
-//! pixels, one vector load from the image at offset `(c·H + i + u)·W + j + v`, and
-//! im2col's copy is not needed:
+//! pixels, one vector load from the image at offset `(c·H + i + u)·W + j + v`:
 //!
-//! - forward, `Y = W·col` ([`forward`]): the micro-kernel of the packed product
-//!   ([`super::blocked::tile`]) with `W` read in place by rows and each line of its `B`
-//!   panel made of `NR / L` such pieces, one for each `L` output pixels the tile
-//!   covers (copied from the image into the panels, 25 × 16 for the SimpleConvNet);
-//!   the bias is added as the tile is stored;
-//! - `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b` ([`filter_gradient`]): with `∂L/∂Y` laid out at the
-//!   image's width (zeros past each output row), element `(f, (c, u, v))` is the dot
-//!   product of filter `f`'s run of it with the image from offset `(c·H + u)·W + v`,
-//!   `L` lanes at a time, for a block of [`GRAD_FILTERS`] filters × [`GRAD_SHIFTS`]
-//!   filter weights, their lanes summed at the end ([`super::thin::tree_sum`]).
+//! - forward, `Y = W·col` ([`forward`]): `col` is copied once, piece by piece, straight
+//!   into the panels of the packed product's micro-kernel ([`super::blocked::tile`]),
+//!   two pieces a panel line (`⌈OW / L⌉` pieces an output row, the last one's lanes past
+//!   the row unused), and every tile of filters, `W` read in place by rows, runs over
+//!   every panel; the bias is added as a tile is stored;
+//! - `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b` ([`filter_gradient`]): `col` is not copied at all.
+//!   With `∂L/∂Y` laid out at the image's width (zeros past each output row), element
+//!   `(f, (c, u, v))` is the dot product of filter `f`'s run of it with the image from
+//!   offset `(c·H + u)·W + v`, `L` lanes at a time, for blocks of 3 filters × 3 filter
+//!   weights, their lanes summed at the end ([`super::thin::tree_sum`]).
 //!
 //! A piece that runs past its output row (the row is not a multiple of `L`) reads the
 //! next row's pixels, and the last one past the image: the image is given with
 //! [`SLACK`] elements after it, and what those lanes compute is never stored.
+//!
+//! The layer runs these in `f32` only ([`crate::Conv2d`]): for `f64`, LLVM compiled the
+//! 4-lane dot products as 128-bit halves, and `f64` convolutions keep im2col.
 
-use super::blocked::{panel_lines, tile};
+use super::blocked::tile;
 use super::thin::{lanewise, tree_sum};
-use super::tile::{TILE32, TILE32_512, TILE32_PLAIN, TILE64, TILE64_512, TILE64_PLAIN};
-use super::{AVX2, AVX512, Job, PLAIN, Path, run_on, selected, with_packs};
+use super::tile::{TILE32, TILE32_512, TILE32_PLAIN, TILE64, TILE64_512, TILE64_PLAIN, Tile};
+use super::{AVX2, AVX512, Job, PLAIN, Packs, Path, run_on, selected, with_packs};
 use crate::Float;
 use crate::float::sealed::Sealed;
 
-/// Elements after a staged image that the forward may read (and not use): one vector
-/// of the widest tile, less one.
+/// Elements after a padded image that the forward may read (and not use): at most one
+/// piece less one lane, for the widest tile's 16 lanes (checked at compile time).
 pub(crate) const SLACK: usize = 16;
 
 /// A stride-1 convolution of one image already padded: `channels × height × width`
@@ -122,57 +124,55 @@ type GradientArgs<'a, T> = (
     bool,
 );
 
-/// [`forward`] for one element type, in the build of the path this process runs
-/// (the tile of the packed product on that path).
+/// Runs the job `$job` in the build of the path this process runs ([`selected`]), with
+/// `$tile` naming that path's tile for `T` (the packed product's: see [`super::tile`]).
+macro_rules! on_selected_path {
+    ($tile:ident => $job:expr) => {{
+        let ran = match (selected().0, <T as Sealed>::IS_F32) {
+            (Path::Plain, true) => {
+                const $tile: Tile = TILE32_PLAIN;
+                run_on::<PLAIN, _>($job).is_ok()
+            }
+            (Path::Plain, false) => {
+                const $tile: Tile = TILE64_PLAIN;
+                run_on::<PLAIN, _>($job).is_ok()
+            }
+            (Path::Avx2Fma, true) => {
+                const $tile: Tile = TILE32;
+                run_on::<AVX2, _>($job).is_ok()
+            }
+            (Path::Avx2Fma, false) => {
+                const $tile: Tile = TILE64;
+                run_on::<AVX2, _>($job).is_ok()
+            }
+            (Path::Avx512, true) => {
+                const $tile: Tile = TILE32_512;
+                run_on::<AVX512, _>($job).is_ok()
+            }
+            (Path::Avx512, false) => {
+                const $tile: Tile = TILE64_512;
+                run_on::<AVX512, _>($job).is_ok()
+            }
+        };
+        assert!(ran, "conv: the selected path is one this CPU supports");
+    }};
+}
+
+/// [`forward`] for one element type, with this thread's packing buffer for the panels.
 pub(crate) fn forward_of<T: Float>(args: ForwardArgs<'_, T>) {
-    with_packs(|packs| forward_on(args, &mut packs.b));
+    with_packs(|packs: &mut Packs<T>| {
+        let panels = &mut packs.b;
+        on_selected_path!(TILE => Forward::<T, { TILE.mr }, { TILE.nr }, { TILE.lanes }>(args, panels));
+    });
 }
 
-/// [`forward_of`] with `panel` for the `B` panels.
-fn forward_on<T: Float>(args: ForwardArgs<'_, T>, panel: &mut Vec<T>) {
-    macro_rules! on {
-        ($p:ident, $t32:ident, $t64:ident) => {
-            match <T as Sealed>::IS_F32 {
-                true => run_on::<$p, _>(Forward::<T, { $t32.mr }, { $t32.nr }, { $t32.lanes }>(
-                    args, panel,
-                ))
-                .is_ok(),
-                false => run_on::<$p, _>(Forward::<T, { $t64.mr }, { $t64.nr }, { $t64.lanes }>(
-                    args, panel,
-                ))
-                .is_ok(),
-            }
-        };
-    }
-    let ran = match selected().0 {
-        Path::Plain => on!(PLAIN, TILE32_PLAIN, TILE64_PLAIN),
-        Path::Avx2Fma => on!(AVX2, TILE32, TILE64),
-        Path::Avx512 => on!(AVX512, TILE32_512, TILE64_512),
-    };
-    assert!(ran, "conv: the selected path is one this CPU supports");
-}
-
-/// [`filter_gradient`] for one element type, `L` lanes of the path this process runs.
+/// [`filter_gradient`] for one element type, `L` lanes of the path this process runs,
+/// with this thread's packing buffer for `∂L/∂Y` laid out at the image's width.
 pub(crate) fn filter_gradient_of<T: Float>(args: GradientArgs<'_, T>) {
-    with_packs(|packs| filter_gradient_on(args, &mut packs.b));
-}
-
-/// [`filter_gradient_of`] with `spread` for `∂L/∂Y` laid out at the image's width.
-fn filter_gradient_on<T: Float>(args: GradientArgs<'_, T>, spread: &mut Vec<T>) {
-    macro_rules! on {
-        ($p:ident, $t32:ident, $t64:ident) => {
-            match <T as Sealed>::IS_F32 {
-                true => run_on::<$p, _>(Gradient::<T, { $t32.lanes }>(args, spread)).is_ok(),
-                false => run_on::<$p, _>(Gradient::<T, { $t64.lanes }>(args, spread)).is_ok(),
-            }
-        };
-    }
-    let ran = match selected().0 {
-        Path::Plain => on!(PLAIN, TILE32_PLAIN, TILE64_PLAIN),
-        Path::Avx2Fma => on!(AVX2, TILE32, TILE64),
-        Path::Avx512 => on!(AVX512, TILE32_512, TILE64_512),
-    };
-    assert!(ran, "conv: the selected path is one this CPU supports");
+    with_packs(|packs: &mut Packs<T>| {
+        let spread = &mut packs.b;
+        on_selected_path!(TILE => Gradient::<T, { TILE.lanes }>(args, spread));
+    });
 }
 
 /// [`forward`] with an `MR × NR` tile of `L`-lane pieces, as a [`Job`].
@@ -212,17 +212,25 @@ impl<T: Float, const L: usize> Job for Gradient<'_, '_, T, L> {
 
 /// Every `MR × NR` tile of `Y`: `MR` filters by two pieces of `L = NR / 2` output
 /// pixels (the pieces of each output row in order, `⌈OW / L⌉` a row, then the next
-/// row's). For each pair of pieces, the `B` panel (`C·FH·FW` lines of `NR`: the two
-/// pieces shifted by each filter weight) is copied from the image into `panel`, small
-/// enough to stay in the L1 cache while every tile of filters reads it. Filters past
-/// the last, and a second piece past the last, repeat the last one; they are never
-/// stored.
+/// row's). First every pair's `B` panel (`C·FH·FW` lines of `NR`: the two pieces
+/// shifted by each filter weight) is copied from the image into `panels` (57.6 KB for
+/// the SimpleConvNet); then each tile of filters runs over every panel, so that its
+/// stores advance through `MR` channels of `Y` in order (a panel run by every tile of
+/// filters before the next was built, L1-resident, spread the stores over all the
+/// channels and measured slower: benches/README.md). Filters past the last, and a
+/// second piece past the last, repeat the last one; they are never stored.
 #[inline(always)]
 fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, const FMA: bool>(
     (s, w, bias, image, y): ForwardArgs<'_, T>,
-    panel: &mut Vec<T>,
+    panels: &mut Vec<T>,
 ) {
     const { assert!(NR == 2 * L, "conv: a tile is two pieces wide") };
+    const {
+        assert!(
+            L <= SLACK + 1,
+            "conv: a piece may read past the image's slack"
+        )
+    };
     let (k, filters) = (s.depth(), bias.len());
     s.check(image, filters, y.len());
     assert_eq!(
@@ -239,10 +247,10 @@ fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, con
         (i, j0, L.min(ow - j0))
     };
     let pairs = pieces.div_ceil(2);
-    if panel.len() < pairs * k * NR {
-        panel.resize(pairs * k * NR, T::ZERO);
+    if panels.len() < pairs * k * NR {
+        panels.resize(pairs * k * NR, T::ZERO);
     }
-    let panels = &mut panel[..pairs * k * NR];
+    let panels = &mut panels[..pairs * k * NR];
     for (q0, panel) in (0..pieces).step_by(2).zip(panels.chunks_exact_mut(k * NR)) {
         let pair = [piece(q0), piece((q0 + 1).min(pieces - 1))];
         let starts = [0, 1].map(|h| pair[h].0 * s.width + pair[h].1);
@@ -265,7 +273,7 @@ fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, con
         for (q0, panel) in (0..pieces).step_by(2).zip(panels.chunks_exact(k * NR)) {
             let pair = [piece(q0), piece((q0 + 1).min(pieces - 1))];
             let stored = if q0 + 1 < pieces { 2 } else { 1 };
-            let acc = tile::<T, MR, NR, FMA>(|p, r| rows[r][p], k, panel_lines(panel, k));
+            let acc = tile::<T, MR, NR, FMA>(|p, r| rows[r][p], k, panel);
             for (r, acc_r) in acc.iter().enumerate().take(filters - f0) {
                 let (f, (halves, _)) = (f0 + r, acc_r.as_chunks::<L>());
                 for (&(i, j0, valid), half) in pair.iter().zip(halves).take(stored) {
@@ -280,16 +288,16 @@ fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, con
 }
 
 /// Filters in a block of [`filter_gradient`].
-pub(crate) const GRAD_FILTERS: usize = 3;
+const GRAD_FILTERS: usize = 3;
 /// Filter weights in a block of [`filter_gradient`] (with [`GRAD_FILTERS`], 12 vector
 /// accumulators).
-pub(crate) const GRAD_SHIFTS: usize = 3;
+const GRAD_SHIFTS: usize = 3;
 const _: () = assert!(
     GRAD_FILTERS == 3 && GRAD_SHIFTS == 3,
     "the block is written out for 3 filters and 3 weights"
 );
 
-/// Every block of `∂L/∂W`: [`GRAD_FILTERS`] filters × [`GRAD_SHIFTS`] weights, each
+/// Every block of `∂L/∂W`: `GRAD_FILTERS` filters × `GRAD_SHIFTS` weights, each
 /// element the dot product of a filter's `∂L/∂Y` and the image shifted by the weight.
 /// `∂L/∂Y` is first laid out at the image's width in `spread` (zeros past each output
 /// row), so that both sides of each dot product are one run of `(OH − 1)·W + OW`
