@@ -53,9 +53,9 @@ use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 /// 5.8 MB, out of the cache by then). With stride 1 in `f32`, im2col is skipped: each
 /// row of `col` is the padded image shifted, so the forward copies `col` straight into
 /// the GEMM's panels and `dW` reads it from the image (`crate::matrix::gemm::shifted`),
-/// the same numbers but for the order of their additions. Only `dW` (not `dX`) is computed when
-/// nothing in front of the layer has parameters ([`Layer::HAS_PARAMS`]): the
-/// SimpleConvNet's `Unflatten` in front passes on data, which needs no gradient.
+/// the same numbers but for the order of their additions. Only `dW` (not `dX`) is
+/// computed when nothing in front of the layer has parameters ([`Layer::HAS_PARAMS`]):
+/// the SimpleConvNet's `Unflatten` in front passes on data, which needs no gradient.
 ///
 /// The output size is in the type because stable Rust cannot compute it; it is checked
 /// when the layer is compiled for an input shape, and a wrong one stops the build with
