@@ -83,7 +83,7 @@ impl Shifts {
         let pixels = self.channels * self.height * self.width;
         assert!(
             image.len() >= pixels + SLACK,
-            "conv: the staged image has {} elements, fewer than its {pixels} and {SLACK} of slack",
+            "conv: the padded image has {} elements, fewer than its {pixels} and {SLACK} of slack",
             image.len()
         );
         assert_eq!(

@@ -129,7 +129,7 @@ fn every_tile_agrees_with_the_definition() {
 
 #[test]
 #[should_panic(
-    expected = "conv: the staged image has 784 elements, fewer than its 784 and 16 of slack"
+    expected = "conv: the padded image has 784 elements, fewer than its 784 and 16 of slack"
 )]
 fn an_image_without_its_slack_is_refused() {
     let s = Shifts {
