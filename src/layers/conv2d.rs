@@ -366,13 +366,13 @@ impl<
             return;
         }
         self.db.as_mut_slice().fill(T::ZERO);
+        let col = &mut work.keep.0.col;
+        col.resize(k * pixels, T::ZERO);
         for n in 0..N {
             let dy = dout.image(n);
             for (f, channel) in dy.chunks_exact(pixels).enumerate() {
                 self.db[(0, f)] += sum(channel);
             }
-            let col = &mut work.keep.0.col;
-            col.resize(k * pixels, T::ZERO);
             im2col(&g, x.image(n), col);
             let dy_n = Operand {
                 data: dy,

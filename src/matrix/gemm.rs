@@ -34,12 +34,58 @@
 use std::cell::RefCell;
 
 use crate::Float;
-use crate::float::sealed::Sealed;
 use blocked::blocked;
 pub(crate) use path::{ENV, Path, default_choice, selected};
 use split::{pool_threads, split};
 pub(crate) use tile::tile_of;
-use tile::{TILE32, TILE32_512, TILE32_PLAIN, TILE64, TILE64_512, TILE64_PLAIN};
+
+/// Runs the [`Job`] `$job` in the build of the path this process runs
+/// ([`path::selected`]), with `$tile` naming that path's tile for `T` (in scope at the
+/// call) and `$what` naming the caller in the panic of a path the CPU lacks. It
+/// `match`es on constants (not `if`), so that each type and path compiles only the tile
+/// it runs: the compiler leaves out code under a constant `match` arm never taken.
+macro_rules! on_selected_path {
+    ($what:literal, $tile:ident => $job:expr) => {{
+        use $crate::matrix::gemm::tile::{self, Tile};
+        use $crate::matrix::gemm::{AVX2, AVX512, PLAIN, Path, run_on, selected};
+        let ran = match selected().0 {
+            Path::Plain => match <T as $crate::float::sealed::Sealed>::IS_F32 {
+                true => {
+                    const $tile: Tile = tile::TILE32_PLAIN;
+                    run_on::<PLAIN, _>($job).is_ok()
+                }
+                false => {
+                    const $tile: Tile = tile::TILE64_PLAIN;
+                    run_on::<PLAIN, _>($job).is_ok()
+                }
+            },
+            Path::Avx2Fma => match <T as $crate::float::sealed::Sealed>::IS_F32 {
+                true => {
+                    const $tile: Tile = tile::TILE32;
+                    run_on::<AVX2, _>($job).is_ok()
+                }
+                false => {
+                    const $tile: Tile = tile::TILE64;
+                    run_on::<AVX2, _>($job).is_ok()
+                }
+            },
+            Path::Avx512 => match <T as $crate::float::sealed::Sealed>::IS_F32 {
+                true => {
+                    const $tile: Tile = tile::TILE32_512;
+                    run_on::<AVX512, _>($job).is_ok()
+                }
+                false => {
+                    const $tile: Tile = tile::TILE64_512;
+                    run_on::<AVX512, _>($job).is_ok()
+                }
+            },
+        };
+        assert!(
+            ran,
+            concat!($what, ": the selected path is one this CPU supports")
+        );
+    }};
+}
 
 mod blocked;
 pub(crate) mod path;
@@ -227,39 +273,16 @@ fn packed<T: Float>(
     packs: &mut Packs<T>,
 ) {
     let args = (shape, a, b, c, accumulate, packs);
-    // `match` on constants (not `if`), so that each type and path compiles only the
-    // tile it runs: the compiler leaves out code under a constant `match` arm never
-    // taken.
-    macro_rules! on {
-        ($p:ident, $t32:ident, $t64:ident) => {
-            match <T as Sealed>::IS_F32 {
-                true => packed_on::<
-                    T,
-                    { $t32.mr },
-                    { $t32.nr },
-                    { $t32.nh },
-                    { $t32.lanes },
-                    { $t32.thin },
-                    $p,
-                >(args),
-                false => packed_on::<
-                    T,
-                    { $t64.mr },
-                    { $t64.nr },
-                    { $t64.nh },
-                    { $t64.lanes },
-                    { $t64.thin },
-                    $p,
-                >(args),
-            }
-        };
-    }
-    let ran = match selected().0 {
-        Path::Plain => on!(PLAIN, TILE32_PLAIN, TILE64_PLAIN),
-        Path::Avx2Fma => on!(AVX2, TILE32, TILE64),
-        Path::Avx512 => on!(AVX512, TILE32_512, TILE64_512),
-    };
-    assert!(ran, "gemm: the selected path is one this CPU supports");
+    on_selected_path!("gemm", TILE => PackedJob::<
+        '_,
+        '_,
+        T,
+        { TILE.mr },
+        { TILE.nr },
+        { TILE.nh },
+        { TILE.lanes },
+        { TILE.thin },
+    >(args));
 }
 
 /// The arguments of a packed product.
@@ -271,23 +294,6 @@ type PackedArgs<'a, 'p, T> = (
     bool,
     &'p mut Packs<T>,
 );
-
-/// The packed product with an `MR × NR` tile (and an `NH`-wide last panel) in the
-/// build of path `P`; `false`, computing nothing, when this CPU lacks the path. Any
-/// tile runs in any build: the tests run the AVX-512 tiles in the builds this CPU has.
-fn packed_on<
-    T: Float,
-    const MR: usize,
-    const NR: usize,
-    const NH: usize,
-    const L: usize,
-    const TH: usize,
-    const P: u8,
->(
-    args: PackedArgs<'_, '_, T>,
-) -> bool {
-    run_on::<P, _>(PackedJob::<'_, '_, T, MR, NR, NH, L, TH>(args)).is_ok()
-}
 
 /// [`blocked`] as a [`Job`]: fused multiply-adds in the AVX2 and AVX-512 builds only
 /// (without the instruction they are a slow library call).

@@ -27,10 +27,8 @@
 
 use super::blocked::tile;
 use super::thin::{lanewise, tree_sum};
-use super::tile::{TILE32, TILE32_512, TILE32_PLAIN, TILE64, TILE64_512, TILE64_PLAIN, Tile};
-use super::{AVX2, AVX512, Job, PLAIN, Packs, Path, run_on, selected, with_packs};
+use super::{Job, PLAIN, Packs, with_packs};
 use crate::Float;
-use crate::float::sealed::Sealed;
 
 /// Elements after a padded image that the forward may read (and not use): at most one
 /// piece less one lane, for the widest tile's 16 lanes (checked at compile time).
@@ -124,45 +122,11 @@ type GradientArgs<'a, T> = (
     bool,
 );
 
-/// Runs the job `$job` in the build of the path this process runs ([`selected`]), with
-/// `$tile` naming that path's tile for `T` (the packed product's: see [`super::tile`]).
-macro_rules! on_selected_path {
-    ($tile:ident => $job:expr) => {{
-        let ran = match (selected().0, <T as Sealed>::IS_F32) {
-            (Path::Plain, true) => {
-                const $tile: Tile = TILE32_PLAIN;
-                run_on::<PLAIN, _>($job).is_ok()
-            }
-            (Path::Plain, false) => {
-                const $tile: Tile = TILE64_PLAIN;
-                run_on::<PLAIN, _>($job).is_ok()
-            }
-            (Path::Avx2Fma, true) => {
-                const $tile: Tile = TILE32;
-                run_on::<AVX2, _>($job).is_ok()
-            }
-            (Path::Avx2Fma, false) => {
-                const $tile: Tile = TILE64;
-                run_on::<AVX2, _>($job).is_ok()
-            }
-            (Path::Avx512, true) => {
-                const $tile: Tile = TILE32_512;
-                run_on::<AVX512, _>($job).is_ok()
-            }
-            (Path::Avx512, false) => {
-                const $tile: Tile = TILE64_512;
-                run_on::<AVX512, _>($job).is_ok()
-            }
-        };
-        assert!(ran, "conv: the selected path is one this CPU supports");
-    }};
-}
-
 /// [`forward`] for one element type, with this thread's packing buffer for the panels.
 pub(crate) fn forward_of<T: Float>(args: ForwardArgs<'_, T>) {
     with_packs(|packs: &mut Packs<T>| {
         let panels = &mut packs.b;
-        on_selected_path!(TILE => Forward::<T, { TILE.mr }, { TILE.nr }, { TILE.lanes }>(args, panels));
+        on_selected_path!("conv", TILE => Forward::<T, { TILE.mr }, { TILE.nr }, { TILE.lanes }>(args, panels));
     });
 }
 
@@ -171,7 +135,7 @@ pub(crate) fn forward_of<T: Float>(args: ForwardArgs<'_, T>) {
 pub(crate) fn filter_gradient_of<T: Float>(args: GradientArgs<'_, T>) {
     with_packs(|packs: &mut Packs<T>| {
         let spread = &mut packs.b;
-        on_selected_path!(TILE => Gradient::<T, { TILE.lanes }>(args, spread));
+        on_selected_path!("conv", TILE => Gradient::<T, { TILE.lanes }>(args, spread));
     });
 }
 

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::matrix::gemm::tests::values;
+use crate::matrix::gemm::tile::{TILE32, TILE32_512, TILE32_PLAIN};
+use crate::matrix::gemm::{AVX2, AVX512, Path, run_on};
 
 /// `(channels, height, width, fh, fw, filters)` of a padded image: the book's
 /// SimpleConvNet, rows that are not a multiple of any tile's lanes (an odd number of

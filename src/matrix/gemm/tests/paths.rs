@@ -8,6 +8,8 @@ use std::io::Write;
 use super::super::path::choose;
 use super::super::split::{self, split};
 use super::*;
+use crate::float::sealed::Sealed;
+use crate::matrix::gemm::tile::{TILE32, TILE32_512, TILE64, TILE64_512};
 
 /// One build (path) with one tile, as a kernel for [`check_against_naive`].
 pub(super) struct Variant<T: 'static> {
@@ -34,7 +36,8 @@ fn on<
     accumulate: bool,
 ) {
     let ran = with_packs(|packs: &mut Packs<T>| {
-        packed_on::<T, MR, NR, NH, L, TH, P>((shape, a, b, c, accumulate, packs))
+        let job = PackedJob::<'_, '_, T, MR, NR, NH, L, TH>((shape, a, b, c, accumulate, packs));
+        run_on::<P, _>(job).is_ok()
     });
     assert!(ran, "the build was checked to run on this CPU");
 }
