@@ -10,8 +10,9 @@
 //! - forward, `Y = W·col` ([`forward`]): `col` is copied once, piece by piece, straight
 //!   into the panels of the packed product's micro-kernel ([`super::blocked::tile`]),
 //!   two pieces a panel line (`⌈OW / L⌉` pieces an output row, the last one's lanes past
-//!   the row unused), and every tile of filters, `W` read in place by rows, runs over
-//!   every panel; the bias is added as a tile is stored;
+//!   the row unused), and every tile of filters runs over every panel, its `MR`
+//!   filters packed as the packed product packs `A` (a line of `MR` weights a step of
+//!   depth); the bias is added as a tile is stored;
 //! - `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b` ([`filter_gradient`]): `col` is not copied at all.
 //!   With `∂L/∂Y` laid out at the image's width (zeros past each output row), element
 //!   `(f, (c, u, v))` is the dot product of filter `f`'s run of it with the image from
@@ -125,8 +126,8 @@ type GradientArgs<'a, T> = (
 /// [`forward`] for one element type, with this thread's packing buffer for the panels.
 pub(crate) fn forward_of<T: Float>(args: ForwardArgs<'_, T>) {
     with_packs(|packs: &mut Packs<T>| {
-        let panels = &mut packs.b;
-        on_selected_path!("conv", TILE => Forward::<T, { TILE.mr }, { TILE.nr }, { TILE.lanes }>(args, panels));
+        let bufs = (&mut packs.a, &mut packs.b);
+        on_selected_path!("conv", TILE => Forward::<T, { TILE.mr }, { TILE.nr }, { TILE.lanes }>(args, bufs));
     });
 }
 
@@ -139,10 +140,11 @@ pub(crate) fn filter_gradient_of<T: Float>(args: GradientArgs<'_, T>) {
     });
 }
 
-/// [`forward`] with an `MR × NR` tile of `L`-lane pieces, as a [`Job`].
+/// [`forward`] with an `MR × NR` tile of `L`-lane pieces, as a [`Job`], with this
+/// thread's buffers for the packed filters and the panels.
 struct Forward<'a, 'p, T, const MR: usize, const NR: usize, const L: usize>(
     ForwardArgs<'a, T>,
-    &'p mut Vec<T>,
+    (&'p mut Vec<T>, &'p mut Vec<T>),
 );
 
 impl<T: Float, const MR: usize, const NR: usize, const L: usize> Job
@@ -186,7 +188,7 @@ impl<T: Float, const L: usize> Job for Gradient<'_, '_, T, L> {
 #[inline(always)]
 fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, const FMA: bool>(
     (s, w, bias, image, y): ForwardArgs<'_, T>,
-    panels: &mut Vec<T>,
+    (packed_w, panels): (&mut Vec<T>, &mut Vec<T>),
 ) {
     const { assert!(NR == 2 * L, "conv: a tile is two pieces wide") };
     const {
@@ -232,12 +234,22 @@ fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, con
             }
         }
     }
+    // Each tile's filters interleaved, one line of `MR` weights a filter weight, as the
+    // packed product packs `A`: the tile reads one line a step of depth instead of
+    // `MR` rows, each bounds-checked and its address kept on the stack.
+    packed_w.clear();
     for f0 in (0..filters).step_by(MR) {
         let rows: [&[T]; MR] = std::array::from_fn(|r| &w[(f0 + r).min(filters - 1) * k..][..k]);
+        for p in 0..k {
+            packed_w.extend(rows.map(|row| row[p]));
+        }
+    }
+    for (f0, lines) in (0..filters).step_by(MR).zip(packed_w.chunks_exact(k * MR)) {
+        let (lines, _) = lines.as_chunks::<MR>();
         for (q0, panel) in (0..pieces).step_by(2).zip(panels.chunks_exact(k * NR)) {
             let pair = [piece(q0), piece((q0 + 1).min(pieces - 1))];
             let stored = if q0 + 1 < pieces { 2 } else { 1 };
-            let acc = tile::<T, MR, NR, FMA>(|p, r| rows[r][p], k, panel);
+            let acc = tile::<T, MR, NR, FMA>(|p, r| lines[p][r], k, panel);
             for (r, acc_r) in acc.iter().enumerate().take(filters - f0) {
                 let (f, (halves, _)) = (f0 + r, acc_r.as_chunks::<L>());
                 for (&(i, j0, valid), half) in pair.iter().zip(halves).take(stored) {

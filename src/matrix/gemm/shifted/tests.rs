@@ -111,7 +111,8 @@ fn every_tile_agrees_with_the_definition() {
             agrees_with_definition::<f32>(
                 &format!("{} build, {} tile", stringify!($p), stringify!($tile)),
                 &|args, buf| {
-                    let job = Forward::<f32, { $tile.mr }, { $tile.nr }, { $tile.lanes }>(args, buf);
+                    let bufs = (&mut Vec::new(), buf);
+                    let job = Forward::<f32, { $tile.mr }, { $tile.nr }, { $tile.lanes }>(args, bufs);
                     assert!(run_on::<$p, _>(job).is_ok());
                 },
                 &|args, buf| {
