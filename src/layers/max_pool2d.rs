@@ -50,6 +50,43 @@ impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S
     }
 }
 
+/// Most windows of a row pooled together (kept on the stack: a row may be of any length).
+const ROW_BLOCK: usize = 64;
+
+/// The maxima of `out.len() ≤ B` neighbouring windows of a row, and where they are, into
+/// `out` and `argmax`: the first window's first pixel at `start` of `channel`, lines `w`
+/// apart. One window position `(u, v)` at a time across the windows, in the order of a
+/// window's pixels: each step is the same operation on neighbouring windows
+/// (vectorized; twice as fast as window by window for the SimpleConvNet), and each
+/// window still takes the first of equal maxima. The selects have no branch: which
+/// pixel of a window is largest is a coin toss.
+#[inline(always)]
+fn pool_windows<T: Float, const B: usize, const PH: usize, const PW: usize, const S: usize>(
+    channel: &[T],
+    (start, w): (usize, usize),
+    out: &mut [T],
+    argmax: &mut [u32],
+) {
+    let n = out.len();
+    let (mut max, mut best) = ([T::ZERO; B], [0u32; B]);
+    for u in 0..PH {
+        for v in 0..PW {
+            let at0 = start + u * w + v;
+            let pixels = &channel[at0..=at0 + (n - 1) * S];
+            let first = (u, v) == (0, 0);
+            for j in 0..n {
+                let value = pixels[j * S];
+                let larger = first || value > max[j];
+                max[j] = if larger { value } else { max[j] };
+                let at = (at0 + j * S) as u32;
+                best[j] = if larger { at } else { best[j] };
+            }
+        }
+    }
+    out.copy_from_slice(&max[..n]);
+    argmax.copy_from_slice(&best[..n]);
+}
+
 /// What [`MaxPool2d`] keeps in its workspace: for each output pixel, the index (within
 /// its channel) of the input pixel that was its window's maximum.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,26 +137,21 @@ impl<
                 "MaxPool2d: a channel must have fewer than 2^32 pixels"
             );
         };
-        let outputs = work.out.as_mut_slice().chunks_exact_mut(OH * OW);
-        let argmaxes = work.keep.0.chunks_exact_mut(OH * OW);
-        for ((channel, out), argmax) in x.as_slice().chunks_exact(H * W).zip(outputs).zip(argmaxes)
-        {
-            for i in 0..OH {
-                for j in 0..OW {
-                    // Selected without a branch: which pixel of a window is largest is
-                    // a coin toss the branch predictor loses half the time.
-                    let mut best = i * S * W + j * S;
-                    let mut max = channel[best];
-                    for u in 0..PH {
-                        let line = (i * S + u) * W + j * S;
-                        for (at, &value) in (line..).zip(&channel[line..line + PW]) {
-                            let larger = value > max;
-                            max = if larger { value } else { max };
-                            best = if larger { at } else { best };
-                        }
-                    }
-                    out[i * OW + j] = max;
-                    argmax[i * OW + j] = best as u32;
+        let outputs = work.out.as_mut_slice().chunks_exact_mut(OW);
+        let argmaxes = work.keep.0.chunks_exact_mut(OW);
+        let channels = x.as_slice().chunks_exact(H * W);
+        let rows = channels.flat_map(|channel| (0..OH).map(move |i| (channel, i)));
+        for (((channel, i), out), argmax) in rows.zip(outputs).zip(argmaxes) {
+            // A row of windows at a time, in blocks of at most `ROW_BLOCK` (a row that
+            // fits is one block of a length known when compiled).
+            let first = i * S * W;
+            if OW <= ROW_BLOCK {
+                pool_windows::<T, OW, PH, PW, S>(channel, (first, W), out, argmax);
+            } else {
+                let blocks = out.chunks_mut(ROW_BLOCK).zip(argmax.chunks_mut(ROW_BLOCK));
+                for (b, (out, argmax)) in blocks.enumerate() {
+                    let start = (first + b * ROW_BLOCK * S, W);
+                    pool_windows::<T, ROW_BLOCK, PH, PW, S>(channel, start, out, argmax);
                 }
             }
         }
@@ -182,6 +214,59 @@ impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S
 #[cfg(test)]
 mod tests {
     use crate::{Images, Layer, MaxPool2d};
+
+    /// Each window's maximum and the first place it is at, window by window.
+    fn by_definition(
+        x: &[f64],
+        (h, w): (usize, usize),
+        (ph, pw, s): (usize, usize, usize),
+    ) -> (Vec<f64>, Vec<u32>) {
+        let (oh, ow) = ((h - ph) / s + 1, (w - pw) / s + 1);
+        let mut out = (Vec::new(), Vec::new());
+        for channel in x.chunks_exact(h * w) {
+            for (i, j) in (0..oh).flat_map(|i| (0..ow).map(move |j| (i, j))) {
+                let window =
+                    (0..ph).flat_map(|u| (0..pw).map(move |v| (i * s + u) * w + j * s + v));
+                let at = window.reduce(|a, b| if channel[b] > channel[a] { b } else { a });
+                out.0.push(channel[at.unwrap()]);
+                out.1.push(at.unwrap() as u32);
+            }
+        }
+        out
+    }
+
+    /// Pools `Images<2, 2, H, W>` of small integers (many ties) with `MaxPool2d<PH, PW,
+    /// OH, OW, S>` and checks the maxima and where they are against the definition.
+    fn agrees<
+        const H: usize,
+        const W: usize,
+        const PH: usize,
+        const PW: usize,
+        const OH: usize,
+        const OW: usize,
+        const S: usize,
+    >() {
+        let x: Vec<f64> = (0..4 * H * W)
+            .map(|k| ((k * 7919) % 13) as f64 - 6.0)
+            .collect();
+        let images = Images::<2, 2, H, W, f64>::from_slice(&x).unwrap();
+        let mut work = Default::default();
+        let y = MaxPool2d::<PH, PW, OH, OW, S>::new()
+            .forward(&images, &mut work)
+            .as_slice()
+            .to_vec();
+        let (y_def, at_def) = by_definition(&x, (H, W), (PH, PW, S));
+        assert_eq!(y, y_def, "{PH}×{PW} stride {S} over {H}×{W}");
+        assert_eq!(work.keep.0, at_def, "{PH}×{PW} stride {S} over {H}×{W}");
+    }
+
+    #[test]
+    fn each_window_takes_its_first_maximum_whatever_the_geometry() {
+        agrees::<24, 24, 2, 2, 12, 12, 2>(); // the SimpleConvNet's
+        agrees::<5, 7, 3, 3, 3, 5, 1>(); // overlapping windows
+        agrees::<7, 9, 3, 2, 3, 4, 2>(); // wider than the stride; pixels left over
+        agrees::<5, 200, 2, 3, 2, 66, 3>(); // rows longer than one block of windows
+    }
 
     #[test]
     fn overlapping_windows_add_the_gradients_of_a_shared_maximum() {
