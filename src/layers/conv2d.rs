@@ -1,18 +1,15 @@
 //! Convolution (section 7.4): im2col plus matrix products through the crate's GEMM.
 
 mod im2col;
+mod image;
 mod workspace;
 
 pub(crate) use im2col::Geometry;
-use im2col::{col2im, im2col, pad};
 pub use workspace::{Im2col, SizedIm2col};
 
 use rand::Rng;
 
 use super::size_check::output_size;
-use crate::float::sealed::Sealed;
-use crate::matrix::gemm::shifted;
-use crate::matrix::gemm::{Operand, gemm};
 use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 
 /// A convolution of `C`-channel images with `FN` filters of `FH × FW`, stride `S`
@@ -190,37 +187,6 @@ impl<
     pub fn db(&self) -> &Matrix<1, FN, T> {
         &self.db
     }
-
-    /// Whether `col` is read straight from the (padded) image rather than laid out by
-    /// im2col: with stride 1, in `f32` (see [`crate::matrix::gemm::shifted`]). `f64`,
-    /// the gradient checks' type, keeps im2col: there the compiler splits the shifted
-    /// products' 256-bit dot products into 128-bit halves.
-    const READS_IMAGE: bool = S == 1 && <T as Sealed>::IS_F32;
-
-    /// The filters as a `FN × (C·FH·FW)` operand, one filter a row.
-    fn filters(&self) -> Operand<'_, T> {
-        Operand {
-            data: self.w.as_slice(),
-            row_stride: C * FH * FW,
-            col_stride: 1,
-        }
-    }
-}
-
-/// `Σ xs`, eight running sums side by side (one sum in order would be a chain of
-/// dependent additions the compiler may not reorder).
-fn sum<T: Float>(xs: &[T]) -> T {
-    let (eights, rest) = xs.as_chunks::<8>();
-    let lanes = eights.iter().fold([T::ZERO; 8], |mut acc, eight| {
-        for (a, &x) in acc.iter_mut().zip(eight) {
-            *a += x;
-        }
-        acc
-    });
-    lanes
-        .into_iter()
-        .chain(rest.iter().copied())
-        .fold(T::ZERO, |a, x| a + x)
 }
 
 /// The geometry of a convolution of one image of `Images<_, C, H, W>` (the layer works
@@ -286,32 +252,8 @@ impl<
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, FN, OH, OW, T> {
-        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
-        if Self::READS_IMAGE {
-            let (image, bias) = (&mut work.keep.0.image, self.b.as_slice());
-            for n in 0..N {
-                pad(&g, x.image(n), image);
-                let y = work.out.image_mut(n);
-                shifted::forward(&g.padded(), self.w.as_slice(), bias, image, y);
-            }
-            return &work.out;
-        }
-        let col = &mut work.keep.0.col;
-        col.resize(g.cols() * g.pixels(), T::ZERO);
         for n in 0..N {
-            im2col(&g, x.image(n), col);
-            let y = work.out.image_mut(n);
-            let col_n = Operand {
-                data: col,
-                row_stride: g.pixels(),
-                col_stride: 1,
-            };
-            gemm((FN, g.cols(), g.pixels()), self.filters(), col_n, y, false);
-            // Then the bias, onto the image's output while it is in the cache (writing
-            // the bias first and adding the product onto it measured 1.12× slower).
-            for (channel, &b) in y.chunks_exact_mut(g.pixels()).zip(self.b.as_slice()) {
-                channel.iter_mut().for_each(|v| *v += b);
-            }
+            self.forward_image::<H, W>(x.image(n), work.out.image_mut(n), &mut work.keep.0);
         }
         &work.out
     }
@@ -324,23 +266,9 @@ impl<
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, H, W, T> {
         self.backward_params(x, dout, work);
-        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
-        let (k, pixels) = (g.cols(), g.pixels());
-        let dcol = &mut work.keep.0.dcol;
-        let filters_t = Operand {
-            data: self.w.as_slice(),
-            row_stride: 1,
-            col_stride: k,
-        };
         for n in 0..N {
-            // ∂L/∂col_n = Wᵀ · ∂L/∂Y_n: (C·FH·FW × FN)·(FN × OH·OW).
-            let dy = Operand {
-                data: dout.image(n),
-                row_stride: pixels,
-                col_stride: 1,
-            };
-            gemm((k, FN, pixels), filters_t, dy, dcol, false);
-            col2im(&g, dcol, work.dx.image_mut(n));
+            let dx = work.dx.image_mut(n);
+            self.input_gradient_image::<H, W>(dout.image(n), dx, &mut work.keep.0);
         }
         &work.dx
     }
@@ -354,43 +282,9 @@ impl<
         dout: &Images<N, FN, OH, OW, T>,
         work: &mut Self::Workspace,
     ) {
-        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
-        let (k, pixels) = (g.cols(), g.pixels());
-        if Self::READS_IMAGE {
-            let image = &mut work.keep.0.image;
-            for n in 0..N {
-                pad(&g, x.image(n), image);
-                let grads = (self.dw.as_mut_slice(), self.db.as_mut_slice());
-                shifted::filter_gradient(&g.padded(), dout.image(n), image, grads, n > 0);
-            }
-            return;
-        }
-        self.db.as_mut_slice().fill(T::ZERO);
-        let col = &mut work.keep.0.col;
-        col.resize(k * pixels, T::ZERO);
         for n in 0..N {
-            let dy = dout.image(n);
-            for (f, channel) in dy.chunks_exact(pixels).enumerate() {
-                self.db[(0, f)] += sum(channel);
-            }
-            im2col(&g, x.image(n), col);
-            let dy_n = Operand {
-                data: dy,
-                row_stride: pixels,
-                col_stride: 1,
-            };
-            let col_n_t = Operand {
-                data: col,
-                row_stride: 1,
-                col_stride: pixels,
-            };
-            gemm(
-                (FN, pixels, k),
-                dy_n,
-                col_n_t,
-                self.dw.as_mut_slice(),
-                n > 0,
-            );
+            let (x, dy) = (x.image(n), dout.image(n));
+            self.filter_gradient_image::<H, W>(x, dy, &mut work.keep.0, n > 0);
         }
     }
 }

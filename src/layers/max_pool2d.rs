@@ -50,6 +50,70 @@ impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S
     }
 }
 
+impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S: usize>
+    MaxPool2d<PH, PW, OH, OW, S>
+{
+    /// The forward for one `H × W` channel: each window's maximum into `out` (`OH × OW`)
+    /// and its index in the channel into `argmax`.
+    pub(crate) fn pool_channel<T: Float, const H: usize, const W: usize>(
+        channel: &[T],
+        out: &mut [T],
+        argmax: &mut [u32],
+    ) {
+        const {
+            output_size("MaxPool2d", "height", H, 0, PH, S, OH);
+            output_size("MaxPool2d", "width", W, 0, PW, S, OW);
+            assert!(
+                H * W <= u32::MAX as usize,
+                "MaxPool2d: a channel must have fewer than 2^32 pixels"
+            );
+        };
+        let rows = out.chunks_exact_mut(OW).zip(argmax.chunks_exact_mut(OW));
+        for (i, (out, argmax)) in rows.enumerate() {
+            // A row of windows at a time, in blocks of at most `ROW_BLOCK` (a row that
+            // fits is one block of a length known when compiled).
+            let first = i * S * W;
+            if OW <= ROW_BLOCK {
+                pool_windows::<T, OW, PH, PW, S>(channel, (first, W), out, argmax);
+            } else {
+                let blocks = out.chunks_mut(ROW_BLOCK).zip(argmax.chunks_mut(ROW_BLOCK));
+                for (b, (out, argmax)) in blocks.enumerate() {
+                    let start = (first + b * ROW_BLOCK * S, W);
+                    pool_windows::<T, ROW_BLOCK, PH, PW, S>(channel, start, out, argmax);
+                }
+            }
+        }
+    }
+
+    /// The backward for one channel: each gradient of `dy` (`OH × OW`) to its window's
+    /// maximum (`argmax`, from [`Self::pool_channel`]) in `dx` (`H × W`), 0 elsewhere.
+    pub(crate) fn route_channel<T: Float, const H: usize, const W: usize>(
+        dy: &[T],
+        argmax: &[u32],
+        dx: &mut [T],
+    ) {
+        // Windows that tile the image (stride = window, nothing left over, as in the
+        // book's 2×2 stride 2) are written whole, one pass over ∂L/∂X; otherwise ∂L/∂X
+        // is cleared and each gradient added to its maximum (overlapping windows can
+        // share one).
+        if S == PH && S == PW && OH * S == H && OW * S == W {
+            for (k, (&g, &at)) in dy.iter().zip(argmax).enumerate() {
+                let (i, j) = (k / OW, k % OW);
+                for u in 0..PH {
+                    let line = (i * S + u) * W + j * S;
+                    dx[line..line + PW].fill(T::ZERO);
+                }
+                dx[at as usize] = g;
+            }
+        } else {
+            dx.fill(T::ZERO);
+            for (&g, &at) in dy.iter().zip(argmax) {
+                dx[at as usize] += g;
+            }
+        }
+    }
+}
+
 /// Most windows of a row pooled together (kept on the stack: a row may be of any length).
 const ROW_BLOCK: usize = 64;
 
@@ -129,31 +193,11 @@ impl<
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, OH, OW, T> {
-        const {
-            output_size("MaxPool2d", "height", H, 0, PH, S, OH);
-            output_size("MaxPool2d", "width", W, 0, PW, S, OW);
-            assert!(
-                H * W <= u32::MAX as usize,
-                "MaxPool2d: a channel must have fewer than 2^32 pixels"
-            );
-        };
-        let outputs = work.out.as_mut_slice().chunks_exact_mut(OW);
-        let argmaxes = work.keep.0.chunks_exact_mut(OW);
         let channels = x.as_slice().chunks_exact(H * W);
-        let rows = channels.flat_map(|channel| (0..OH).map(move |i| (channel, i)));
-        for (((channel, i), out), argmax) in rows.zip(outputs).zip(argmaxes) {
-            // A row of windows at a time, in blocks of at most `ROW_BLOCK` (a row that
-            // fits is one block of a length known when compiled).
-            let first = i * S * W;
-            if OW <= ROW_BLOCK {
-                pool_windows::<T, OW, PH, PW, S>(channel, (first, W), out, argmax);
-            } else {
-                let blocks = out.chunks_mut(ROW_BLOCK).zip(argmax.chunks_mut(ROW_BLOCK));
-                for (b, (out, argmax)) in blocks.enumerate() {
-                    let start = (first + b * ROW_BLOCK * S, W);
-                    pool_windows::<T, ROW_BLOCK, PH, PW, S>(channel, start, out, argmax);
-                }
-            }
+        let outputs = work.out.as_mut_slice().chunks_exact_mut(OH * OW);
+        let argmaxes = work.keep.0.chunks_exact_mut(OH * OW);
+        for ((channel, out), argmax) in channels.zip(outputs).zip(argmaxes) {
+            Self::pool_channel::<T, H, W>(channel, out, argmax);
         }
         &work.out
     }
@@ -165,32 +209,10 @@ impl<
         dout: &Images<N, C, OH, OW, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, H, W, T> {
-        let dx = work.dx.as_mut_slice();
-        // Windows that tile the image (stride = window, nothing left over, as in the
-        // book's 2×2 stride 2) are written whole, one pass over ∂L/∂X; otherwise ∂L/∂X
-        // is cleared and each gradient added to its maximum (overlapping windows can
-        // share one).
-        let tiled = S == PH && S == PW && OH * S == H && OW * S == W;
-        if !tiled {
-            dx.fill(T::ZERO);
-        }
-        let channels = dx.chunks_exact_mut(H * W);
+        let channels = work.dx.as_mut_slice().chunks_exact_mut(H * W);
         let grads = dout.as_slice().chunks_exact(OH * OW);
         for ((dx, dy), argmax) in channels.zip(grads).zip(work.keep.0.chunks_exact(OH * OW)) {
-            if tiled {
-                for (k, (&g, &at)) in dy.iter().zip(argmax).enumerate() {
-                    let (i, j) = (k / OW, k % OW);
-                    for u in 0..PH {
-                        let line = (i * S + u) * W + j * S;
-                        dx[line..line + PW].fill(T::ZERO);
-                    }
-                    dx[at as usize] = g;
-                }
-            } else {
-                for (&g, &at) in dy.iter().zip(argmax) {
-                    dx[at as usize] += g;
-                }
-            }
+            Self::route_channel::<T, H, W>(dy, argmax, dx);
         }
         &work.dx
     }
