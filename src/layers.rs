@@ -3,6 +3,7 @@
 mod affine;
 mod batch_norm;
 mod conv2d;
+mod conv_relu_pool;
 mod dropout;
 mod flatten;
 mod max_pool2d;
@@ -12,6 +13,7 @@ mod size_check;
 
 pub use affine::Affine;
 pub use batch_norm::{BatchNorm, BatchNormKeep};
+pub use conv_relu_pool::{ConvReluPool, ConvReluPoolKeep};
 pub use conv2d::{Conv2d, Im2col, SizedIm2col};
 pub use dropout::{Dropout, DropoutMask};
 pub use flatten::{Flatten, Unflatten};

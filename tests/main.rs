@@ -11,6 +11,7 @@ mod common;
 mod alloc;
 mod chapter6;
 mod conv;
+mod conv_relu_pool;
 mod dataset;
 mod digit;
 mod examples_bn;

@@ -252,8 +252,9 @@ impl<
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, FN, OH, OW, T> {
+        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         for n in 0..N {
-            self.forward_image::<H, W>(x.image(n), work.out.image_mut(n), &mut work.keep.0);
+            self.forward_image(&g, x.image(n), work.out.image_mut(n), &mut work.keep.0);
         }
         &work.out
     }
@@ -266,9 +267,10 @@ impl<
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, H, W, T> {
         self.backward_params(x, dout, work);
+        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         for n in 0..N {
             let dx = work.dx.image_mut(n);
-            self.input_gradient_image::<H, W>(dout.image(n), dx, &mut work.keep.0);
+            self.input_gradient_image(&g, dout.image(n), dx, &mut work.keep.0);
         }
         &work.dx
     }
@@ -282,9 +284,10 @@ impl<
         dout: &Images<N, FN, OH, OW, T>,
         work: &mut Self::Workspace,
     ) {
+        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         for n in 0..N {
             let (x, dy) = (x.image(n), dout.image(n));
-            self.filter_gradient_image::<H, W>(x, dy, &mut work.keep.0, n > 0);
+            self.filter_gradient_image(&g, x, dy, &mut work.keep.0, n > 0);
         }
     }
 }

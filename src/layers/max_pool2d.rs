@@ -53,21 +53,26 @@ impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S
 impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S: usize>
     MaxPool2d<PH, PW, OH, OW, S>
 {
-    /// The forward for one `H × W` channel: each window's maximum into `out` (`OH × OW`)
-    /// and its index in the channel into `argmax`.
+    /// Checks that the type's output size is the formula's for `H × W` channels, and
+    /// that a channel's pixels can be counted in a `u32`. Callers evaluate it in a
+    /// `const` block, so that a wrong size stops the build where the layer is used.
+    pub(crate) const fn check_sizes<const H: usize, const W: usize>() {
+        output_size("MaxPool2d", "height", H, 0, PH, S, OH);
+        output_size("MaxPool2d", "width", W, 0, PW, S, OW);
+        assert!(
+            H * W <= u32::MAX as usize,
+            "MaxPool2d: a channel must have fewer than 2^32 pixels"
+        );
+    }
+
+    /// The forward for one `H × W` channel (of sizes checked by [`Self::check_sizes`]):
+    /// each window's maximum into `out` (`OH × OW`) and its index in the channel into
+    /// `argmax`.
     pub(crate) fn pool_channel<T: Float, const H: usize, const W: usize>(
         channel: &[T],
         out: &mut [T],
         argmax: &mut [u32],
     ) {
-        const {
-            output_size("MaxPool2d", "height", H, 0, PH, S, OH);
-            output_size("MaxPool2d", "width", W, 0, PW, S, OW);
-            assert!(
-                H * W <= u32::MAX as usize,
-                "MaxPool2d: a channel must have fewer than 2^32 pixels"
-            );
-        };
         let rows = out.chunks_exact_mut(OW).zip(argmax.chunks_exact_mut(OW));
         for (i, (out, argmax)) in rows.enumerate() {
             // A row of windows at a time, in blocks of at most `ROW_BLOCK` (a row that
@@ -193,6 +198,7 @@ impl<
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, C, OH, OW, T> {
+        const { Self::check_sizes::<H, W>() };
         let channels = x.as_slice().chunks_exact(H * W);
         let outputs = work.out.as_mut_slice().chunks_exact_mut(OH * OW);
         let argmaxes = work.keep.0.chunks_exact_mut(OH * OW);

@@ -3,7 +3,7 @@
 //! [`ConvReluPool`](crate::ConvReluPool), with its ReLU and pooling in between).
 
 use super::im2col::{col2im, im2col, pad};
-use super::{Conv2d, Im2col, geometry};
+use super::{Conv2d, Geometry, Im2col, geometry};
 use crate::Float;
 use crate::float::sealed::Sealed;
 use crate::matrix::gemm::{Operand, gemm, shifted};
@@ -35,16 +35,19 @@ impl<
         }
     }
 
-    /// `Y_n = W·col_n + b` for one image `x` (`C × H × W`) into `y` (`FN × OH × OW`).
-    pub(crate) fn forward_image<const H: usize, const W: usize>(
-        &self,
-        x: &[T],
-        y: &mut [T],
-        work: &mut Im2col<T>,
-    ) {
-        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
+    /// The geometry of one image of `Images<_, C, H, W>` through this layer, after
+    /// checking at compile time that the type's output size is the formula's (the
+    /// caller evaluates it in a `const` block, so that a wrong size is reported where
+    /// the layer is used).
+    pub(crate) const fn geometry<const H: usize, const W: usize>() -> Geometry {
+        geometry::<C, H, W>((FH, FW, OH, OW, S, P))
+    }
+
+    /// `Y_n = W·col_n + b` for one image `x` (`C × H × W`, of geometry `g`) into `y`
+    /// (`FN × OH × OW`).
+    pub(crate) fn forward_image(&self, g: &Geometry, x: &[T], y: &mut [T], work: &mut Im2col<T>) {
         if Self::READS_IMAGE {
-            pad(&g, x, &mut work.image);
+            pad(g, x, &mut work.image);
             shifted::forward(
                 &g.padded(),
                 self.w.as_slice(),
@@ -55,7 +58,7 @@ impl<
             return;
         }
         work.col.resize(g.cols() * g.pixels(), T::ZERO);
-        im2col(&g, x, &mut work.col);
+        im2col(g, x, &mut work.col);
         let col = Operand {
             data: &work.col,
             row_stride: g.pixels(),
@@ -72,17 +75,17 @@ impl<
     /// `∂L/∂W = ∂L/∂Y_n·col_nᵀ` and `∂L/∂b = Σ_pixels ∂L/∂Y_n` for one image (`+=` when
     /// `accumulate`): `col_n` is made again from `x`, as the forward made it (with
     /// stride 1 in `f32`, `x` padded again, which the products read `col_n` from).
-    pub(crate) fn filter_gradient_image<const H: usize, const W: usize>(
+    pub(crate) fn filter_gradient_image(
         &mut self,
+        g: &Geometry,
         x: &[T],
         dy: &[T],
         work: &mut Im2col<T>,
         accumulate: bool,
     ) {
-        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         let (k, pixels) = (g.cols(), g.pixels());
         if Self::READS_IMAGE {
-            pad(&g, x, &mut work.image);
+            pad(g, x, &mut work.image);
             let grads = (self.dw.as_mut_slice(), self.db.as_mut_slice());
             shifted::filter_gradient(&g.padded(), dy, &work.image, grads, accumulate);
             return;
@@ -99,7 +102,7 @@ impl<
             *db += sum(channel);
         }
         work.col.resize(k * pixels, T::ZERO);
-        im2col(&g, x, &mut work.col);
+        im2col(g, x, &mut work.col);
         let dy = Operand {
             data: dy,
             row_stride: pixels,
@@ -120,13 +123,13 @@ impl<
     }
 
     /// `∂L/∂X_n = col2im(Wᵀ·∂L/∂Y_n)` for one image, into `dx` (`C × H × W`).
-    pub(crate) fn input_gradient_image<const H: usize, const W: usize>(
+    pub(crate) fn input_gradient_image(
         &self,
+        g: &Geometry,
         dy: &[T],
         dx: &mut [T],
         work: &mut Im2col<T>,
     ) {
-        let g = const { geometry::<C, H, W>((FH, FW, OH, OW, S, P)) };
         let (k, pixels) = (g.cols(), g.pixels());
         let filters_t = Operand {
             data: self.w.as_slice(),
@@ -140,7 +143,7 @@ impl<
         };
         // ∂L/∂col_n = Wᵀ · ∂L/∂Y_n: (C·FH·FW × FN)·(FN × OH·OW).
         gemm((k, FN, pixels), filters_t, dy, &mut work.dcol, false);
-        col2im(&g, &work.dcol, dx);
+        col2im(g, &work.dcol, dx);
     }
 }
 
