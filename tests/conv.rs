@@ -205,12 +205,13 @@ fn the_books_simple_conv_net_has_its_shapes_and_parameter_count() {
     let net: SimpleConvNet = random(0.01, 0);
     let summary = net.summary::<Matrix<100, 784>>();
     let dims: Vec<Vec<usize>> = summary.rows.iter().map(|r| r.dims.clone()).collect();
-    assert_eq!(dims[1], [100, 30, 24, 24]);
-    assert_eq!(dims[3], [100, 30, 12, 12]);
-    assert_eq!(dims[4], [100, 4320]);
+    // conv → ReLU → pool as one layer: 30 channels of 24×24 pooled to 12×12.
+    assert_eq!(dims[1], [100, 30, 12, 12]);
+    assert_eq!(dims[2], [100, 4320]);
     // The book's SimpleConvNet: 30·25 + 30 + 4320·100 + 100 + 100·10 + 10.
     assert_eq!(summary.total_params(), 780 + 432_100 + 1_010);
-    assert!(summary.to_string().contains("(100, 30, 24, 24)"));
+    let block = "ConvReluPool<Conv2d<1, 30, 5, 5, 24, 24, 1, 0>, MaxPool2d<2, 2, 12, 12, 2>>";
+    assert!(summary.to_string().contains(block), "{summary}");
     let scores = net.predict(&Matrix::<2, 784>::zeros());
     assert_eq!(scores.row(1).len(), 10);
     let _: fn(&SimpleConvNet) -> &dyn Sync = |n| n; // shared across threads for inference

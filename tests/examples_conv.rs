@@ -152,7 +152,7 @@ fn the_default_recipe_reaches_0_97_and_writes_curves_filters_and_a_model() {
     for label in [">before training<", ">after training<"] {
         assert!(svg.contains(label), "the filters lack {label:?}");
     }
-    assert_eq!(fills[..750], greys(initial_net(0).1.w.as_slice()));
+    assert_eq!(fills[..750], greys(initial_net(0).1.conv.w.as_slice()));
 
     // The model: the filters saved as [FN, C, FH, FW], and the whole net loads back
     // into a fresh one with the test accuracy printed.
@@ -166,7 +166,7 @@ fn the_default_recipe_reaches_0_97_and_writes_curves_filters_and_a_model() {
     assert!(header.contains("\"shape\":[30,1,5,5]"), "{header}");
     let mut net = simple_convnet_net::zeros();
     weights::load(&mut net, &model).unwrap();
-    assert_eq!(fills[750..], greys(net.1.w.as_slice()));
+    assert_eq!(fills[750..], greys(net.1.conv.w.as_slice()));
     let mnist = Mnist::load_default().unwrap();
     let reloaded = evaluate(&net, &mnist.test).unwrap();
     assert_eq!(format!("{reloaded:.4}"), final_text(&stdout, "test_acc="));

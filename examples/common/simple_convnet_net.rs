@@ -4,17 +4,18 @@
 //! Each program that includes this module uses part of it.
 #![allow(dead_code)]
 
-use backprop::{Affine, Conv2d, Flatten, Float, MaxPool2d, Relu, Unflatten};
+use backprop::{Affine, Conv2d, ConvReluPool, Flatten, Float, MaxPool2d, Relu, Unflatten};
 use rand::{SeedableRng, rngs::StdRng};
 
 /// A digit's row as one 28×28 channel, conv (30 filters of 5×5, stride 1, pad 0), ReLU,
 /// 2×2 max pooling with stride 2, flatten, affine 4320-100, ReLU, affine 100-10
-/// (Softmax-with-Loss is the loss), in `T`.
+/// (Softmax-with-Loss is the loss), in `T`. The first three are one layer,
+/// `ConvReluPool`: the same numbers as `Conv2d`, `Relu` and `MaxPool2d` in a row, bit
+/// for bit (tests/conv_relu_pool.rs), in three quarters of the time a step, since it
+/// works image by image in the cache.
 pub type SimpleConvNetOf<T> = (
     Unflatten<1, 28, 28>,
-    Conv2d<1, 30, 5, 5, 24, 24, 1, 0, T>,
-    Relu,
-    MaxPool2d<2, 2, 12, 12>,
+    ConvReluPool<Conv2d<1, 30, 5, 5, 24, 24, 1, 0, T>, MaxPool2d<2, 2, 12, 12>>,
     Flatten<4320>,
     Affine<4320, 100, T>,
     Relu,
@@ -30,9 +31,7 @@ pub fn random<T: Float>(std: f64, seed: u64) -> SimpleConvNetOf<T> {
     let mut rng = StdRng::seed_from_u64(seed);
     (
         Unflatten,
-        Conv2d::random(std, &mut rng),
-        Relu,
-        MaxPool2d::new(),
+        ConvReluPool::new(Conv2d::random(std, &mut rng), MaxPool2d::new()),
         Flatten,
         Affine::random(std, &mut rng),
         Relu,
@@ -44,9 +43,7 @@ pub fn random<T: Float>(std: f64, seed: u64) -> SimpleConvNetOf<T> {
 pub fn zeros() -> SimpleConvNet {
     (
         Unflatten,
-        Conv2d::zeros(),
-        Relu,
-        MaxPool2d::new(),
+        ConvReluPool::new(Conv2d::zeros(), MaxPool2d::new()),
         Flatten,
         Affine::zeros(),
         Relu,

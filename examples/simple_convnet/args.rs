@@ -35,8 +35,8 @@ plots them, and draws the 30 first-layer filters before and after training (Fig.
                 where to write the SVG of the first layer's filters before and after
                 training (default out/simple_convnet_filters.svg, or
                 $BACKPROP_OUT/simple_convnet_filters.svg)
-  --save PATH   after training, save the weights as safetensors (names 1.w, 1.b, 5.w,
-                5.b, 7.w, 7.b; the filters 1.w are [30, 1, 5, 5], an affine w is
+  --save PATH   after training, save the weights as safetensors (names 1.w, 1.b, 3.w,
+                3.b, 5.w, 5.b; the filters 1.w are [30, 1, 5, 5], an affine w is
                 [inputs, outputs]); `backprop::weights::load` reads it back
   -h, --help    this text
 

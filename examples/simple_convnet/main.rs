@@ -108,7 +108,7 @@ fn run(args: &Args) -> Result<(), String> {
 
     let net = simple_conv_net(args.seed);
     println!("{}", net.summary::<Matrix<BATCH, 784>>());
-    let before = net.1.w.as_slice().to_vec();
+    let before = net.1.conv.w.as_slice().to_vec();
     let per_epoch = (mnist.train.len() / BATCH).max(1);
     let config = TrainConfig {
         iters: args.epochs * per_epoch,
@@ -186,7 +186,7 @@ fn run(args: &Args) -> Result<(), String> {
         },
         Grid {
             label: "after training",
-            weights: net.1.w.as_slice(),
+            weights: net.1.conv.w.as_slice(),
         },
     ];
     let title = "SimpleConvNet: the 30 first-layer filters (5x5), each scaled to its own range";
