@@ -69,7 +69,7 @@ impl<Conv, Pool> ConvReluPool<Conv, Pool> {
 /// use backprop::ConvReluPoolKeep;
 /// // The SimpleConvNet's block on batches of 100: 30 channels of 24×24 pooled to 12×12.
 /// let keep = ConvReluPoolKeep::<100, 1, 30, 5, 5, 24, 24, 12, 12, f32>::default();
-/// assert_eq!((keep.y.len(), keep.dpool.len()), (30 * 24 * 24, 30 * 12 * 12));
+/// assert_eq!(keep.y.len(), 30 * 24 * 24);
 /// assert_eq!(keep.argmax.len(), 100 * 30 * 12 * 12);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -89,14 +89,12 @@ pub struct ConvReluPoolKeep<
     pub im2col: Im2col<T>,
     /// One image's `FN × OH × OW` convolution output, then its gradient.
     pub y: Vec<T>,
-    /// One image's pooled gradient where the pooled output is positive, else 0.
-    pub dpool: Vec<T>,
     /// For each of the batch's `N × FN × QH × QW` pooled pixels, the index in its
     /// channel of its window's maximum.
     pub argmax: Vec<u32>,
 }
 
-/// Sized for one image (`im2col`, `y`, `dpool`) and the batch (`argmax`).
+/// Sized for one image (`im2col`, `y`) and the batch (`argmax`).
 impl<
     const N: usize,
     const C: usize,
@@ -114,7 +112,6 @@ impl<
         Self {
             im2col: SizedIm2col::<C, FH, FW, OH, OW, T>::default().0,
             y: vec![T::ZERO; FN * OH * OW],
-            dpool: vec![T::ZERO; FN * QH * QW],
             argmax: vec![0; N * FN * QH * QW],
         }
     }
@@ -220,6 +217,10 @@ impl<
     T: Float,
 > ConvReluPool<Conv2d<C, FN, FH, FW, OH, OW, S, P, T>, MaxPool2d<PH, PW, QH, QW, PS>>
 {
+    /// Whether the pooling windows tile the convolution's output (stride = window,
+    /// nothing left over), so that no two share a maximum.
+    const TILED: bool = PS == PH && PS == PW && QH * PS == OH && QW * PS == OW;
+
     /// For each image: `∂L/∂Y_n` (each pooled gradient where the pooled output is
     /// positive, routed to its window's maximum), then the filters' gradients from it
     /// (summed over the batch) and, when `input`, `∂L/∂X_n`.
@@ -234,16 +235,21 @@ impl<
         const { MaxPool2d::<PH, PW, QH, QW, PS>::check_sizes::<OH, OW>() };
         let keep = &mut work.keep;
         for (n, argmax) in keep.argmax.chunks_exact(FN * QH * QW).enumerate() {
-            let pooled = dout.image(n).iter().zip(work.out.image(n));
-            for (d, (&g, &out)) in keep.dpool.iter_mut().zip(pooled) {
-                *d = if out > T::ZERO { g } else { T::ZERO };
-            }
-            let channels = keep
-                .y
-                .chunks_exact_mut(OH * OW)
-                .zip(keep.dpool.chunks_exact(QH * QW));
-            for ((dy, dpool), argmax) in channels.zip(argmax.chunks_exact(QH * QW)) {
-                MaxPool2d::<PH, PW, QH, QW, PS>::route_channel::<T, OH, OW>(dpool, argmax, dy);
+            // ∂L/∂Y_n: 0, but at each window's maximum where the pooled value is
+            // positive, the pooled gradient (added up where windows overlap and share
+            // a maximum, which then has one sign for all of them).
+            keep.y.fill(T::ZERO);
+            let per_channel = (dout.image(n).chunks_exact(QH * QW))
+                .zip(work.out.image(n).chunks_exact(QH * QW))
+                .zip(argmax.chunks_exact(QH * QW));
+            for (dy, ((grads, pooled), argmax)) in keep.y.chunks_exact_mut(OH * OW).zip(per_channel)
+            {
+                for ((&g, &out), &at) in grads.iter().zip(pooled).zip(argmax) {
+                    if out > T::ZERO {
+                        let at = at as usize;
+                        dy[at] = if Self::TILED { g } else { dy[at] + g };
+                    }
+                }
             }
             let im2col = &mut keep.im2col;
             self.conv
