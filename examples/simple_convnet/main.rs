@@ -31,12 +31,12 @@
 //! both splits whole at the end (the `final:` line).
 //!
 //! Measured with `--release` on the shipped 10,000 training and 10,000 test digits, the
-//! default run (seed 0) ends at train accuracy 0.9994, test accuracy 0.9744; seeds 1, 2
-//! and 3 end at test accuracies 0.9763, 0.9789 and 0.9722, and `--draw replacement`
-//! (seed 0) at 0.9735. A NumPy implementation of the same net and recipe (its own
+//! default run (seed 0) ends at train accuracy 0.9995, test accuracy 0.9743; seeds 1, 2
+//! and 3 end at test accuracies 0.9770, 0.9784 and 0.9715, and `--draw replacement`
+//! (seed 0) at 0.9733. A NumPy implementation of the same net and recipe (its own
 //! random numbers) reaches 0.9769 with shuffled epochs and 0.9737 with the book's draw,
-//! seed 0. The book's 0.99 is with the full 60,000 training digits. The run took 53.8 s
-//! on one thread of a quiet two-CPU AMD EPYC (Zen 3), evaluations included.
+//! seed 0. The book's 0.99 is with the full 60,000 training digits. The run took 39.3 s
+//! on one thread of a two-CPU AMD EPYC (Zen 3) in a slow spell, evaluations included.
 
 mod args;
 mod filters;
