@@ -13,7 +13,7 @@ mod size_check;
 
 pub use affine::Affine;
 pub use batch_norm::{BatchNorm, BatchNormKeep};
-pub use conv_relu_pool::{ConvReluPool, ConvReluPoolKeep};
+pub use conv_relu_pool::ConvReluPool;
 pub use conv2d::{Conv2d, Im2col, SizedIm2col};
 pub use dropout::{Dropout, DropoutMask};
 pub use flatten::{Flatten, Unflatten};

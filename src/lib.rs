@@ -32,8 +32,8 @@ pub use gradcheck::{CentralDifference, GradientCheck, gradient_check, numerical_
 pub use images::Images;
 pub use layer::{Buffers, Layer, Named, Shape};
 pub use layers::{
-    Affine, BatchNorm, BatchNormKeep, Conv2d, ConvReluPool, ConvReluPoolKeep, Dropout, DropoutMask,
-    Flatten, Im2col, MaxPool2d, PoolArgmax, Relu, Sigmoid, SizedIm2col, Unflatten,
+    Affine, BatchNorm, BatchNormKeep, Conv2d, ConvReluPool, Dropout, DropoutMask, Flatten, Im2col,
+    MaxPool2d, PoolArgmax, Relu, Sigmoid, SizedIm2col, Unflatten,
 };
 pub use loss::{Loss, MeanSquaredError, SoftmaxWithLoss, Targets, softmax};
 pub use matrix::{HasCols, HasRows, Matrix};

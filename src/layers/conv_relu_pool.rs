@@ -1,27 +1,31 @@
 //! Convolution, ReLU and max pooling as one layer (sections 7.4–7.5), image by image.
 
-use crate::{Buffers, Conv2d, Float, Im2col, Images, Layer, MaxPool2d, Named, Param, ParamRef};
-use crate::{Params, SizedIm2col};
+use super::conv2d::Geometry;
+use crate::{Buffers, Conv2d, Float, Images, Layer, MaxPool2d, Named, Param, ParamRef, Params};
+use crate::{PoolArgmax, SizedIm2col};
 
 /// `Conv2d → Relu → MaxPool2d`, the block a CNN repeats (the book's Fig. 7-23), as one
-/// layer that computes the same numbers as the three in a row, bit for bit, on every
-/// finite input:
+/// layer that computes the same numbers as the three in a row, bit for bit, whenever
+/// the convolution's output has no NaN:
 ///
 /// ```text
 /// forward:  Y_n = conv(X_n)                        one image at a time
 ///           out_n = pool(relu(Y_n)) = relu(pool(Y_n))
 /// backward: ∂L/∂Y_n = ∂L/∂out_n at each window's maximum where out_n > 0, else 0
+///           (summed where windows overlap and share a maximum)
 ///           ∂L/∂W, ∂L/∂b, ∂L/∂X_n from ∂L/∂Y_n, as Conv2d's
 /// ```
 ///
 /// ReLU and the maximum commute (ReLU never changes which of two values is larger,
 /// and a window's first maximum is the same pixel before and after it whenever the
 /// maximum is positive; when it is not, the window's gradient is 0 either way), so the
-/// ReLU runs on the pooled output, a quarter of the pixels for 2×2 windows, and its
-/// mask is `out > 0`. Working image by image, the convolution's output and its
-/// gradient stay in the cache (69 KB an image for the SimpleConvNet, against 6.9 MB
-/// for a batch of 100 that each of the three layers would write and read again); the
-/// workspace keeps only the pooled output and where each maximum was.
+/// ReLU runs on the pooled output (a quarter of the pixels for 2×2 windows with stride
+/// 2) and its mask is `out > 0`. Working image by image, the convolution's output and
+/// its gradient stay in the cache (69 KB an image in `f32` for the SimpleConvNet,
+/// against 6.9 MB for a batch of 100 that each of the three layers would write and
+/// read again); the workspace keeps only the pooled output and where each maximum was.
+/// `new` takes any two values, but the block is a [`Layer`] for a [`Conv2d`] followed
+/// by a [`MaxPool2d`] only.
 ///
 /// ```
 /// use backprop::{Conv2d, ConvReluPool, Images, Layer, Matrix, MaxPool2d, Relu};
@@ -61,62 +65,6 @@ impl<Conv, Pool> ConvReluPool<Conv, Pool> {
     }
 }
 
-/// What a [`ConvReluPool`] keeps in its workspace: the convolution's buffers for one
-/// image, one image's convolution output (the forward's, then its gradient in the
-/// backward), and for each pooled pixel of the batch where its window's maximum was.
-///
-/// ```
-/// use backprop::ConvReluPoolKeep;
-/// // The SimpleConvNet's block on batches of 100: 30 channels of 24×24 pooled to 12×12.
-/// let keep = ConvReluPoolKeep::<100, 1, 30, 5, 5, 24, 24, 12, 12, f32>::default();
-/// assert_eq!(keep.y.len(), 30 * 24 * 24);
-/// assert_eq!(keep.argmax.len(), 100 * 30 * 12 * 12);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConvReluPoolKeep<
-    const N: usize,
-    const C: usize,
-    const FN: usize,
-    const FH: usize,
-    const FW: usize,
-    const OH: usize,
-    const OW: usize,
-    const QH: usize,
-    const QW: usize,
-    T,
-> {
-    /// The convolution's `col` (or padded image) and `∂L/∂col` for one image.
-    pub im2col: Im2col<T>,
-    /// One image's `FN × OH × OW` convolution output, then its gradient.
-    pub y: Vec<T>,
-    /// For each of the batch's `N × FN × QH × QW` pooled pixels, the index in its
-    /// channel of its window's maximum.
-    pub argmax: Vec<u32>,
-}
-
-/// Sized for one image (`im2col`, `y`) and the batch (`argmax`).
-impl<
-    const N: usize,
-    const C: usize,
-    const FN: usize,
-    const FH: usize,
-    const FW: usize,
-    const OH: usize,
-    const OW: usize,
-    const QH: usize,
-    const QW: usize,
-    T: Float,
-> Default for ConvReluPoolKeep<N, C, FN, FH, FW, OH, OW, QH, QW, T>
-{
-    fn default() -> Self {
-        Self {
-            im2col: SizedIm2col::<C, FH, FW, OH, OW, T>::default().0,
-            y: vec![T::ZERO; FN * OH * OW],
-            argmax: vec![0; N * FN * QH * QW],
-        }
-    }
-}
-
 /// On a batch of images, one image at a time.
 impl<
     const N: usize,
@@ -140,10 +88,17 @@ impl<
     for ConvReluPool<Conv2d<C, FN, FH, FW, OH, OW, S, P, T>, MaxPool2d<PH, PW, QH, QW, PS>>
 {
     type Out = Images<N, FN, QH, QW, T>;
+    /// Kept besides the output and `∂L/∂X`: the convolution's buffers for one image,
+    /// one image's convolution output (the forward's, then its gradient in the
+    /// backward), and where the maximum of each of the batch's windows was.
     type Workspace = Buffers<
         Images<N, FN, QH, QW, T>,
         Images<N, C, H, W, T>,
-        ConvReluPoolKeep<N, C, FN, FH, FW, OH, OW, QH, QW, T>,
+        (
+            SizedIm2col<C, FH, FW, OH, OW, T>,
+            Images<1, FN, OH, OW, T>,
+            PoolArgmax<N, FN, QH, QW>,
+        ),
     >;
 
     fn output(work: &Self::Workspace) -> &Images<N, FN, QH, QW, T> {
@@ -156,18 +111,13 @@ impl<
         x: &Images<N, C, H, W, T>,
         work: &'w mut Self::Workspace,
     ) -> &'w Images<N, FN, QH, QW, T> {
-        let g = const { Conv2d::<C, FN, FH, FW, OH, OW, S, P, T>::geometry::<H, W>() };
-        const { MaxPool2d::<PH, PW, QH, QW, PS>::check_sizes::<OH, OW>() };
-        let keep = &mut work.keep;
-        let argmaxes = keep.argmax.chunks_exact_mut(FN * QH * QW);
-        for (n, argmax) in argmaxes.enumerate() {
-            self.conv
-                .forward_image(&g, x.image(n), &mut keep.y, &mut keep.im2col);
+        let g = const { Self::geometry::<H, W>() };
+        let (im2col, y, argmax) = &mut work.keep;
+        for (n, argmax) in argmax.0.chunks_exact_mut(FN * QH * QW).enumerate() {
+            let y = y.as_mut_slice();
+            self.conv.forward_image(&g, x.image(n), y, &mut im2col.0);
             let out = work.out.image_mut(n);
-            let channels = keep
-                .y
-                .chunks_exact(OH * OW)
-                .zip(out.chunks_exact_mut(QH * QW));
+            let channels = y.chunks_exact(OH * OW).zip(out.chunks_exact_mut(QH * QW));
             for ((y, out), argmax) in channels.zip(argmax.chunks_exact_mut(QH * QW)) {
                 MaxPool2d::<PH, PW, QH, QW, PS>::pool_channel::<T, OH, OW>(y, out, argmax);
             }
@@ -217,9 +167,14 @@ impl<
     T: Float,
 > ConvReluPool<Conv2d<C, FN, FH, FW, OH, OW, S, P, T>, MaxPool2d<PH, PW, QH, QW, PS>>
 {
-    /// Whether the pooling windows tile the convolution's output (stride = window,
-    /// nothing left over), so that no two share a maximum.
-    const TILED: bool = PS == PH && PS == PW && QH * PS == OH && QW * PS == OW;
+    /// The convolution's geometry for `H × W` images, after the checks of both layers'
+    /// sizes (evaluated in a `const` block, so that a wrong size stops the build).
+    const fn geometry<const H: usize, const W: usize>() -> Geometry {
+        let g = Conv2d::<C, FN, FH, FW, OH, OW, S, P, T>::geometry::<H, W>();
+        MaxPool2d::<PH, PW, QH, QW, PS>::check_sizes::<OH, OW>();
+        assert!(FN > 0, "ConvReluPool: the convolution has no filters");
+        g
+    }
 
     /// For each image: `∂L/∂Y_n` (each pooled gradient where the pooled output is
     /// positive, routed to its window's maximum), then the filters' gradients from it
@@ -231,32 +186,32 @@ impl<
         work: &mut <Self as Layer<Images<N, C, H, W, T>>>::Workspace,
         input: bool,
     ) {
-        let g = const { Conv2d::<C, FN, FH, FW, OH, OW, S, P, T>::geometry::<H, W>() };
-        const { MaxPool2d::<PH, PW, QH, QW, PS>::check_sizes::<OH, OW>() };
-        let keep = &mut work.keep;
-        for (n, argmax) in keep.argmax.chunks_exact(FN * QH * QW).enumerate() {
+        let g = const { Self::geometry::<H, W>() };
+        let tiled = const { MaxPool2d::<PH, PW, QH, QW, PS>::tiles(OH, OW) };
+        let (im2col, dy, argmax) = &mut work.keep;
+        let dy = dy.as_mut_slice();
+        for (n, argmax) in argmax.0.chunks_exact(FN * QH * QW).enumerate() {
             // ∂L/∂Y_n: 0, but at each window's maximum where the pooled value is
             // positive, the pooled gradient (added up where windows overlap and share
             // a maximum, which then has one sign for all of them).
-            keep.y.fill(T::ZERO);
+            dy.fill(T::ZERO);
             let per_channel = (dout.image(n).chunks_exact(QH * QW))
                 .zip(work.out.image(n).chunks_exact(QH * QW))
                 .zip(argmax.chunks_exact(QH * QW));
-            for (dy, ((grads, pooled), argmax)) in keep.y.chunks_exact_mut(OH * OW).zip(per_channel)
-            {
+            for (dy, ((grads, pooled), argmax)) in dy.chunks_exact_mut(OH * OW).zip(per_channel) {
                 for ((&g, &out), &at) in grads.iter().zip(pooled).zip(argmax) {
                     if out > T::ZERO {
                         let at = at as usize;
-                        dy[at] = if Self::TILED { g } else { dy[at] + g };
+                        dy[at] = if tiled { g } else { dy[at] + g };
                     }
                 }
             }
-            let im2col = &mut keep.im2col;
+            let im2col = &mut im2col.0;
             self.conv
-                .filter_gradient_image(&g, x.image(n), &keep.y, im2col, n > 0);
+                .filter_gradient_image(&g, x.image(n), dy, im2col, n > 0);
             if input {
                 let dx = work.dx.image_mut(n);
-                self.conv.input_gradient_image(&g, &keep.y, dx, im2col);
+                self.conv.input_gradient_image(&g, dy, dx, im2col);
             }
         }
     }
@@ -269,7 +224,8 @@ impl<Conv: Named, Pool: Named> Named for ConvReluPool<Conv, Pool> {
     }
 }
 
-/// The convolution's parameters, under the block's name (`w`, `b`).
+/// The convolution's parameters, under the block's name (`w`, `b`), and all else the
+/// convolution says about them (state, weight decay).
 impl<T: Float, Conv: Params<T>, Pool> Params<T> for ConvReluPool<Conv, Pool> {
     fn visit_params(&mut self, f: &mut dyn FnMut(Param<'_, T>)) {
         self.conv.visit_params(f);
@@ -277,5 +233,21 @@ impl<T: Float, Conv: Params<T>, Pool> Params<T> for ConvReluPool<Conv, Pool> {
 
     fn inspect_params(&self, f: &mut dyn FnMut(ParamRef<'_, T>)) {
         self.conv.inspect_params(f);
+    }
+
+    fn visit_state(&mut self, f: &mut dyn FnMut(Param<'_, T>)) {
+        self.conv.visit_state(f);
+    }
+
+    fn inspect_state(&self, f: &mut dyn FnMut(ParamRef<'_, T>)) {
+        self.conv.inspect_state(f);
+    }
+
+    fn set_weight_decay(&mut self, lambda: f64) {
+        self.conv.set_weight_decay(lambda);
+    }
+
+    fn penalty(&self) -> f64 {
+        self.conv.penalty()
     }
 }

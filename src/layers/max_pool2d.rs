@@ -65,6 +65,13 @@ impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S
         );
     }
 
+    /// Whether the windows tile an `h × w` channel: stride = window, nothing left over
+    /// (the book's 2×2 with stride 2 on an even size), so that no two windows share a
+    /// pixel.
+    pub(crate) const fn tiles(h: usize, w: usize) -> bool {
+        S == PH && S == PW && OH * S == h && OW * S == w
+    }
+
     /// The forward for one `H × W` channel (of sizes checked by [`Self::check_sizes`]):
     /// each window's maximum into `out` (`OH × OW`) and its index in the channel into
     /// `argmax`.
@@ -97,11 +104,10 @@ impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S
         argmax: &[u32],
         dx: &mut [T],
     ) {
-        // Windows that tile the image (stride = window, nothing left over, as in the
-        // book's 2×2 stride 2) are written whole, one pass over ∂L/∂X; otherwise ∂L/∂X
-        // is cleared and each gradient added to its maximum (overlapping windows can
-        // share one).
-        if S == PH && S == PW && OH * S == H && OW * S == W {
+        // Windows that tile the image are written whole, one pass over ∂L/∂X;
+        // otherwise ∂L/∂X is cleared and each gradient added to its maximum
+        // (overlapping windows can share one).
+        if Self::tiles(H, W) {
             for (k, (&g, &at)) in dy.iter().zip(argmax).enumerate() {
                 let (i, j) = (k / OW, k % OW);
                 for u in 0..PH {
