@@ -99,7 +99,7 @@ impl<const PH: usize, const PW: usize, const OH: usize, const OW: usize, const S
 
     /// The backward for one channel: each gradient of `dy` (`OH × OW`) to its window's
     /// maximum (`argmax`, from [`Self::pool_channel`]) in `dx` (`H × W`), 0 elsewhere.
-    pub(crate) fn route_channel<T: Float, const H: usize, const W: usize>(
+    fn route_channel<T: Float, const H: usize, const W: usize>(
         dy: &[T],
         argmax: &[u32],
         dx: &mut [T],
