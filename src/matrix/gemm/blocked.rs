@@ -217,16 +217,14 @@ struct Block<'a, T> {
 fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>) -> &'b [T] {
     let (kc, width) = (block.kc, W);
     let len = block.len.div_ceil(width) * kc * width;
-    if buf.len() < len {
-        buf.resize(len, T::ZERO);
-    }
+    let buf = aligned(buf, len);
     if block.w_stride == 1 {
         // Each line is a contiguous run of the source: walk the source one step of
         // depth (one run of `len`) at a time, in order, handing each panel its line.
         for p in 0..kc {
             let src = &block.data[block.origin + p * block.p_stride..][..block.len];
             let (whole, rest) = src.as_chunks::<W>();
-            let panels = buf[..len].chunks_exact_mut(kc * width);
+            let panels = buf.chunks_exact_mut(kc * width);
             for (panel, run) in panels.zip(whole) {
                 // A whole line: a fixed-size copy the compiler keeps in registers.
                 let line: &mut [T; W] = (&mut panel[p * width..][..width])
@@ -243,7 +241,7 @@ fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>)
             }
         }
     } else {
-        for (q, panel) in buf[..len].chunks_exact_mut(kc * width).enumerate() {
+        for (q, panel) in buf.chunks_exact_mut(kc * width).enumerate() {
             let w0 = q * width;
             let valid = width.min(block.len - w0);
             let start = block.origin + w0 * block.w_stride;
@@ -261,7 +259,19 @@ fn pack<'b, T: Float, const W: usize>(buf: &'b mut Vec<T>, block: &Block<'_, T>)
             }
         }
     }
-    &buf[..len]
+    buf
+}
+
+/// `len` elements of `buf` (grown if needed) that start on a 64-byte boundary, so
+/// that no 512-bit load of a packed line straddles two cache lines.
+#[inline(always)]
+pub(super) fn aligned<T: Float>(buf: &mut Vec<T>, len: usize) -> &mut [T] {
+    let slack = 64 / size_of::<T>();
+    if buf.len() < len + slack {
+        buf.resize(len + slack, T::ZERO);
+    }
+    let skip = (buf.as_ptr() as usize).wrapping_neg() % 64 / size_of::<T>();
+    &mut buf[skip..][..len]
 }
 
 /// The micro-kernel: the `MR × NR` tile `A_panel · B_panel` over `kc` steps of depth,

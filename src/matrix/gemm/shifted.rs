@@ -26,7 +26,7 @@
 //! The layer runs these in `f32` only ([`crate::Conv2d`]): for `f64`, LLVM compiled the
 //! 4-lane dot products as 128-bit halves, and `f64` convolutions keep im2col.
 
-use super::blocked::tile;
+use super::blocked::{aligned, tile};
 use super::thin::{lanewise, tree_sum};
 use super::{Job, PLAIN, Packs, with_packs};
 use crate::Float;
@@ -213,10 +213,7 @@ fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, con
         (i, j0, L.min(ow - j0))
     };
     let pairs = pieces.div_ceil(2);
-    if panels.len() < pairs * k * NR {
-        panels.resize(pairs * k * NR, T::ZERO);
-    }
-    let panels = &mut panels[..pairs * k * NR];
+    let panels = aligned(panels, pairs * k * NR);
     for (q0, panel) in (0..pieces).step_by(2).zip(panels.chunks_exact_mut(k * NR)) {
         let pair = [piece(q0), piece((q0 + 1).min(pieces - 1))];
         let starts = [0, 1].map(|h| pair[h].0 * s.width + pair[h].1);
@@ -289,10 +286,7 @@ fn gradient_blocks<T: Float, const L: usize, const FMA: bool>(
     s.check(image, filters, dy.len());
     let (oh, ow) = (s.oh(), s.ow());
     let run = (oh - 1) * s.width + ow;
-    if spread.len() < filters * run {
-        spread.resize(filters * run, T::ZERO);
-    }
-    let spread = &mut spread[..filters * run];
+    let spread = aligned(spread, filters * run);
     // Each filter's ∂L/∂b summed on the way, `L` lanes a row.
     let runs = spread.chunks_exact_mut(run).zip(dy.chunks_exact(oh * ow));
     for ((to, from), db_f) in runs.zip(db.iter_mut()) {

@@ -278,3 +278,18 @@ fn large_products_are_cut_at_tile_boundaries_in_proportion_to_threads() {
     );
     assert_eq!(cut((1, 1 << 20, 1), 2, 6), None, "one row cannot be cut");
 }
+
+#[test]
+fn packing_buffers_start_on_a_cache_line_whatever_the_vec() {
+    fn check<T: Float>() {
+        // Growing moves the vector (the allocator aligns it to 16 bytes or less).
+        let mut buf: Vec<T> = Vec::new();
+        for len in [1, 7, 100, 3_000, 50, 20_000] {
+            let line = blocked::aligned(&mut buf, len);
+            assert_eq!(line.len(), len);
+            assert_eq!(line.as_ptr() as usize % 64, 0, "{len} {}", T::NAME);
+        }
+    }
+    check::<f32>();
+    check::<f64>();
+}

@@ -26,6 +26,7 @@
 //! to the C library's `fmaf` (the step then took three times as long).
 
 use super::Operand;
+use super::blocked::aligned;
 use crate::Float;
 
 /// Rows of `C` a block of [`dots`] computes (with 2 columns, 12 vector accumulators).
@@ -126,10 +127,7 @@ fn dots<T: Float, const L: usize, const W: usize, const FMA: bool>(
     ((m, k), a, b, mut out, j): Job<'_, '_, T>,
     buf: &mut Vec<T>,
 ) {
-    if buf.len() < W * k {
-        buf.resize(W * k, T::ZERO);
-    }
-    let cols = &mut buf[..W * k];
+    let cols = aligned(buf, W * k);
     for (w, col) in cols.chunks_exact_mut(k).enumerate() {
         for (p, x) in col.iter_mut().enumerate() {
             *x = b.data[p * b.row_stride + w * b.col_stride];
