@@ -131,12 +131,13 @@ pub(crate) fn forward_of<T: Float>(args: ForwardArgs<'_, T>) {
     });
 }
 
-/// [`filter_gradient`] for one element type, `L` lanes of the path this process runs,
+/// [`filter_gradient`] for one element type, `L` lanes of the path this process runs
+/// (at most 256 bits: see [`super::tile::Tile`]),
 /// with this thread's packing buffer for `∂L/∂Y` laid out at the image's width.
 pub(crate) fn filter_gradient_of<T: Float>(args: GradientArgs<'_, T>) {
     with_packs(|packs: &mut Packs<T>| {
         let spread = &mut packs.b;
-        on_selected_path!("conv", TILE => Gradient::<T, { TILE.lanes }>(args, spread));
+        on_selected_path!("conv", TILE => Gradient::<T, { TILE.grad_lanes }>(args, spread));
     });
 }
 

@@ -12,7 +12,10 @@ use crate::Float;
 /// the build (the dot products of [`super::thin`] run `lanes` wide); and `thin`, how many
 /// columns left past the panels are computed thin instead of in a panel of mostly
 /// zeros (the book's 50 columns on the AVX2 f32 tile are 3 panels of 16 and 2 thin
-/// columns; before, a fourth panel computed 8 for those 2).
+/// columns; before, a fourth panel computed 8 for those 2); and `grad_lanes`, the
+/// lanes of the convolution's filter-gradient dot products
+/// ([`super::shifted`]), whose loads of the shifted image are mostly unaligned: at
+/// most 256 bits, so that a load straddles two cache lines at most half the time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Tile {
     pub mr: usize,
@@ -20,6 +23,7 @@ pub(crate) struct Tile {
     pub nh: usize,
     pub lanes: usize,
     pub thin: usize,
+    pub grad_lanes: usize,
 }
 
 /// The tiles of the plain and AVX2+FMA builds: 6 rows × two 256-bit vectors, 12
@@ -33,6 +37,7 @@ pub(super) const TILE32: Tile = Tile {
     nh: 8,
     lanes: 8,
     thin: 2,
+    grad_lanes: 8,
 };
 pub(super) const TILE64: Tile = Tile {
     mr: 6,
@@ -40,6 +45,7 @@ pub(super) const TILE64: Tile = Tile {
     nh: 4,
     lanes: 4,
     thin: 2,
+    grad_lanes: 4,
 };
 /// The tiles of the AVX-512 build: 10 rows × two 512-bit vectors, 20 accumulators of
 /// the 32 registers, leaving room for the two lines of `B` and a broadcast of `A`
@@ -49,13 +55,16 @@ pub(super) const TILE64: Tile = Tile {
 /// ⌈50 / 16⌉ = 4 vectors is the least any tiling needs) and seven f64 ones (three of
 /// 16 and a last 8-wide one); the 10-wide output is one 16-wide f32 panel, one f64
 /// panel of 16. No thin columns: no session machine has had AVX-512 to measure them
-/// on.
+/// on. The filter gradient runs 256-bit vectors in this build: with 512-bit ones the
+/// SimpleConvNet's convolution block took 1.17 times as long on Ice Lake
+/// (benches/README.md).
 pub(super) const TILE32_512: Tile = Tile {
     mr: 10,
     nr: 32,
     nh: 16,
     lanes: 16,
     thin: 0,
+    grad_lanes: 8,
 };
 pub(super) const TILE64_512: Tile = Tile {
     mr: 10,
@@ -63,6 +72,7 @@ pub(super) const TILE64_512: Tile = Tile {
     nh: 8,
     lanes: 8,
     thin: 0,
+    grad_lanes: 4,
 };
 
 /// The plain build's tiles: the AVX2 ones without thin columns, which were measured
