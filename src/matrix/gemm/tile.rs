@@ -54,10 +54,11 @@ pub(super) const TILE64: Tile = Tile {
 /// hidden layer with four f32 vectors (two panels of 32; no narrower panel pays, as
 /// ⌈50 / 16⌉ = 4 vectors is the least any tiling needs) and seven f64 ones (three of
 /// 16 and a last 8-wide one); the 10-wide output is one 16-wide f32 panel, one f64
-/// panel of 16. No thin columns: no session machine has had AVX-512 to measure them
-/// on. The filter gradient runs 256-bit vectors in this build: with 512-bit ones the
-/// SimpleConvNet's convolution block took 1.17 times as long on Ice Lake
-/// (benches/README.md).
+/// panel of 16. No thin columns: on Ice Lake, 50 as 32 + 16 + 2 thin took 1.09 times
+/// as long as two panels of 32, and 48-wide tiles (48 + 2 thin) compiled badly. The
+/// filter gradient runs 256-bit vectors in this build: with 512-bit ones the
+/// SimpleConvNet's convolution block took 1.17 times as long on Ice Lake. (The
+/// measurements are in benches/README.md.)
 pub(super) const TILE32_512: Tile = Tile {
     mr: 10,
     nr: 32,
