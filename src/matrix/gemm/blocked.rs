@@ -34,10 +34,11 @@ pub(super) fn blocked<
 ) {
     // Up to `TH` columns left past the full panels, or past them and one narrow
     // panel, are computed thin (see `thin`) when `A` is read in place by rows, or by
-    // columns in f32: 50 = 3 × 16 + 2 on the AVX2 f32 tile. (By columns in f64 the
-    // compiler leaves the thin loop scalar, and the narrow panel is faster:
-    // benches/README.md.)
-    let thin_ok = a.col_stride == 1 || (a.row_stride == 1 && size_of::<T>() == 4);
+    // columns in f32 or in the 512-bit build: 50 = 3 × 16 + 2 on the AVX2 f32 tile and
+    // the AVX-512 f64 one. (By columns in f64 with narrower vectors the compiler leaves
+    // the thin loop scalar, and the narrow panel is faster: benches/README.md.)
+    let by_columns_ok = size_of::<T>() == 4 || L * size_of::<T>() >= 64;
+    let thin_ok = a.col_stride == 1 || (a.row_stride == 1 && by_columns_ok);
     let n_thin = match n % NR {
         _ if TH == 0 || !thin_ok => 0,
         rest if rest <= TH => rest,

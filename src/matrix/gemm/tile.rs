@@ -52,10 +52,12 @@ pub(super) const TILE64: Tile = Tile {
 /// (f32 10 × 32, f64 10 × 16). Ten rows divide the book's batch of 100 (no partial
 /// tile, and the thread split cuts it 50 / 50); two vectors a row cover the 50-wide
 /// hidden layer with four f32 vectors (two panels of 32; no narrower panel pays, as
-/// ⌈50 / 16⌉ = 4 vectors is the least any tiling needs) and seven f64 ones (three of
-/// 16 and a last 8-wide one); the 10-wide output is one 16-wide f32 panel, one f64
-/// panel of 16. No thin columns: on Ice Lake, 50 as 32 + 16 + 2 thin took 1.09 times
-/// as long as two panels of 32, and 48-wide tiles (48 + 2 thin) compiled badly. The
+/// ⌈50 / 16⌉ = 4 vectors is the least any tiling needs) and six f64 ones (three
+/// panels of 16) and 2 thin columns; the 10-wide output is one 16-wide f32 panel, one
+/// f64 panel of 16. No thin columns in f32: on Ice Lake, 50 as 32 + 16 + 2 thin took
+/// 1.09 times as long as two panels of 32, and 48-wide tiles (48 + 2 thin) compiled
+/// badly; in f64, 2 thin columns instead of a last 8-wide panel took 0.94 times as
+/// long a step. The
 /// filter gradient runs 256-bit vectors in this build: with 512-bit ones the
 /// SimpleConvNet's convolution block took 1.17 times as long on Ice Lake. (The
 /// measurements are in benches/README.md.)
@@ -72,7 +74,7 @@ pub(super) const TILE64_512: Tile = Tile {
     nr: 16,
     nh: 8,
     lanes: 8,
-    thin: 0,
+    thin: 2,
     grad_lanes: 4,
 };
 
