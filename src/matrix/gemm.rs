@@ -105,6 +105,16 @@ pub(crate) struct Operand<'a, T> {
 }
 
 impl<T: Copy> Operand<'_, T> {
+    /// The transposed operand: the same elements, strides swapped.
+    #[inline(always)]
+    fn t(self) -> Self {
+        Operand {
+            row_stride: self.col_stride,
+            col_stride: self.row_stride,
+            ..self
+        }
+    }
+
     /// Element `(i, j)`.
     #[inline(always)]
     fn at(&self, i: usize, j: usize) -> T {

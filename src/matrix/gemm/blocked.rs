@@ -32,18 +32,17 @@ pub(super) fn blocked<
     accumulate: bool,
     packs: &mut Packs<T>,
 ) {
-    // Up to `TH` columns left past the full panels, or past them and one narrow
-    // panel, are computed thin (see `thin`) when `A` is read in place by rows, or by
-    // columns in f32 or in the 512-bit build: 50 = 3 × 16 + 2 on the AVX2 f32 tile and
-    // the AVX-512 f64 one. (By columns in f64 with narrower vectors the compiler leaves
-    // the thin loop scalar, and the narrow panel is faster: benches/README.md.)
-    let by_columns_ok = size_of::<T>() == 4 || L * size_of::<T>() >= 64;
-    let thin_ok = a.col_stride == 1 || (a.row_stride == 1 && by_columns_ok);
-    let n_thin = match n % NR {
-        _ if TH == 0 || !thin_ok => 0,
-        rest if rest <= TH => rest,
-        rest if rest > NH && rest - NH <= TH => rest - NH,
-        _ => 0,
+    // `A` stored by columns and `B` by rows (`dW = Xᵀ·dY`) may be computed turned
+    // round, `Cᵀ = Bᵀ·Aᵀ`, its tiles stored back transposed (see `turns`).
+    let turned = turns::<T, MR, NR, NH, L, TH>(n, a, b);
+    let ((m, n), a, b) = match turned {
+        true => ((n, m), b.t(), a.t()),
+        false => ((m, n), a, b),
+    };
+    let n_thin = if turned {
+        0
+    } else {
+        thin_columns::<T, NR, NH, L, TH>(n, a)
     };
     let n_main = n - n_thin;
     if TH > 0 && n_thin > 0 {
@@ -101,6 +100,7 @@ pub(super) fn blocked<
             kc,
             // After the first block, C already holds a partial sum to add to.
             add: accumulate || p0 > 0,
+            turned,
         };
         for (jp, b_panel) in b_wide.chunks_exact(kc * NR).enumerate() {
             column::<T, MR, NR, FMA>(&a_panels, b_panel, jp * NR, &mut out);
@@ -109,6 +109,59 @@ pub(super) fn blocked<
             column::<T, MR, NH, FMA>(&a_panels, b_edge, n_wide, &mut out);
         }
     }
+}
+
+/// How many columns past the panels are computed thin (see [`thin`]): up to `TH` left
+/// past the full panels, or past them and one narrow panel, when `A` is read in place
+/// by rows, or by columns in f32 or in the 512-bit build: 50 = 3 × 16 + 2 on the AVX2
+/// f32 tile and the AVX-512 f64 one. (By columns in f64 with narrower vectors the
+/// compiler leaves the thin loop scalar, and the narrow panel is faster:
+/// benches/README.md.)
+#[inline(always)]
+fn thin_columns<T, const NR: usize, const NH: usize, const L: usize, const TH: usize>(
+    n: usize,
+    a: Operand<'_, T>,
+) -> usize {
+    let by_columns_ok = size_of::<T>() == 4 || L * size_of::<T>() >= 64;
+    let thin_ok = a.col_stride == 1 || (a.row_stride == 1 && by_columns_ok);
+    match n % NR {
+        _ if TH == 0 || !thin_ok => 0,
+        rest if rest <= TH => rest,
+        rest if rest > NH && rest - NH <= TH => rest - NH,
+        _ => 0,
+    }
+}
+
+/// Whether `C = A·B`, with `A` stored by columns and `B` by rows (`dW = Xᵀ·dY`), is
+/// computed turned round as `Cᵀ = Bᵀ·Aᵀ`: when the `n` columns of `C` as rows of
+/// `MR`-row tiles leave under nine tenths of the work its panels would (each full
+/// panel `NR` wide, a narrow one `NH`, thin columns one each). On the AVX-512 f32
+/// tile, the book's 50 columns are 5 tiles of 10 rows, not 64 columns of panels
+/// (benches/README.md). It depends on `n` alone, not on the rows that the thread split
+/// cuts, so every part of a product is computed alike; turned, each element of `C` is
+/// still one chain of multiply-adds along the depth.
+#[inline(always)]
+pub(super) fn turns<
+    T,
+    const MR: usize,
+    const NR: usize,
+    const NH: usize,
+    const L: usize,
+    const TH: usize,
+>(
+    n: usize,
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+) -> bool {
+    let layouts = a.row_stride == 1 && a.col_stride != 1 && b.col_stride == 1;
+    let n_thin = thin_columns::<T, NR, NH, L, TH>(n, a);
+    let n_main = n - n_thin;
+    let panels = match n_main % NR {
+        0 => n_main,
+        rest if rest <= NH => n_main - rest + NH,
+        rest => n_main - rest + NR,
+    };
+    layouts && 10 * n.div_ceil(MR) * MR < 9 * (panels + n_thin)
 }
 
 /// Where the tiles of `A` come from in one block of depth.
@@ -132,6 +185,9 @@ struct Out<'c, T> {
     end: usize,
     kc: usize,
     add: bool,
+    /// Whether this is `Cᵀ` computed turned round: element `(i, j)` is stored at
+    /// `c[j·m + i]`.
+    turned: bool,
 }
 
 /// Every tile in one column of `W`-wide tiles, starting at column `j0` of `C`.
@@ -181,6 +237,20 @@ fn store<T: Float, const MR: usize, const W: usize>(
     out: &mut Out<'_, T>,
 ) {
     let cols = W.min(out.end - j0);
+    if out.turned {
+        let rows = MR.min(out.m - i0);
+        for j in 0..cols {
+            let c_col = &mut out.c[(j0 + j) * out.m + i0..][..rows];
+            for (c_ij, acc_row) in c_col.iter_mut().zip(tile) {
+                *c_ij = if out.add {
+                    *c_ij + acc_row[j]
+                } else {
+                    acc_row[j]
+                };
+            }
+        }
+        return;
+    }
     for (r, acc_row) in tile.iter().enumerate().take(out.m - i0) {
         let c_row = &mut out.c[(i0 + r) * out.n + j0..][..cols];
         // A whole row as an array: a loop of unknown length that copies was turned

@@ -293,3 +293,34 @@ fn packing_buffers_start_on_a_cache_line_whatever_the_vec() {
     check::<f32>();
     check::<f64>();
 }
+
+#[test]
+fn a_weight_gradient_is_turned_round_where_its_columns_fill_tiles_badly() {
+    use tile::{TILE32, TILE32_512};
+    macro_rules! turns {
+        ($tile:ident, $n:expr, $a:expr, $b:expr) => {
+            blocked::turns::<
+                f32,
+                { $tile.mr },
+                { $tile.nr },
+                { $tile.nh },
+                { $tile.lanes },
+                { $tile.thin },
+            >($n, $a, $b)
+        };
+    }
+    // `dW1 = Xᵀ·dY1` of the book's net: X is 100 × 784, dY1 100 × 50.
+    let (x, dy, w) = (
+        vec![0.0f32; 100 * 784],
+        vec![0.0f32; 100 * 50],
+        vec![0.0f32; 784 * 50],
+    );
+    let (xt, dy) = (operand(&x, 784, 100, true), operand(&dy, 100, 50, false));
+    // AVX-512: 50 columns are two panels of 32 (64 computed), or 5 tiles of 10 rows.
+    assert!(turns!(TILE32_512, 50, xt, dy));
+    // AVX2: 3 panels of 16 and 2 thin columns (50), against 9 tiles of 6 rows (54).
+    assert!(!turns!(TILE32, 50, xt, dy));
+    // `X·W1` (`A` stored by rows) is never turned.
+    let (x, w) = (operand(&x, 100, 784, false), operand(&w, 784, 50, false));
+    assert!(!turns!(TILE32_512, 50, x, w));
+}
