@@ -134,12 +134,14 @@ fn thin_columns<T, const NR: usize, const NH: usize, const L: usize, const TH: u
 
 /// Whether `C = A·B`, with `A` stored by columns and `B` by rows (`dW = Xᵀ·dY`), is
 /// computed turned round as `Cᵀ = Bᵀ·Aᵀ`: when the `n` columns of `C` as rows of
-/// `MR`-row tiles leave under nine tenths of the work its panels would (each full
-/// panel `NR` wide, a narrow one `NH`, thin columns one each). On the AVX-512 f32
-/// tile, the book's 50 columns are 5 tiles of 10 rows, not 64 columns of panels
-/// (benches/README.md). It depends on `n` alone, not on the rows that the thread split
-/// cuts, so every part of a product is computed alike; turned, each element of `C` is
-/// still one chain of multiply-adds along the depth.
+/// `MR`-row tiles are no more work than its panels (each full panel `NR` wide, a
+/// narrow one `NH`, thin columns one each). Turned, the side stored by rows (`X`) is
+/// packed in contiguous runs instead of the other (`Xᵀ`) being gathered, so a tie
+/// turns too. On the AVX-512 tiles the book's 50 columns are 5 tiles of 10 rows, not
+/// 64 f32 columns of panels, or 48 f64 ones and 2 thin (benches/README.md). It depends
+/// on `n` alone, not on the rows that the thread split cuts, so every part of a
+/// product is computed alike; turned, each element of `C` is one chain of
+/// multiply-adds along the depth.
 #[inline(always)]
 pub(super) fn turns<
     T,
@@ -161,7 +163,7 @@ pub(super) fn turns<
         rest if rest <= NH => n_main - rest + NH,
         rest => n_main - rest + NR,
     };
-    layouts && 10 * n.div_ceil(MR) * MR < 9 * (panels + n_thin)
+    layouts && n.div_ceil(MR) * MR <= panels + n_thin
 }
 
 /// Where the tiles of `A` come from in one block of depth.

@@ -296,11 +296,11 @@ fn packing_buffers_start_on_a_cache_line_whatever_the_vec() {
 
 #[test]
 fn a_weight_gradient_is_turned_round_where_its_columns_fill_tiles_badly() {
-    use tile::{TILE32, TILE32_512};
+    use tile::{TILE32, TILE32_512, TILE64, TILE64_512};
     macro_rules! turns {
         ($tile:ident, $n:expr, $a:expr, $b:expr) => {
             blocked::turns::<
-                f32,
+                _,
                 { $tile.mr },
                 { $tile.nr },
                 { $tile.nh },
@@ -320,6 +320,15 @@ fn a_weight_gradient_is_turned_round_where_its_columns_fill_tiles_badly() {
     assert!(turns!(TILE32_512, 50, xt, dy));
     // AVX2: 3 panels of 16 and 2 thin columns (50), against 9 tiles of 6 rows (54).
     assert!(!turns!(TILE32, 50, xt, dy));
+    // f64: on AVX-512 3 panels of 16 and 2 thin columns against 5 tiles (a tie turns);
+    // on AVX2 6 panels of 8 and a last one of 4 (52) against 9 tiles of 6 (54).
+    let (x64, dy64) = (vec![0.0f64; 100 * 784], vec![0.0f64; 100 * 50]);
+    let (xt64, dy64) = (
+        operand(&x64, 784, 100, true),
+        operand(&dy64, 100, 50, false),
+    );
+    assert!(turns!(TILE64_512, 50, xt64, dy64));
+    assert!(!turns!(TILE64, 50, xt64, dy64));
     // `X·W1` (`A` stored by rows) is never turned.
     let (x, w) = (operand(&x, 100, 784, false), operand(&w, 784, 50, false));
     assert!(!turns!(TILE32_512, 50, x, w));
