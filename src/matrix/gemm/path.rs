@@ -81,9 +81,9 @@ pub(crate) fn default_choice() -> (Path, &'static str) {
 /// (benches/README.md);
 /// Zen 5 (family 26) and Intel's AVX-512 CPUs have 512-bit units and keep the widest.
 /// On an Ice Lake Xeon (Intel family 6 model 106) `step_bench --all-kernels` put
-/// `avx2+fma` at 0.99× the time of `avx512` on the dense step (f32 and f64) and at
-/// 0.93–1.03× on the SimpleConvNet step: within the machine's noise, so it keeps
-/// `avx512` (benches/README.md). Zen 5 is not measured yet.
+/// `avx2+fma` at 1.15× the time of `avx512` on the dense f32 step, 1.32× in f64, and
+/// at 0.93–1.03× on the SimpleConvNet step, within the machine's noise
+/// (benches/README.md). Zen 5 is not measured yet.
 /// `BACKPROP_GEMM=avx512` still runs AVX-512 on Zen 4.
 pub(crate) fn preferred(widest: Path, amd_family: Option<u32>) -> (Path, &'static str) {
     match (widest, amd_family) {
