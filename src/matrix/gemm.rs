@@ -15,9 +15,12 @@
 //!   rows otherwise; a register-blocked micro-kernel computes each `MR × NR` tile of
 //!   `C` with `MR·NR` accumulators. The few columns left over past the panels are
 //!   computed thin instead ([`thin`]: dot products or column updates over the whole
-//!   depth), not in a panel of mostly zeros. The panels live in thread-local buffers
-//!   that only grow, so a training loop allocates nothing after its first step, and
-//!   start on a 64-byte line, so that no vector load of a panel straddles two lines.
+//!   depth), not in a panel of mostly zeros. A weight gradient `Xᵀ·dY` whose columns
+//!   fill the tiles no better than rows would is computed turned round, as `dYᵀ·X`
+//!   stored back transposed ([`blocked`]'s `turns`). The panels live in thread-local
+//!   buffers that only grow, so a training loop allocates nothing after its first
+//!   step, and start on a 64-byte line, so that no vector load of a panel straddles
+//!   two lines.
 //!   The tiles of each build are in [`tile`].
 //!
 //! Inside a rayon thread pool (see [`crate::threads`]) a large product is split by
