@@ -120,9 +120,9 @@ fn packed(code: &[String], p: &str, regs: &[&str]) -> usize {
 /// `fma`, and has 8 or more packed FMAs on `regs` (`%ymm`; `%zmm` or `%ymm` in the
 /// AVX-512 build, whose convolution filter gradient runs 256-bit vectors), all of one
 /// precision. The tiles have 12 or 20 accumulators; the filter gradient's block has 9,
-/// which the AVX-512 build holds in 4 `%zmm` and a `%ymm`: 10 FMAs with its last piece. Legacy symbol names carry no type
-/// parameters, so an instance is told f32 or f64 by its FMAs (`…ps` or `…pd`); both must
-/// be there. Returns whether there was any.
+/// which the AVX-512 build holds in 4 `%zmm` and a `%ymm`: 10 FMAs with its last piece.
+/// Legacy symbol names carry no type parameters, so an instance is told f32 or f64 by
+/// its FMAs (`…ps` or `…pd`); both must be there. Returns whether there was any.
 fn check_build(bin: &Binary, build: &str, regs: &[&str]) -> bool {
     let mut found = Vec::new();
     for (&addr, (name, code)) in bin.functions.iter().filter(|(_, f)| f.0.contains(build)) {

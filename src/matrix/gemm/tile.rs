@@ -57,10 +57,9 @@ pub(super) const TILE64: Tile = Tile {
 /// f64 panel of 16. No thin columns in f32: on Ice Lake, 50 as 32 + 16 + 2 thin took
 /// 1.09 times as long as two panels of 32, and 48-wide tiles (48 + 2 thin) compiled
 /// badly; in f64, 2 thin columns instead of a last 8-wide panel took 0.94 times as
-/// long a step. The
-/// filter gradient runs 256-bit vectors in this build: with 512-bit ones the
-/// SimpleConvNet's convolution block took 1.17 times as long on Ice Lake. (The
-/// measurements are in benches/README.md.)
+/// long a step. The filter gradient runs 256-bit vectors in this build: with 512-bit
+/// ones the SimpleConvNet's convolution block took 1.17 times as long on Ice Lake.
+/// (The measurements are in benches/README.md.)
 pub(super) const TILE32_512: Tile = Tile {
     mr: 10,
     nr: 32,
