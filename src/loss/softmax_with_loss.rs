@@ -95,9 +95,14 @@ fn cross_entropy<const N: usize, const C: usize, T: Float>(
     targets.check()?;
     let scale = T::ONE / T::from_f64(N as f64);
     let mut total = T::ZERO;
+    // exp(a_k − max) of one row, computed once: kept for the gradient.
+    let mut exps = [T::ZERO; C];
     for (i, a) in scores.rows().enumerate() {
         let max = a.iter().copied().fold(a[0], T::max);
-        let sum: T = a.iter().map(|&a_k| (a_k - max).exp()).sum();
+        for (e, &a_k) in exps.iter_mut().zip(a) {
+            *e = (a_k - max).exp();
+        }
+        let sum: T = exps.iter().copied().sum();
         let log_sum = sum.ln();
         // −Σ_k t_k log y_k with log y_k = a_k − max − log_sum.
         for (k, &a_k) in a.iter().enumerate() {
@@ -108,8 +113,8 @@ fn cross_entropy<const N: usize, const C: usize, T: Float>(
         }
         if let Some(grad) = grad.as_deref_mut() {
             let inv = T::ONE / sum;
-            for (k, (d, &a_k)) in grad.row_mut(i).iter_mut().zip(a).enumerate() {
-                *d = ((a_k - max).exp() * inv - targets.get(i, k)) * scale;
+            for (k, (d, &e)) in grad.row_mut(i).iter_mut().zip(&exps).enumerate() {
+                *d = (e * inv - targets.get(i, k)) * scale;
             }
         }
     }
