@@ -10,6 +10,7 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 pub(crate) mod sealed {
+    use crate::matrix::gemm::elementwise::Elementwise;
     use crate::matrix::gemm::shifted::{Shifts, filter_gradient_of, forward_of};
     use crate::matrix::gemm::{Operand, Packs, gemm_of};
 
@@ -31,14 +32,16 @@ pub(crate) mod sealed {
             c: &mut [Self],
             accumulate: bool,
         );
-        /// `y += a·x`, element by element (the SGD update), compiled here like `gemm`.
+        /// `y += a·x`, element by element (the SGD update), compiled here like `gemm` and
+        /// run in its build for this CPU (`Elementwise`).
         fn axpy(a: Self, x: &[Self], y: &mut [Self]);
         /// `acc += Σ_rows row` over the rows of `width` in `rows` (a bias gradient),
-        /// compiled here like `gemm`.
+        /// compiled and run like `axpy`.
         fn add_rows(rows: &[Self], width: usize, acc: &mut [Self]);
-        /// `y = max(x, 0)` (ReLU's forward pass), compiled here like `gemm`.
+        /// `y = max(x, 0)` (ReLU's forward pass), compiled and run like `axpy`.
         fn relu(x: &[Self], y: &mut [Self]);
-        /// `dx = dy where x > 0, else 0` (ReLU's backward pass), compiled here like `gemm`.
+        /// `dx = dy where x > 0, else 0` (ReLU's backward pass), compiled and run like
+        /// `axpy`.
         fn relu_grad(x: &[Self], dy: &[Self], dx: &mut [Self]);
         /// A stride-1 convolution's `Y = W·col + b` read from the image, compiled here
         /// like `gemm` (see `crate::matrix::gemm::shifted`); `f32` only.
@@ -54,27 +57,6 @@ pub(crate) mod sealed {
         );
     }
 
-    /// `y += a·x`.
-    #[inline(always)]
-    fn axpy_of<T: Copy + core::ops::Mul<Output = T> + core::ops::AddAssign>(
-        a: T,
-        x: &[T],
-        y: &mut [T],
-    ) {
-        for (y, &x) in y.iter_mut().zip(x) {
-            *y += a * x;
-        }
-    }
-
-    /// `acc += Σ_rows row`.
-    #[inline(always)]
-    fn add_rows_of<T: Copy + core::ops::AddAssign>(rows: &[T], width: usize, acc: &mut [T]) {
-        for row in rows.chunks_exact(width) {
-            for (a, &v) in acc.iter_mut().zip(row) {
-                *a += v;
-            }
-        }
-    }
     #[allow(private_interfaces)]
     impl Sealed for f32 {
         const IS_F32: bool = true;
@@ -93,23 +75,19 @@ pub(crate) mod sealed {
         }
         #[inline(never)]
         fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
-            axpy_of(a, x, y)
+            Elementwise::Axpy { a, x, y }.run()
         }
         #[inline(never)]
         fn add_rows(rows: &[f32], width: usize, acc: &mut [f32]) {
-            add_rows_of(rows, width, acc)
+            Elementwise::AddRows { rows, width, acc }.run()
         }
         #[inline(never)]
         fn relu(x: &[f32], y: &mut [f32]) {
-            for (y, &x) in y.iter_mut().zip(x) {
-                *y = if x > 0.0 { x } else { 0.0 };
-            }
+            Elementwise::Relu { x, y }.run()
         }
         #[inline(never)]
         fn relu_grad(x: &[f32], dy: &[f32], dx: &mut [f32]) {
-            for ((d, &x), &g) in dx.iter_mut().zip(x).zip(dy) {
-                *d = if x > 0.0 { g } else { 0.0 };
-            }
+            Elementwise::ReluGrad { x, dy, dx }.run()
         }
         #[inline(never)]
         fn conv_forward(s: &Shifts, w: &[f32], bias: &[f32], image: &[f32], y: &mut [f32]) {
@@ -144,23 +122,19 @@ pub(crate) mod sealed {
         }
         #[inline(never)]
         fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
-            axpy_of(a, x, y)
+            Elementwise::Axpy { a, x, y }.run()
         }
         #[inline(never)]
         fn add_rows(rows: &[f64], width: usize, acc: &mut [f64]) {
-            add_rows_of(rows, width, acc)
+            Elementwise::AddRows { rows, width, acc }.run()
         }
         #[inline(never)]
         fn relu(x: &[f64], y: &mut [f64]) {
-            for (y, &x) in y.iter_mut().zip(x) {
-                *y = if x > 0.0 { x } else { 0.0 };
-            }
+            Elementwise::Relu { x, y }.run()
         }
         #[inline(never)]
         fn relu_grad(x: &[f64], dy: &[f64], dx: &mut [f64]) {
-            for ((d, &x), &g) in dx.iter_mut().zip(x).zip(dy) {
-                *d = if x > 0.0 { g } else { 0.0 };
-            }
+            Elementwise::ReluGrad { x, dy, dx }.run()
         }
         // Not compiled for f64: `Conv2d` reads the image in f32 only (`READS_IMAGE`).
         fn conv_forward(_: &Shifts, _: &[f64], _: &[f64], _: &[f64], _: &mut [f64]) {

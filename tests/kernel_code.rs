@@ -5,7 +5,7 @@
 //! took three times as long and no test failed. So this test runs the book's products,
 //! disassembles its own executable and reads the kernels' instructions.
 
-use backprop::{Float, Matrix};
+use backprop::{Float, Matrix, Network, Relu};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hint::black_box;
 use std::process::Command;
@@ -19,7 +19,8 @@ struct Binary {
 }
 
 /// The book's `X·W` and `Xᵀ·dY` in `T` (packed tiles and thin columns), one element of
-/// each checked against a naive sum (small integers: exact in any order).
+/// each checked against a naive sum (small integers: exact in any order), and a ReLU
+/// (an element-wise pass, run in the same builds).
 fn products<T: Float>() {
     let v = |x: usize| T::from_f64((x % 11) as f64);
     let x = black_box(Matrix::<100, 784, T>::from_fn(|i, j| v(i * 7 + j * 3)));
@@ -30,6 +31,9 @@ fn products<T: Float>() {
     let naive = |n: usize, f: &dyn Fn(usize) -> T| (0..n).map(f).sum::<T>();
     assert_eq!(y[(99, 49)], naive(784, &|p| x[(99, p)] * w[(p, 49)]));
     assert_eq!(dw[(783, 49)], naive(100, &|p| x[(p, 783)] * dy[(p, 49)]));
+    let shifted = Matrix::<100, 50, T>::from_fn(|i, j| y[(i, j)] - T::from_f64(100.0));
+    let h = black_box(Relu::new().predict(&shifted));
+    assert_eq!(h[(99, 49)], shifted[(99, 49)].max(T::ZERO));
 }
 
 /// `objdump ARGS` of this executable; `None` when objdump is not installed.
@@ -116,18 +120,45 @@ fn packed(code: &[String], p: &str, regs: &[&str]) -> usize {
     insns.filter(|(m, ops)| fma(m, ops)).count()
 }
 
+/// How many of `code`'s instructions are packed additions, multiplications or maxima
+/// (`vaddps`, `vmulpd`, `vmaxps` …) on `reg`.
+fn packed_arith(code: &[String], reg: &str) -> usize {
+    let ops = ["vaddp", "vmulp", "vmaxp", "vcmpp", "vblendmp"];
+    let arith = |m: &str| ops.iter().any(|op| m.starts_with(op));
+    let insns = code.iter().filter_map(|i| i.split_once(' '));
+    insns.filter(|(m, o)| arith(m) && o.contains(reg)).count()
+}
+
 /// Checks every instance of `build` (`on_avx2_fma`, `on_avx512`): it reaches no `fmaf` or
 /// `fma`, and has 8 or more packed FMAs on `regs` (`%ymm`; `%zmm` or `%ymm` in the
 /// AVX-512 build, whose convolution filter gradient runs 256-bit vectors), all of one
 /// precision. The tiles have 12 or 20 accumulators; the filter gradient's block has 9,
 /// which the AVX-512 build holds in 4 `%zmm` and a `%ymm`: 10 FMAs with its last piece.
 /// Legacy symbol names carry no type parameters, so an instance is told f32 or f64 by
-/// its FMAs (`…ps` or `…pd`); both must be there. Returns whether there was any.
+/// its FMAs (`…ps` or `…pd`); both must be there. An instance with no multiply-add at
+/// all is an element-wise pass (the SGD update, ReLU, bias sums): it must be vectorized
+/// on `regs[0]`, the build's widest register; at least one must be there. Returns
+/// whether there was any instance.
 fn check_build(bin: &Binary, build: &str, regs: &[&str]) -> bool {
-    let mut found = Vec::new();
+    let (mut found, mut elementwise) = (Vec::new(), 0);
     for (&addr, (name, code)) in bin.functions.iter().filter(|(_, f)| f.0.contains(build)) {
         if let Some(chain) = bin.fma_chain(addr, &mut HashSet::from([addr])) {
             panic!("a mul_add compiled outside {build}, a call, not the instruction: {chain}");
+        }
+        let fused = |i: &&String| i.starts_with("vfm") || i.starts_with("vfnm");
+        if !code.iter().any(|i| fused(&i)) {
+            let vector = packed_arith(code, regs[0]);
+            println!(
+                "{name} at {addr:x}: element-wise, {vector} packed operations on {}",
+                regs[0]
+            );
+            assert!(
+                vector >= 2,
+                "{name} at {addr:x}: no FMA, and not vectorized on {}",
+                regs[0]
+            );
+            elementwise += 1;
+            continue;
         }
         let (ps, pd) = (packed(code, "ps", regs), packed(code, "pd", regs));
         let t = if pd == 0 { "f32" } else { "f64" };
@@ -142,6 +173,11 @@ fn check_build(bin: &Binary, build: &str, regs: &[&str]) -> bool {
     }
     let ok = found.is_empty() || (found.contains(&"f32") && found.contains(&"f64"));
     assert!(ok, "{build} instances {found:?}: want f32 and f64");
+    let ok = found.is_empty() || elementwise > 0;
+    assert!(
+        ok,
+        "{build}: no element-wise instance (the ReLU above runs in one)"
+    );
     !found.is_empty()
 }
 

@@ -33,7 +33,8 @@
 //! target, with AVX2 and FMA, and with AVX-512F, each with its own tile ([`tile::Tile`]).
 //! The fastest build the CPU reports at run time runs, unless `BACKPROP_GEMM` caps it
 //! ([`path`]; documented in [`crate::cpu`]). Calling the builds is the crate's only
-//! `unsafe`, in [`run_on`], which also runs the peak probe ([`peak`]).
+//! `unsafe`, in [`run_on`], which also runs the peak probe ([`peak`]) and the
+//! element-wise passes of a step ([`elementwise`]: the SGD update, ReLU, bias sums).
 
 use std::cell::RefCell;
 
@@ -92,6 +93,7 @@ macro_rules! on_selected_path {
 }
 
 mod blocked;
+pub(crate) mod elementwise;
 pub(crate) mod path;
 pub(crate) mod peak;
 pub(crate) mod shifted;
