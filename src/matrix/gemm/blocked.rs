@@ -102,14 +102,33 @@ pub(super) fn blocked<
             add: accumulate || p0 > 0,
             turned,
         };
-        for (jp, b_panel) in b_wide.chunks_exact(kc * NR).enumerate() {
-            column::<T, MR, NR, FMA>(&a_panels, b_panel, jp * NR, &mut out);
-        }
-        if n_wide < n_main {
-            column::<T, MR, NH, FMA>(&a_panels, b_edge, n_wide, &mut out);
+        // Panel by panel down the rows, in blocks of rows whose lines of `A` fit in
+        // L2 ([`A_BLOCK`]): a tall `A` (an evaluation block of 1,000 rows, 3 MB) came
+        // from L3 or memory once for each panel. The order of the tiles changes no
+        // bit of the result.
+        let rows = (A_BLOCK / (kc * size_of::<T>()) / MR * MR).max(MR);
+        for r0 in (0..m).step_by(rows) {
+            let r1 = m.min(r0 + rows);
+            for (jp, b_panel) in b_wide.chunks_exact(kc * NR).enumerate() {
+                for i0 in (r0..r1).step_by(MR) {
+                    tile_at::<T, MR, NR, FMA>(&a_panels, b_panel, (i0, jp * NR), &mut out);
+                }
+            }
+            if n_wide < n_main {
+                for i0 in (r0..r1).step_by(MR) {
+                    tile_at::<T, MR, NH, FMA>(&a_panels, b_edge, (i0, n_wide), &mut out);
+                }
+            }
         }
     }
 }
+
+/// The bytes of `A`'s lines (one block of depth) that one block of rows may span, so
+/// that they stay in L2 while every panel of `B` sweeps them: a quarter of the
+/// smallest L2 the kernels run on here (Zen 3's 512 KB). On the Ice Lake Xeon the
+/// evaluation of the book's network (blocks of 1,000 rows) took 0.92 times as long
+/// with 128 KB as without row blocks; 256 and 512 KB gained less (benches/README.md).
+const A_BLOCK: usize = 128 * 1024;
 
 /// How many columns past the panels are computed thin (see [`thin`]): up to `TH` left
 /// past the full panels, or past them and one narrow panel, when `A` is read in place
@@ -192,40 +211,38 @@ struct Out<'c, T> {
     turned: bool,
 }
 
-/// Every tile in one column of `W`-wide tiles, starting at column `j0` of `C`.
+/// The `MR × W` tile of `C` at row `i0` and column `j0`.
 #[inline(always)]
-fn column<T: Float, const MR: usize, const W: usize, const FMA: bool>(
+fn tile_at<T: Float, const MR: usize, const W: usize, const FMA: bool>(
     a_panels: &APanels<'_, T>,
     b_panel: &[T],
-    j0: usize,
+    (i0, j0): (usize, usize),
     out: &mut Out<'_, T>,
 ) {
     let (m, kc) = (out.m, out.kc);
-    for i0 in (0..m).step_by(MR) {
-        match *a_panels {
-            APanels::Packed(a_pack) => {
-                let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
-                let tile = tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel);
-                store(&tile, (i0, j0), out);
-            }
-            APanels::Rows { a, p0 } => {
-                // Rows past the edge read the last row again; their results are
-                // never stored.
-                let row = |r: usize| {
-                    let i = (i0 + r).min(m - 1);
-                    &a.data[i * a.row_stride + p0..][..kc]
-                };
-                let rows: [&[T]; MR] = std::array::from_fn(row);
-                let tile = tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel);
-                store(&tile, (i0, j0), out);
-            }
-            APanels::Columns { a, p0 } => {
-                // Past the edge, the last row again (never stored).
-                let valid = MR.min(m - i0);
-                let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
-                let tile = tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel);
-                store(&tile, (i0, j0), out);
-            }
+    match *a_panels {
+        APanels::Packed(a_pack) => {
+            let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
+            let tile = tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel);
+            store(&tile, (i0, j0), out);
+        }
+        APanels::Rows { a, p0 } => {
+            // Rows past the edge read the last row again; their results are
+            // never stored.
+            let row = |r: usize| {
+                let i = (i0 + r).min(m - 1);
+                &a.data[i * a.row_stride + p0..][..kc]
+            };
+            let rows: [&[T]; MR] = std::array::from_fn(row);
+            let tile = tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel);
+            store(&tile, (i0, j0), out);
+        }
+        APanels::Columns { a, p0 } => {
+            // Past the edge, the last row again (never stored).
+            let valid = MR.min(m - i0);
+            let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
+            let tile = tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel);
+            store(&tile, (i0, j0), out);
         }
     }
 }
