@@ -43,6 +43,16 @@ pub(crate) mod sealed {
         /// `dx = dy where x > 0, else 0` (ReLU's backward pass), compiled and run like
         /// `axpy`.
         fn relu_grad(x: &[Self], dy: &[Self], dx: &mut [Self]);
+        /// One Adam update of `w` with gradient `g` and moments `m`, `v`
+        /// (`crate::Adam`; `keep = (1 − β₁, 1 − β₂)`), compiled and run like `axpy`.
+        fn adam(
+            lr_t: Self,
+            eps: Self,
+            keep: (Self, Self),
+            w: &mut [Self],
+            g: &[Self],
+            mv: [&mut [Self]; 2],
+        );
         /// A stride-1 convolution's `Y = W·col + b` read from the image, compiled here
         /// like `gemm` (see `crate::matrix::gemm::shifted`); `f32` only.
         fn conv_forward(s: &Shifts, w: &[Self], bias: &[Self], image: &[Self], y: &mut [Self]);
@@ -90,6 +100,26 @@ pub(crate) mod sealed {
             Elementwise::ReluGrad { x, dy, dx }.run()
         }
         #[inline(never)]
+        fn adam(
+            lr_t: f32,
+            eps: f32,
+            keep: (f32, f32),
+            w: &mut [f32],
+            g: &[f32],
+            [m, v]: [&mut [f32]; 2],
+        ) {
+            Elementwise::Adam {
+                lr_t,
+                eps,
+                keep,
+                w,
+                g,
+                m,
+                v,
+            }
+            .run()
+        }
+        #[inline(never)]
         fn conv_forward(s: &Shifts, w: &[f32], bias: &[f32], image: &[f32], y: &mut [f32]) {
             forward_of((s, w, bias, image, y))
         }
@@ -135,6 +165,26 @@ pub(crate) mod sealed {
         #[inline(never)]
         fn relu_grad(x: &[f64], dy: &[f64], dx: &mut [f64]) {
             Elementwise::ReluGrad { x, dy, dx }.run()
+        }
+        #[inline(never)]
+        fn adam(
+            lr_t: f64,
+            eps: f64,
+            keep: (f64, f64),
+            w: &mut [f64],
+            g: &[f64],
+            [m, v]: [&mut [f64]; 2],
+        ) {
+            Elementwise::Adam {
+                lr_t,
+                eps,
+                keep,
+                w,
+                g,
+                m,
+                v,
+            }
+            .run()
         }
         // Not compiled for f64: `Conv2d` reads the image in f32 only (`READS_IMAGE`).
         fn conv_forward(_: &Shifts, _: &[f64], _: &[f64], _: &[f64], _: &mut [f64]) {

@@ -90,12 +90,10 @@ impl<T: Float> Optimizer<T> for Adam<T> {
         let lr_t = self.lr * (1.0 - self.beta2.powf(t)).sqrt() / (1.0 - self.beta1.powf(t));
         let (lr_t, eps) = (T::from_f64(lr_t), T::from_f64(self.eps));
         let (keep1, keep2) = (T::from_f64(1.0 - self.beta1), T::from_f64(1.0 - self.beta2));
+        // m += (1 − β₁)(g − m), v += (1 − β₂)(g² − v), w −= lr_t · m / (√v + ε), element
+        // by element, in the GEMM's build for this CPU (src/matrix/gemm/elementwise.rs).
         self.mv.visit("Adam", params, |w, grad, [m, v]| {
-            for (((w, &g), m), v) in w.iter_mut().zip(grad).zip(m.iter_mut()).zip(v.iter_mut()) {
-                *m += keep1 * (g - *m);
-                *v += keep2 * (g * g - *v);
-                *w -= lr_t * *m / (v.sqrt() + eps);
-            }
+            T::adam(lr_t, eps, (keep1, keep2), w, grad, [m, v]);
         });
     }
 

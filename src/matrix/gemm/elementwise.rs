@@ -1,10 +1,11 @@
-//! The element-wise passes of a training step (the SGD update, a bias gradient,
-//! ReLU both ways), compiled in each build of [`super::run_on`] like the products and
+//! The element-wise passes of a training step (the SGD and Adam updates, a bias
+//! gradient, ReLU both ways), compiled in each build of [`super::run_on`] like the products and
 //! run on the path this process chose, so that on an AVX-512 CPU they move 512-bit
 //! vectors instead of the baseline's 128-bit ones.
 //!
-//! Each is additions, multiplications and comparisons one element at a time, which
-//! the compiler never fuses into a multiply-add: every build gives the same bits.
+//! Each is additions, multiplications, divisions, square roots and comparisons one
+//! element at a time, each rounded once (the compiler never fuses a multiply and an
+//! add): every build gives the same bits.
 
 use super::Job;
 use crate::Float;
@@ -26,6 +27,18 @@ pub(crate) enum Elementwise<'a, T> {
         x: &'a [T],
         dy: &'a [T],
         dx: &'a mut [T],
+    },
+    /// One Adam update of the weights `w` with gradient `g` and moments `m`, `v`:
+    /// `m += (1 − β₁)(g − m)`, `v += (1 − β₂)(g² − v)`, `w −= lr_t · m / (√v + ε)`,
+    /// with `keep = (1 − β₁, 1 − β₂)`.
+    Adam {
+        lr_t: T,
+        eps: T,
+        keep: (T, T),
+        w: &'a mut [T],
+        g: &'a [T],
+        m: &'a mut [T],
+        v: &'a mut [T],
     },
 }
 
@@ -61,6 +74,21 @@ impl<T: Float> Job for Elementwise<'_, T> {
             Elementwise::ReluGrad { x, dy, dx } => {
                 for ((d, &x), &g) in dx.iter_mut().zip(x).zip(dy) {
                     *d = if x > T::ZERO { g } else { T::ZERO };
+                }
+            }
+            Elementwise::Adam {
+                lr_t,
+                eps,
+                keep: (keep1, keep2),
+                w,
+                g,
+                m,
+                v,
+            } => {
+                for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m).zip(v) {
+                    *m += keep1 * (g - *m);
+                    *v += keep2 * (g * g - *v);
+                    *w -= lr_t * *m / (v.sqrt() + eps);
                 }
             }
         }
