@@ -14,14 +14,16 @@
 //!   filters packed as the packed product packs `A` (a line of `MR` weights a step of
 //!   depth); the bias is added as a tile is stored;
 //! - `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b` ([`filter_gradient`]): `col` is not copied at all.
-//!   With `∂L/∂Y` laid out at the image's width (zeros past each output row), element
-//!   `(f, (c, u, v))` is the dot product of filter `f`'s run of it with the image from
-//!   offset `(c·H + u)·W + v`, `L` lanes at a time, for blocks of 3 filters × 3 filter
-//!   weights, their lanes summed at the end ([`super::thin::tree_sum`]).
+//!   With `∂L/∂Y` laid out at the image's width (zeros past each output row, and past
+//!   the last up to a whole piece), element `(f, (c, u, v))` is the dot product of
+//!   filter `f`'s run of it with the image from offset `(c·H + u)·W + v`, `L` lanes at a
+//!   time, for blocks of 3 filters × 3 filter weights, their lanes summed at the end
+//!   ([`super::thin::tree_sum`]).
 //!
 //! A piece that runs past its output row (the row is not a multiple of `L`) reads the
 //! next row's pixels, and the last one past the image: the image is given with
-//! [`SLACK`] elements after it, and what those lanes compute is never stored.
+//! [`SLACK`] elements after it. In the forward, what those lanes compute is never
+//! stored; in the gradient, they meet the zeros of `∂L/∂Y`.
 //!
 //! The layer runs these in `f32` only ([`crate::Conv2d`]): for `f64`, LLVM compiled the
 //! 4-lane dot products as 128-bit halves, and `f64` convolutions keep im2col.
@@ -286,7 +288,15 @@ fn gradient_blocks<T: Float, const L: usize, const FMA: bool>(
     assert_eq!(dw.len(), filters * k, "conv: dW has the wrong length");
     s.check(image, filters, dy.len());
     let (oh, ow) = (s.oh(), s.ow());
-    let run = (oh - 1) * s.width + ow;
+    // Whole pieces: the runs of ∂L/∂Y end in zeros, and the image's runs read up to
+    // `L − 1` pixels further (the next ones, or the slack), which meet those zeros.
+    const {
+        assert!(
+            L <= SLACK,
+            "conv: a piece past the image reads only its slack"
+        )
+    };
+    let run = ((oh - 1) * s.width + ow).next_multiple_of(L);
     let spread = aligned(spread, filters * run);
     // Each filter's ∂L/∂b summed on the way, `L` lanes a row.
     let runs = spread.chunks_exact_mut(run).zip(dy.chunks_exact(oh * ow));
@@ -295,9 +305,12 @@ fn gradient_blocks<T: Float, const L: usize, const FMA: bool>(
         for (i, row) in from.chunks_exact(ow).enumerate() {
             let line = &mut to[i * s.width..];
             line[..ow].copy_from_slice(row);
-            if i + 1 < oh {
-                line[ow..s.width].fill(T::ZERO);
-            }
+            let end = if i + 1 < oh {
+                s.width
+            } else {
+                run - i * s.width
+            };
+            line[ow..end].fill(T::ZERO);
             let (pieces, rest) = row.as_chunks::<L>();
             for piece in pieces {
                 sum = lanewise::<T, L, FMA>(sum, *piece, [T::ONE; L]);
@@ -330,8 +343,7 @@ fn gradient_blocks<T: Float, const L: usize, const FMA: bool>(
 }
 
 /// One block of [`gradient_blocks`]: the dot products of each run of `d` with each of
-/// `x`, `L` lanes at a time (a last piece shorter than `L` copied out with zeros), the
-/// lanes not yet summed. Returned by value and updated in place with constant indices,
+/// `x` (whole pieces of `L`), `L` lanes at a time, the lanes not yet summed. Returned by value and updated in place with constant indices,
 /// so that the accumulators stay in registers (see [`super::thin`]).
 #[inline(always)]
 fn gradient_block<T: Float, const L: usize, const FMA: bool>(
@@ -351,23 +363,12 @@ fn gradient_block<T: Float, const L: usize, const FMA: bool>(
         )*};
     }
     let len = d[0].len();
+    assert_eq!(len % L, 0, "conv: the gradient's runs are whole pieces");
     let n = len / L;
     let (d0, d1, d2) = (pieces(d[0], n), pieces(d[1], n), pieces(d[2], n));
     let (x0, x1, x2) = (pieces(x[0], n), pieces(x[1], n), pieces(x[2], n));
     for q in 0..n {
         step!([d0[q], d1[q], d2[q]], [x0[q], x1[q], x2[q]]);
-    }
-    if n * L < len {
-        let rest = |run: &[T]| {
-            let mut piece = [T::ZERO; L];
-            piece[..len - n * L].copy_from_slice(&run[n * L..len]);
-            piece
-        };
-        let (d, x) = (
-            [rest(d[0]), rest(d[1]), rest(d[2])],
-            [rest(x[0]), rest(x[1]), rest(x[2])],
-        );
-        step!(d, x);
     }
     acc
 }
