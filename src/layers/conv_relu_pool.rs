@@ -200,9 +200,13 @@ impl<
                 .zip(argmax.chunks_exact(QH * QW));
             for (dy, ((grads, pooled), argmax)) in dy.chunks_exact_mut(OH * OW).zip(per_channel) {
                 for ((&g, &out), &at) in grads.iter().zip(pooled).zip(argmax) {
-                    if out > T::ZERO {
-                        let at = at as usize;
-                        dy[at] = if tiled { g } else { dy[at] + g };
+                    let at = at as usize;
+                    if tiled {
+                        // No other window has this place: storing the 0 it holds
+                        // already spares a branch the signs of the outputs decide.
+                        dy[at] = if out > T::ZERO { g } else { T::ZERO };
+                    } else if out > T::ZERO {
+                        dy[at] += g;
                     }
                 }
             }
