@@ -136,9 +136,9 @@ fn packed_arith(code: &[String], reg: &str) -> usize {
 /// which the AVX-512 build holds in 4 `%zmm` and a `%ymm`: 5 FMAs a step of depth.
 /// Legacy symbol names carry no type parameters, so an instance is told f32 or f64 by
 /// its FMAs (`…ps` or `…pd`); both must be there. An instance with no multiply-add at
-/// all is an element-wise pass (the SGD and Adam updates, ReLU, bias sums): it must be vectorized
-/// on `regs[0]`, the build's widest register; at least one must be there. Returns
-/// whether there was any instance.
+/// all is an element-wise pass (the SGD and Adam updates, ReLU, bias sums): it must be
+/// vectorized on `regs[0]`, the build's widest register; at least one must be there.
+/// Returns whether there was any instance.
 fn check_build(bin: &Binary, build: &str, regs: &[&str]) -> bool {
     let (mut found, mut elementwise) = (Vec::new(), 0);
     for (&addr, (name, code)) in bin.functions.iter().filter(|(_, f)| f.0.contains(build)) {

@@ -1,7 +1,7 @@
 //! The element-wise passes of a training step (the SGD and Adam updates, a bias
-//! gradient, ReLU both ways), compiled in each build of [`super::run_on`] like the products and
-//! run on the path this process chose, so that on an AVX-512 CPU they move 512-bit
-//! vectors instead of the baseline's 128-bit ones.
+//! gradient, ReLU both ways), compiled in each build of [`super::run_on`] like the
+//! products and run on the path this process chose, so that on an AVX-512 CPU they
+//! move 512-bit vectors instead of the baseline's 128-bit ones.
 //!
 //! Each is additions, multiplications, divisions, square roots and comparisons one
 //! element at a time, each rounded once (the compiler never fuses a multiply and an

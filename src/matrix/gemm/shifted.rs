@@ -343,8 +343,9 @@ fn gradient_blocks<T: Float, const L: usize, const FMA: bool>(
 }
 
 /// One block of [`gradient_blocks`]: the dot products of each run of `d` with each of
-/// `x` (whole pieces of `L`), `L` lanes at a time, the lanes not yet summed. Returned by value and updated in place with constant indices,
-/// so that the accumulators stay in registers (see [`super::thin`]).
+/// `x` (whole pieces of `L`), `L` lanes at a time, the lanes not yet summed. Returned
+/// by value and updated in place with constant indices, so that the accumulators stay
+/// in registers (see [`super::thin`]).
 #[inline(always)]
 fn gradient_block<T: Float, const L: usize, const FMA: bool>(
     d: [&[T]; GRAD_FILTERS],
