@@ -67,58 +67,67 @@ pub(crate) mod sealed {
         );
     }
 
+    /// The methods whose bodies are the same for `f32` and `f64`: each a plain function
+    /// of this crate (`#[inline(never)]`, so compiled here, at this crate's optimization
+    /// level) that hands its slices to the GEMM or to an [`Elementwise`] pass.
+    macro_rules! compiled_here {
+        () => {
+            #[inline(never)]
+            fn gemm(
+                shape: (usize, usize, usize),
+                a: Operand<'_, Self>,
+                b: Operand<'_, Self>,
+                c: &mut [Self],
+                accumulate: bool,
+            ) {
+                gemm_of(shape, a, b, c, accumulate)
+            }
+            #[inline(never)]
+            fn axpy(a: Self, x: &[Self], y: &mut [Self]) {
+                Elementwise::Axpy { a, x, y }.run()
+            }
+            #[inline(never)]
+            fn add_rows(rows: &[Self], width: usize, acc: &mut [Self]) {
+                Elementwise::AddRows { rows, width, acc }.run()
+            }
+            #[inline(never)]
+            fn relu(x: &[Self], y: &mut [Self]) {
+                Elementwise::Relu { x, y }.run()
+            }
+            #[inline(never)]
+            fn relu_grad(x: &[Self], dy: &[Self], dx: &mut [Self]) {
+                Elementwise::ReluGrad { x, dy, dx }.run()
+            }
+            #[inline(never)]
+            fn adam(
+                lr_t: Self,
+                eps: Self,
+                keep: (Self, Self),
+                w: &mut [Self],
+                g: &[Self],
+                [m, v]: [&mut [Self]; 2],
+            ) {
+                Elementwise::Adam {
+                    lr_t,
+                    eps,
+                    keep,
+                    w,
+                    g,
+                    m,
+                    v,
+                }
+                .run()
+            }
+        };
+    }
+
     #[allow(private_interfaces)]
     impl Sealed for f32 {
         const IS_F32: bool = true;
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f32> {
             &mut both.0
         }
-        #[inline(never)]
-        fn gemm(
-            shape: (usize, usize, usize),
-            a: Operand<'_, f32>,
-            b: Operand<'_, f32>,
-            c: &mut [f32],
-            accumulate: bool,
-        ) {
-            gemm_of(shape, a, b, c, accumulate)
-        }
-        #[inline(never)]
-        fn axpy(a: f32, x: &[f32], y: &mut [f32]) {
-            Elementwise::Axpy { a, x, y }.run()
-        }
-        #[inline(never)]
-        fn add_rows(rows: &[f32], width: usize, acc: &mut [f32]) {
-            Elementwise::AddRows { rows, width, acc }.run()
-        }
-        #[inline(never)]
-        fn relu(x: &[f32], y: &mut [f32]) {
-            Elementwise::Relu { x, y }.run()
-        }
-        #[inline(never)]
-        fn relu_grad(x: &[f32], dy: &[f32], dx: &mut [f32]) {
-            Elementwise::ReluGrad { x, dy, dx }.run()
-        }
-        #[inline(never)]
-        fn adam(
-            lr_t: f32,
-            eps: f32,
-            keep: (f32, f32),
-            w: &mut [f32],
-            g: &[f32],
-            [m, v]: [&mut [f32]; 2],
-        ) {
-            Elementwise::Adam {
-                lr_t,
-                eps,
-                keep,
-                w,
-                g,
-                m,
-                v,
-            }
-            .run()
-        }
+        compiled_here!();
         #[inline(never)]
         fn conv_forward(s: &Shifts, w: &[f32], bias: &[f32], image: &[f32], y: &mut [f32]) {
             forward_of((s, w, bias, image, y))
@@ -140,52 +149,7 @@ pub(crate) mod sealed {
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f64> {
             &mut both.1
         }
-        #[inline(never)]
-        fn gemm(
-            shape: (usize, usize, usize),
-            a: Operand<'_, f64>,
-            b: Operand<'_, f64>,
-            c: &mut [f64],
-            accumulate: bool,
-        ) {
-            gemm_of(shape, a, b, c, accumulate)
-        }
-        #[inline(never)]
-        fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
-            Elementwise::Axpy { a, x, y }.run()
-        }
-        #[inline(never)]
-        fn add_rows(rows: &[f64], width: usize, acc: &mut [f64]) {
-            Elementwise::AddRows { rows, width, acc }.run()
-        }
-        #[inline(never)]
-        fn relu(x: &[f64], y: &mut [f64]) {
-            Elementwise::Relu { x, y }.run()
-        }
-        #[inline(never)]
-        fn relu_grad(x: &[f64], dy: &[f64], dx: &mut [f64]) {
-            Elementwise::ReluGrad { x, dy, dx }.run()
-        }
-        #[inline(never)]
-        fn adam(
-            lr_t: f64,
-            eps: f64,
-            keep: (f64, f64),
-            w: &mut [f64],
-            g: &[f64],
-            [m, v]: [&mut [f64]; 2],
-        ) {
-            Elementwise::Adam {
-                lr_t,
-                eps,
-                keep,
-                w,
-                g,
-                m,
-                v,
-            }
-            .run()
-        }
+        compiled_here!();
         // Not compiled for f64: `Conv2d` reads the image in f32 only (`READS_IMAGE`).
         fn conv_forward(_: &Shifts, _: &[f64], _: &[f64], _: &[f64], _: &mut [f64]) {
             unreachable!("conv: the shifted convolution runs in f32 only (Conv2d::READS_IMAGE)")

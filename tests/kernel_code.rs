@@ -145,8 +145,10 @@ fn check_build(bin: &Binary, build: &str, regs: &[&str]) -> bool {
         if let Some(chain) = bin.fma_chain(addr, &mut HashSet::from([addr])) {
             panic!("a mul_add compiled outside {build}, a call, not the instruction: {chain}");
         }
-        let fused = |i: &&String| i.starts_with("vfm") || i.starts_with("vfnm");
-        if !code.iter().any(|i| fused(&i)) {
+        if !code
+            .iter()
+            .any(|i| i.starts_with("vfm") || i.starts_with("vfnm"))
+        {
             let vector = packed_arith(code, regs[0]);
             println!(
                 "{name} at {addr:x}: element-wise, {vector} packed operations on {}",
