@@ -194,19 +194,32 @@ impl<
             // ∂L/∂Y_n: 0, but at each window's maximum where the pooled value is
             // positive, the pooled gradient (added up where windows overlap and share
             // a maximum, which then has one sign for all of them).
-            dy.fill(T::ZERO);
             let per_channel = (dout.image(n).chunks_exact(QH * QW))
                 .zip(work.out.image(n).chunks_exact(QH * QW))
                 .zip(argmax.chunks_exact(QH * QW));
             for (dy, ((grads, pooled), argmax)) in dy.chunks_exact_mut(OH * OW).zip(per_channel) {
-                for ((&g, &out), &at) in grads.iter().zip(pooled).zip(argmax) {
-                    let at = at as usize;
-                    if tiled {
-                        // No other window has this place: storing the 0 it holds
-                        // already spares a branch the signs of the outputs decide.
-                        dy[at] = if out > T::ZERO { g } else { T::ZERO };
-                    } else if out > T::ZERO {
-                        dy[at] += g;
+                if tiled {
+                    // A row of windows covers `PH` whole rows of `Y` and no other
+                    // window has their places: each such band is cleared just before
+                    // its maxima are stored, while it is in the cache, and storing the
+                    // 0 a place holds already spares a branch on the output's sign.
+                    let rows = (grads.chunks_exact(QW).zip(pooled.chunks_exact(QW)))
+                        .zip(argmax.chunks_exact(QW));
+                    for (first, (band, ((grads, pooled), argmax))) in (0..)
+                        .step_by(PH * OW)
+                        .zip(dy.chunks_exact_mut(PH * OW).zip(rows))
+                    {
+                        band.fill(T::ZERO);
+                        for ((&g, &out), &at) in grads.iter().zip(pooled).zip(argmax) {
+                            band[at as usize - first] = if out > T::ZERO { g } else { T::ZERO };
+                        }
+                    }
+                } else {
+                    dy.fill(T::ZERO);
+                    for ((&g, &out), &at) in grads.iter().zip(pooled).zip(argmax) {
+                        if out > T::ZERO {
+                            dy[at as usize] += g;
+                        }
                     }
                 }
             }
