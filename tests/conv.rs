@@ -200,6 +200,39 @@ fn the_input_gradient_of_a_conv_net_matches_finite_differences() {
 }
 
 #[test]
+fn affine_on_images_is_flatten_then_affine_bit_for_bit() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let x = Images::<3, 2, 3, 4, f32>::random_normal(1.0, &mut rng);
+    let dy = Matrix::<3, 5, f32>::random_normal(1.0, &mut rng);
+    let mut affine = Affine::<24, 5, f32>::random(0.5, &mut rng);
+    affine.b = Matrix::random_normal(1.0, &mut rng);
+    affine.weight_decay = 0.1;
+    let mut two = (Flatten::<24>, affine.clone());
+    let (mut work, mut work2) = (Default::default(), Default::default());
+    assert_eq!(affine.forward(&x, &mut work), two.forward(&x, &mut work2));
+    let dx = affine.backward(&x, &dy, &mut work).clone();
+    assert_eq!(&dx, two.backward(&x, &dy, &mut work2));
+    assert_eq!((affine.dw(), affine.db()), (two.1.dw(), two.1.db()));
+    assert_ne!(dx, Images::zeros());
+}
+
+#[test]
+fn a_conv_net_without_flatten_passes_the_gradient_check() {
+    let mut rng = StdRng::seed_from_u64(7);
+    let (unflatten, conv, relu, pool, _, affine) = small_conv_net(&mut rng);
+    let mut net = (unflatten, conv, relu, pool, affine);
+    let x = Matrix::<3, 72, f64>::random_normal(1.0, &mut rng);
+    let report = gradient_check(&mut net, &SoftmaxWithLoss::new(), &x, &[0, 3, 1]).unwrap();
+    let names: Vec<&str> = report.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["1.w", "1.b", "4.w", "4.b"]);
+    assert!(report.max_mean_abs_diff() < 1e-9, "{report}");
+    let input = backprop::CentralDifference::default()
+        .check_input(&mut net, &SoftmaxWithLoss::new(), &x, &[0, 3, 1])
+        .unwrap();
+    assert!(input.max_mean_abs_diff() < 1e-9, "{input}");
+}
+
+#[test]
 fn the_books_simple_conv_net_has_its_shapes_and_parameter_count() {
     use common::simple_convnet_net::{SimpleConvNet, random};
     let net: SimpleConvNet = random(0.01, 0);
@@ -207,7 +240,8 @@ fn the_books_simple_conv_net_has_its_shapes_and_parameter_count() {
     let dims: Vec<Vec<usize>> = summary.rows.iter().map(|r| r.dims.clone()).collect();
     // conv → ReLU → pool as one layer: 30 channels of 24×24 pooled to 12×12.
     assert_eq!(dims[1], [100, 30, 12, 12]);
-    assert_eq!(dims[2], [100, 4320]);
+    // The first Affine takes the pooled images as they are: no Flatten.
+    assert_eq!(dims[2], [100, 100]);
     // The book's SimpleConvNet: 30·25 + 30 + 4320·100 + 100 + 100·10 + 10.
     assert_eq!(summary.total_params(), 780 + 432_100 + 1_010);
     let block = "ConvReluPool<Conv2d<1, 30, 5, 5, 24, 24, 1, 0>, MaxPool2d<2, 2, 12, 12, 2>>";

@@ -2,7 +2,9 @@
 
 use rand::Rng;
 
-use crate::{Buffers, Float, Layer, Matrix, Named, Params, params};
+use super::size_check::flat_width;
+use crate::matrix::gemm::{Operand, gemm};
+use crate::{Buffers, Float, Images, Layer, Matrix, Named, Params, params};
 
 /// A fully connected layer with `I` inputs and `O` outputs:
 ///
@@ -148,9 +150,7 @@ impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I
 
     /// Y = X·W + b, with b written first and the product accumulated onto it.
     fn infer<'w>(&self, x: &Matrix<N, I, T>, work: &'w mut Self::Workspace) -> &'w Matrix<N, O, T> {
-        for row in work.out.rows_mut() {
-            row.copy_from_slice(self.b.as_slice());
-        }
+        self.bias_rows(&mut work.out);
         x.matmul_acc(&self.w, &mut work.out);
         &work.out
     }
@@ -175,6 +175,106 @@ impl<const N: usize, const I: usize, const O: usize, T: Float> Layer<Matrix<N, I
         _: &mut Self::Workspace,
     ) {
         x.t_matmul_into(dout, &mut self.dw);
+        self.bias_and_decay(dout);
+    }
+}
+
+/// On a batch of images, each image's `C·H·W` values one row of `X`, in place: the
+/// book's `Affine` after a convolution, which reshapes its input itself. The same
+/// products as on `Matrix<N, I>` (the same bits), with no `Flatten` copying the batch
+/// into a matrix on the way in and `∂L/∂X` back into images on the way out; `∂L/∂X` is
+/// handed back as images. `I = C·H·W` is checked when the layer is compiled for an
+/// input shape (`Affine: C·H·W = 30·12·12 = 4320, the type says 4321`).
+///
+/// ```
+/// use backprop::{Affine, Images, Layer, Matrix};
+/// let mut affine = Affine::new(Matrix::new([[1.0], [2.0], [3.0], [4.0]]), Matrix::new([[0.5]]));
+/// let x = Images::<1, 1, 2, 2>::from_slice(&[1.0, 0.0, 0.0, 1.0])?;
+/// let mut work = Default::default();
+/// assert_eq!(affine.forward(&x, &mut work), &Matrix::new([[5.5]])); // 1 + 4 + 0.5
+/// let dx = affine.backward(&x, &Matrix::new([[1.0]]), &mut work);
+/// assert_eq!(dx.as_slice(), &[1.0, 2.0, 3.0, 4.0]); // dY·Wᵀ, as an image
+/// assert_eq!(affine.dw(), &Matrix::new([[1.0], [0.0], [0.0], [1.0]])); // Xᵀ·dY
+/// # Ok::<(), backprop::Error>(())
+/// ```
+// Left out of the help for a network whose widths disagree, which then names the
+// matrix the `Affine` takes.
+#[diagnostic::do_not_recommend]
+impl<
+    const N: usize,
+    const C: usize,
+    const H: usize,
+    const W: usize,
+    const I: usize,
+    const O: usize,
+    T: Float,
+> Layer<Images<N, C, H, W, T>> for Affine<I, O, T>
+{
+    type Out = Matrix<N, O, T>;
+    type Workspace = Buffers<Matrix<N, O, T>, Images<N, C, H, W, T>>;
+
+    fn output(work: &Self::Workspace) -> &Matrix<N, O, T> {
+        &work.out
+    }
+
+    /// Y = X·W + b, `X` the `N × I` rows of the images.
+    fn infer<'w>(
+        &self,
+        x: &Images<N, C, H, W, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Matrix<N, O, T> {
+        const { flat_width("Affine", C, H, W, I) };
+        self.bias_rows(&mut work.out);
+        let w = Operand::by_rows(self.w.as_slice(), O);
+        gemm(
+            (N, I, O),
+            Operand::by_rows(x.as_slice(), I),
+            w,
+            work.out.as_mut_slice(),
+            true,
+        );
+        &work.out
+    }
+
+    /// dW = Xᵀ·dY, db = Σ_rows dY, dX = dY·Wᵀ (as images).
+    fn backward<'w>(
+        &mut self,
+        x: &Images<N, C, H, W, T>,
+        dout: &Matrix<N, O, T>,
+        work: &'w mut Self::Workspace,
+    ) -> &'w Images<N, C, H, W, T> {
+        self.backward_params(x, dout, work);
+        let w_t = Operand::by_rows(self.w.as_slice(), O).t();
+        let dy = Operand::by_rows(dout.as_slice(), O);
+        gemm((N, O, I), dy, w_t, work.dx.as_mut_slice(), false);
+        &work.dx
+    }
+
+    /// dW = Xᵀ·dY (+ λW with weight decay), db = Σ_rows dY; no dX.
+    fn backward_params(
+        &mut self,
+        x: &Images<N, C, H, W, T>,
+        dout: &Matrix<N, O, T>,
+        _: &mut Self::Workspace,
+    ) {
+        let x_t = Operand::by_rows(x.as_slice(), I).t();
+        let dy = Operand::by_rows(dout.as_slice(), O);
+        gemm((I, N, O), x_t, dy, self.dw.as_mut_slice(), false);
+        self.bias_and_decay(dout);
+    }
+}
+
+/// What both inputs' passes share.
+impl<const I: usize, const O: usize, T: Float> Affine<I, O, T> {
+    /// `b` in every row of `y`, for `X·W` to be added to.
+    fn bias_rows<const N: usize>(&self, y: &mut Matrix<N, O, T>) {
+        for row in y.rows_mut() {
+            row.copy_from_slice(self.b.as_slice());
+        }
+    }
+
+    /// db = Σ_rows dY, and dW += λW with weight decay, once `dW = Xᵀ·dY` is in.
+    fn bias_and_decay<const N: usize>(&mut self, dout: &Matrix<N, O, T>) {
         dout.column_sums_into(&mut self.db);
         if self.weight_decay != 0.0 {
             // dW += λW, the gradient of the penalty ½λ·ΣW².

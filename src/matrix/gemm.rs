@@ -109,10 +109,19 @@ pub(crate) struct Operand<'a, T> {
     pub col_stride: usize,
 }
 
-impl<T: Copy> Operand<'_, T> {
+impl<'a, T: Copy> Operand<'a, T> {
+    /// `data` stored by rows of `width`: element `(i, j)` at `i·width + j`.
+    pub(crate) fn by_rows(data: &'a [T], width: usize) -> Self {
+        Operand {
+            data,
+            row_stride: width,
+            col_stride: 1,
+        }
+    }
+
     /// The transposed operand: the same elements, strides swapped.
     #[inline(always)]
-    fn t(self) -> Self {
+    pub(crate) fn t(self) -> Self {
         Operand {
             row_stride: self.col_stride,
             col_stride: self.row_stride,

@@ -70,19 +70,11 @@ impl<const K: usize, const C: usize, T> HasCols<K, C, T> for Matrix<C, K, T> {
 }
 
 fn rows<const R: usize, const C: usize, T: Float>(m: &Matrix<R, C, T>) -> Operand<'_, T> {
-    Operand {
-        data: m.as_slice(),
-        row_stride: C,
-        col_stride: 1,
-    }
+    Operand::by_rows(m.as_slice(), C)
 }
 
 fn transposed<const R: usize, const C: usize, T: Float>(m: &Matrix<R, C, T>) -> Operand<'_, T> {
-    Operand {
-        data: m.as_slice(),
-        row_stride: 1,
-        col_stride: C,
-    }
+    rows(m).t()
 }
 
 impl<const R: usize, const K: usize, T: Float> Matrix<R, K, T> {
