@@ -157,10 +157,21 @@ impl<'a, T: Copy> Operand<'a, T> {
 /// Products with fewer multiply-adds than this use the plain loop: below it, packing
 /// costs more than it saves (the measurements are in benches/README.md).
 const SMALL: usize = 256;
-/// Columns from which `C` is zeroed before the tiles are added to it (see [`gemm_of`]):
-/// the SimpleConvNet's `dX = dY·Wᵀ` (4,320 columns) ran 0.77–0.81× the time, while
-/// zeroing the 100-column `dW = Xᵀ·dY` made it slower (benches/README.md).
+/// Columns from which `C` is zeroed before the tiles are added to it on the CPUs of
+/// [`zeroes_wide`] (see [`gemm_of`]): on Zen 3 the SimpleConvNet's `dX = dY·Wᵀ`
+/// (4,320 columns) ran 0.77–0.81× the time, while zeroing the 100-column `dW = Xᵀ·dY`
+/// made it slower (benches/README.md).
 const WIDE: usize = 1024;
+
+/// Whether this CPU zeroes a wide `C` first ([`WIDE`]): AMD's do. Zeroing helped on
+/// Zen 3 (`avx2+fma`: `dY·Wᵀ` 0.885–0.893× the time, the step 0.988–1.003); on an
+/// Intel Ice Lake Xeon it cost time instead (without it, `dY·Wᵀ` took 0.85× the time
+/// on `avx512` and 0.95× on `avx2+fma`: benches/README.md), so other CPUs store the
+/// tiles straight into `C`. Decided once per process.
+fn zeroes_wide() -> bool {
+    static ZEROES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ZEROES.get_or_init(|| crate::cpu::amd_family().is_some())
+}
 
 /// Largest depth of one packed block (a product of depth `k` is cut into
 /// `⌈k / KC⌉` equal blocks). Each block reads and writes all of `C` again, so the
@@ -220,10 +231,11 @@ pub(crate) fn gemm_of<T: Float>(
         // cut at multiples of the running kernel's tile height.
         let mr = tile_of::<T>(selected().0).mr;
         let parts = (pool_threads(), mr, &packed_here::<T>);
-        // A wide `C` (rows of at least WIDE columns) is zeroed first, in order, and
-        // the tiles added to it: each tile row lands on a line of its own, and storing
-        // into lines not yet in the cache cost more than the pass that brings them in.
-        let zeroed = !accumulate && n >= WIDE;
+        // On AMD, a wide `C` (rows of at least WIDE columns) is zeroed first, in
+        // order, and the tiles added to it: each tile row lands on a line of its own,
+        // and there storing into lines not yet in the cache cost more than the pass
+        // that brings them in.
+        let zeroed = !accumulate && n >= WIDE && zeroes_wide();
         if zeroed {
             c.fill(T::ZERO);
         }
