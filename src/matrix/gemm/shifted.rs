@@ -252,10 +252,20 @@ fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, con
             let acc = tile::<T, MR, NR, FMA>(|p, r| lines[p][r], k, panel);
             for (r, acc_r) in acc.iter().enumerate().take(filters - f0) {
                 let (f, (halves, _)) = (f0 + r, acc_r.as_chunks::<L>());
+                let end = (f + 1) * oh * ow;
                 for (&(i, j0, valid), half) in pair.iter().zip(halves).take(stored) {
-                    let out = &mut y[(f * oh + i) * ow + j0..][..valid];
-                    for (o, &a) in out.iter_mut().zip(half) {
-                        *o = a + bias[f];
+                    let (at, piece) = ((f * oh + i) * ow + j0, half.map(|a| a + bias[f]));
+                    if at + L <= end {
+                        // All `L` lanes, one vector store, also when the piece ends
+                        // before them: the lanes past its row fall on the channel's
+                        // next pixels, which a later piece stores (each tile stores
+                        // its pieces in order).
+                        let out: &mut [T; L] = (&mut y[at..at + L])
+                            .try_into()
+                            .expect("conv: a piece of L lanes");
+                        *out = piece;
+                    } else {
+                        y[at..at + valid].copy_from_slice(&piece[..valid]);
                     }
                 }
             }

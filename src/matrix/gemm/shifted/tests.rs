@@ -9,9 +9,10 @@ use crate::matrix::gemm::{AVX2, AVX512, Path, run_on};
 /// `(channels, height, width, fh, fw, filters)` of a padded image: the book's
 /// SimpleConvNet, rows that are not a multiple of any tile's lanes (an odd number of
 /// pieces), a single output pixel, 1×1 filters, filter counts that are not a multiple
-/// of any tile's height, and depths `C·FH·FW` of every remainder by 3 (the gradient's
-/// blocks).
-const CASES: [(usize, usize, usize, usize, usize, usize); 7] = [
+/// of any tile's height, depths `C·FH·FW` of every remainder by 3 (the gradient's
+/// blocks), and output rows of 4 (a 16-lane piece's lanes past its row cross three
+/// more rows).
+const CASES: [(usize, usize, usize, usize, usize, usize); 8] = [
     (1, 28, 28, 5, 5, 30),
     (2, 9, 11, 3, 2, 7),
     (3, 5, 5, 5, 5, 1),
@@ -19,6 +20,7 @@ const CASES: [(usize, usize, usize, usize, usize, usize); 7] = [
     (2, 10, 21, 2, 3, 5),
     (4, 3, 40, 3, 7, 2),
     (2, 6, 9, 1, 1, 4),
+    (2, 12, 6, 3, 3, 3),
 ];
 
 /// `(Y, ∂L/∂W, ∂L/∂b)` by the definition: `Y[f][i][j] = b[f] + Σ_{c,u,v} W[f][c][u][v]·
