@@ -26,12 +26,45 @@
 //! stored; in the gradient, they meet the zeros of `∂L/∂Y`.
 //!
 //! The layer runs these in `f32` only ([`crate::Conv2d`]): for `f64`, LLVM compiled the
-//! 4-lane dot products as 128-bit halves, and `f64` convolutions keep im2col.
+//! 4-lane dot products as 128-bit halves, and `f64` convolutions keep im2col. They run
+//! on the AVX2+FMA build where the GEMM runs AVX-512 ([`conv_path`]).
 
 use super::blocked::{aligned, tile};
 use super::thin::{lanewise, tree_sum};
-use super::{Job, PLAIN, Packs, with_packs};
+use super::tile::{TILE32, TILE32_PLAIN, Tile};
+use super::{AVX2, Job, PLAIN, Packs, Path, run_on, selected, with_packs};
 use crate::Float;
+
+/// The build the convolution's two products run on: the process's, except that an
+/// AVX-512 process runs them on the AVX2+FMA build. On the Ice Lake Xeon the AVX-512
+/// build took 1.15–1.2× as long for the SimpleConvNet's forward (its rows of 24 are a
+/// 16-lane and an 8-lane piece) and 1.25× for the filter gradient (LLVM pairs its
+/// 8-lane accumulators into 512-bit registers there), while the GEMM's products keep
+/// AVX-512 (benches/README.md); that CPU's clock also drops under 512-bit work (the
+/// `peak` probe: 256-bit FMAs at 111 GFLOP/s, 512-bit at 176, not 222).
+fn conv_path() -> Path {
+    match selected().0 {
+        Path::Avx512 => Path::Avx2Fma,
+        path => path,
+    }
+}
+
+/// Runs `$job` on [`conv_path`]'s build, with that build's `f32` tile as `$tile`.
+macro_rules! on_conv_path {
+    ($tile:ident => $job:expr) => {{
+        let ran = match conv_path() {
+            Path::Plain => {
+                const $tile: Tile = TILE32_PLAIN;
+                run_on::<PLAIN, _>($job).is_ok()
+            }
+            _ => {
+                const $tile: Tile = TILE32;
+                run_on::<AVX2, _>($job).is_ok()
+            }
+        };
+        assert!(ran, "conv: the selected path is one this CPU supports");
+    }};
+}
 
 /// Elements after a padded image that the forward may read (and not use): at most one
 /// piece less one lane, for the widest tile's 16 lanes (checked at compile time).
@@ -125,21 +158,21 @@ type GradientArgs<'a, T> = (
     bool,
 );
 
-/// [`forward`] for one element type, with this thread's packing buffer for the panels.
+/// [`forward`] for one element type, on [`conv_path`]'s build and tile, with this
+/// thread's packing buffer for the panels.
 pub(crate) fn forward_of<T: Float>(args: ForwardArgs<'_, T>) {
     with_packs(|packs: &mut Packs<T>| {
         let bufs = (&mut packs.a, &mut packs.b);
-        on_selected_path!("conv", TILE => Forward::<T, { TILE.mr }, { TILE.nr }, { TILE.lanes }>(args, bufs));
+        on_conv_path!(TILE => Forward::<T, { TILE.mr }, { TILE.nr }, { TILE.lanes }>(args, bufs));
     });
 }
 
-/// [`filter_gradient`] for one element type, `L` lanes of the path this process runs
-/// (at most 256 bits: see [`super::tile::Tile`]),
-/// with this thread's packing buffer for `∂L/∂Y` laid out at the image's width.
+/// [`filter_gradient`] for one element type, `L` lanes of [`conv_path`]'s tile, with
+/// this thread's packing buffer for `∂L/∂Y` laid out at the image's width.
 pub(crate) fn filter_gradient_of<T: Float>(args: GradientArgs<'_, T>) {
     with_packs(|packs: &mut Packs<T>| {
         let spread = &mut packs.b;
-        on_selected_path!("conv", TILE => Gradient::<T, { TILE.grad_lanes }>(args, spread));
+        on_conv_path!(TILE => Gradient::<T, { TILE.lanes }>(args, spread));
     });
 }
 

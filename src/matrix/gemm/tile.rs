@@ -12,10 +12,9 @@ use crate::Float;
 /// the build (the dot products of [`super::thin`] run `lanes` wide); and `thin`, how many
 /// columns left past the panels are computed thin instead of in a panel of mostly
 /// zeros (the book's 50 columns on the AVX2 f32 tile are 3 panels of 16 and 2 thin
-/// columns; before, a fourth panel computed 8 for those 2); and `grad_lanes`, the
-/// lanes of the convolution's filter-gradient dot products
-/// ([`super::shifted`]), whose loads of the shifted image are mostly unaligned: at
-/// most 256 bits, so that a load straddles two cache lines at most half the time.
+/// columns; before, a fourth panel computed 8 for those 2). The convolution's products
+/// ([`super::shifted`]) use the plain and AVX2 f32 tiles only: their pieces are
+/// `lanes` pixels, and their filter gradient's dot products `lanes` wide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Tile {
     pub mr: usize,
@@ -23,7 +22,6 @@ pub(crate) struct Tile {
     pub nh: usize,
     pub lanes: usize,
     pub thin: usize,
-    pub grad_lanes: usize,
 }
 
 /// The tiles of the plain and AVX2+FMA builds: 6 rows × two 256-bit vectors, 12
@@ -37,7 +35,6 @@ pub(super) const TILE32: Tile = Tile {
     nh: 8,
     lanes: 8,
     thin: 2,
-    grad_lanes: 8,
 };
 pub(super) const TILE64: Tile = Tile {
     mr: 6,
@@ -45,7 +42,6 @@ pub(super) const TILE64: Tile = Tile {
     nh: 4,
     lanes: 4,
     thin: 2,
-    grad_lanes: 4,
 };
 /// The tiles of the AVX-512 build: 10 rows × two 512-bit vectors, 20 accumulators of
 /// the 32 registers, leaving room for the two lines of `B` and a broadcast of `A`
@@ -57,16 +53,14 @@ pub(super) const TILE64: Tile = Tile {
 /// f64 panel of 16. No thin columns in f32: on Ice Lake, 50 as 32 + 16 + 2 thin took
 /// 1.09 times as long as two panels of 32, and 48-wide tiles (48 + 2 thin) compiled
 /// badly; in f64, 2 thin columns instead of a last 8-wide panel took 0.94 times as
-/// long a step. The filter gradient runs 256-bit vectors in this build: with 512-bit
-/// ones the SimpleConvNet's convolution block took 1.17 times as long on Ice Lake.
-/// (The measurements are in benches/README.md.)
+/// long a step. The convolution's products run on the AVX2 build instead
+/// ([`super::shifted`]). (The measurements are in benches/README.md.)
 pub(super) const TILE32_512: Tile = Tile {
     mr: 10,
     nr: 32,
     nh: 16,
     lanes: 16,
     thin: 0,
-    grad_lanes: 8,
 };
 pub(super) const TILE64_512: Tile = Tile {
     mr: 10,
@@ -74,7 +68,6 @@ pub(super) const TILE64_512: Tile = Tile {
     nh: 8,
     lanes: 8,
     thin: 2,
-    grad_lanes: 4,
 };
 
 /// The plain build's tiles: the AVX2 ones without thin columns, which were measured
