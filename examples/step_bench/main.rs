@@ -14,7 +14,8 @@
 //! times the dense one's work.
 //!
 //! Prints µs per step for each repetition; then the CPU model, the GEMM kernel that ran
-//! (`backprop::cpu::gemm_kernel`, capped by `BACKPROP_GEMM=plain|avx2|avx512`), the
+//! (`backprop::cpu::gemm_kernel`, capped by `BACKPROP_GEMM=plain|avx2|avx512`) and,
+//! for the `f32` SimpleConvNet, the convolution's (`backprop::cpu::conv_kernel`), the
 //! step's floating-point operations and rate, and its share of this machine's peak
 //! for that kernel's vector width (measured here by a short probe on one thread,
 //! `backprop::cpu::peak_gflops`, times the threads); and ends with
@@ -193,6 +194,12 @@ fn main() -> ExitCode {
         width.name(),
         cpu::gemm_kernel_reason()
     );
+    if conv && !f64_mode {
+        println!(
+            "convolution kernel: {} (backprop::cpu::conv_kernel)",
+            cpu::conv_kernel()
+        );
+    }
     println!(
         "step: {:.2} MFLOP (2 x the multiply-adds of {products})",
         flops / 1e6

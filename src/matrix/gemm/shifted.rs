@@ -42,7 +42,7 @@ use crate::Float;
 /// 8-lane accumulators into 512-bit registers there), while the GEMM's products keep
 /// AVX-512 (benches/README.md); that CPU's clock also drops under 512-bit work (the
 /// `peak` probe: 256-bit FMAs at 111 GFLOP/s, 512-bit at 176, not 222).
-fn conv_path() -> Path {
+pub(crate) fn conv_path() -> Path {
     match selected().0 {
         Path::Avx512 => Path::Avx2Fma,
         path => path,
