@@ -115,10 +115,9 @@ fn every_kernel_layout_and_mode_agrees_with_a_naive_loop() {
     // zero-padded full panel past the others in f32, a narrow panel and 1 thin column in
     // f64. 7×19·19×1030 is wide enough for `gemm` to zero `C` first (`WIDE`, on AMD
     // CPUs), into which the tiles then add: its output starts as NaN, as every output
-    // here. Rows are
-    // swept in blocks of at most `A_BLOCK` bytes of `A`'s lines: 100×784 is 3 blocks in
-    // f32 and 5 or 6 in f64 (on the 6-row tiles the last block ends in a partial tile),
-    // 37×1300 and 37×2100 two or three in f64.
+    // here. Rows are swept in blocks of at most `A_BLOCK` bytes of `A`'s lines: 100×784
+    // is 3 blocks in f32 and 5 or 6 in f64 (on the 6-row tiles the last block ends in a
+    // partial tile), 37×1300 and 37×2100 two or three in f64.
     for shape in [
         (1, 1, 1),
         (3, 5, 7),
