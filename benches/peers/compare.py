@@ -18,7 +18,9 @@ repetitions of 50), and compares them as in step mode.
 
 Train mode (`--train`): each round runs the whole training, the crate's `train`
 example and train_numpy.py (same work, and with --book-dx), and compares the
-`seconds=` of their `final:` lines.
+`seconds=` of their `final:` lines. With `--convnet` too: the SimpleConvNet's
+whole training, the crate's `simple_convnet` example and `train_numpy.py
+--convnet` (20 epochs, Adam, the same per-epoch evaluations).
 
 Beside the table: the CPU model, this machine's FMA peak per thread (the crate's
 `peak` example, run once before the rounds), the GEMM kernel the crate ran and its
@@ -35,7 +37,7 @@ OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS
 builds) slow a current NumPy: they are removed from the environment of the NumPy
 runs only.
 
-    python3 benches/peers/compare.py [--rounds 3] [--threads 1] [--train | --convnet]
+    python3 benches/peers/compare.py [--rounds 3] [--threads 1] [--train] [--convnet]
 """
 
 import argparse
@@ -243,17 +245,21 @@ def convnet_runners(args, env, numpy_env):
 
 def train_runners(args, env, numpy_env):
     data = ["--data", args.train_data] if args.train_data else []
-    rust_exe, why = (None, "skipped (--no-rust)") if args.no_rust else build_rust_example("train")
-    rust = Runner("rust train", "f32", args.threads, env=env)
+    example = "simple_convnet" if args.convnet else "train"
+    rust_exe, why = (None, "skipped (--no-rust)") if args.no_rust else build_rust_example(example)
+    rust = Runner(f"rust {example}", "f32", args.threads, env=env)
     if rust_exe is None:
         rust.status = why
     else:
         rust.command = [rust_exe, *data, "--threads", str(args.threads), *args.rust_arg]
     command = [args.python, str(HERE / "train_numpy.py"), "--dtype", "float32",
                "--threads", str(args.threads), *data]
-    runners = [rust, Runner("numpy train_numpy.py, same work", "f32", args.threads,
-                            env=numpy_env, command=command, reference=True)]
-    if not args.no_book_dx:
+    if args.convnet:
+        command.append("--convnet")
+    runners = [rust, Runner(f"numpy train_numpy.py{' --convnet' if args.convnet else ''}, "
+                            "same work", "f32", args.threads, env=numpy_env, command=command,
+                            reference=True)]
+    if not args.no_book_dx and not args.convnet:
         runners.append(Runner("numpy train_numpy.py --book-dx", "f32", args.threads,
                               env=numpy_env, command=command + ["--book-dx"]))
     return runners
@@ -371,7 +377,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--train", action="store_true", help="time the whole training instead")
     p.add_argument("--convnet", action="store_true",
-                   help="time the SimpleConvNet step (conv, pool, Adam) instead")
+                   help="the SimpleConvNet (conv, pool, Adam) instead of the TwoLayerNet")
     p.add_argument("--train-data", help="pass --data DIR to both trainings (default: each "
                    "program's own default, data/mnist)")
     p.add_argument("--no-rust", action="store_true")
@@ -388,8 +394,6 @@ def main():
         sys.exit("--rounds and --threads must be at least 1")
 
     env, numpy_env = environments(args.threads)
-    if args.train and args.convnet:
-        sys.exit("--train and --convnet are two different tables: choose one")
     make = train_runners if args.train else convnet_runners if args.convnet else step_runners
     runners = make(args, env, numpy_env)
     parse = parse_train if args.train else parse_step

@@ -17,6 +17,18 @@ The backward pass skips the first Affine's dX, as the crate does (the same work)
 --book-dx computes it, as the book's code does.
 
     python3 benches/peers/train_numpy.py [--data data/mnist] [--iters 10000] [--seed 42] [--book-dx]
+
+With --convnet it trains the book's SimpleConvNet instead (section 7.5,
+convnet_layers.py) with the recipe of the crate's `simple_convnet` example: Adam
+(lr 0.001), batches of 100, --epochs of train_size / 100 iterations (20 by
+default), each epoch's batches taken in order from a new permutation of the
+training set (--draw replacement: the book's draw with replacement), and after
+each epoch the accuracies of the first 1,000 digits of each split (the book's
+evaluate_sample_num_per_epoch); the final line as above, both splits whole,
+predicted in batches of 100. No dX for the convolution (its input is data), as
+the crate does.
+
+    python3 benches/peers/train_numpy.py --convnet [--epochs 20] [--seed 0] [--dtype float64]
 """
 
 import argparse
@@ -79,8 +91,16 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--book-dx", action="store_true",
                    help="also compute the first layer's dX, as the book does")
+    p.add_argument("--convnet", action="store_true",
+                   help="train the SimpleConvNet (Adam) instead of the TwoLayerNet (SGD)")
+    p.add_argument("--epochs", type=int, default=20, help="--convnet: epochs (default 20)")
+    p.add_argument("--draw", choices=("shuffled", "replacement"), default="shuffled",
+                   help="--convnet: how batches are drawn (default shuffled epochs)")
     args = p.parse_args()
     _protocol.pin_threads(args.threads)
+    if args.convnet:
+        train_convnet(args)
+        return
 
     import numpy as np
     from book_layers import TwoLayerNet
@@ -116,6 +136,55 @@ def main():
         loss = float(net.train_step(x_train[batch], t_train[batch], lr))
     train_acc = net.accuracy(x_train, t_train)
     test_acc = net.accuracy(x_test, t_test)
+    seconds = time.perf_counter() - start
+    print(f"final: train_acc={train_acc:.4f} test_acc={test_acc:.4f} seconds={seconds:.3f}")
+
+
+def accuracy(net, x, t, batch=100):
+    """The share of `x` whose top score is its label, predicted `batch` rows at a time."""
+    right = 0
+    for start in range(0, x.shape[0], batch):
+        scores = net.predict(x[start:start + batch])
+        right += int((scores.argmax(axis=1) == t[start:start + batch]).sum())
+    return right / x.shape[0]
+
+
+def train_convnet(args):
+    """The SimpleConvNet's training (see the module's documentation)."""
+    import numpy as np
+    from convnet_layers import SimpleConvNet
+
+    dtype = np.dtype(args.dtype)
+    x_train, t_train = load(args.data, "train", dtype)
+    x_test, t_test = load(args.data, "t10k", dtype)
+    x_train, x_test = x_train.reshape(-1, 1, 28, 28), x_test.reshape(-1, 1, 28, 28)
+    train_size = x_train.shape[0]
+    if args.epochs < 1 or train_size < args.batch:
+        sys.exit("--epochs must be at least 1, and the training set hold one batch")
+    print(f"data {args.data}: {train_size} train, {x_test.shape[0]} test; "
+          f"numpy {np.__version__}, {args.dtype}, threads {args.threads}, seed {args.seed}, "
+          f"draw {args.draw}, " + _protocol.openblas_variables(), flush=True)
+    print("work: SimpleConvNet, no dX for the convolution (as the crate)", flush=True)
+    print(_protocol.blas_description(), flush=True)
+
+    rng = np.random.RandomState(args.seed)
+    net = SimpleConvNet(rng, dtype)
+    iters = train_size // args.batch
+    start = time.perf_counter()
+    for epoch in range(1, args.epochs + 1):
+        order = rng.permutation(train_size) if args.draw == "shuffled" else None
+        for i in range(iters):
+            batch = (order[i * args.batch:(i + 1) * args.batch] if order is not None
+                     else rng.choice(train_size, args.batch))
+            loss = float(net.train_step(x_train[batch], t_train[batch]))
+            if not np.isfinite(loss):
+                sys.exit(f"epoch {epoch}, iteration {i}: the loss is {loss}")
+        train_acc = accuracy(net, x_train[:1000], t_train[:1000])
+        test_acc = accuracy(net, x_test[:1000], t_test[:1000])
+        print(f"epoch {epoch}: train_acc={train_acc:.4f} test_acc={test_acc:.4f} "
+              f"batch_loss={loss:.4f}", flush=True)
+    train_acc = accuracy(net, x_train, t_train)
+    test_acc = accuracy(net, x_test, t_test)
     seconds = time.perf_counter() - start
     print(f"final: train_acc={train_acc:.4f} test_acc={test_acc:.4f} seconds={seconds:.3f}")
 
