@@ -83,9 +83,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, default=REPO / "data" / "mnist",
                    help="directory with the four MNIST-named .gz IDX files")
-    p.add_argument("--iters", type=int, default=10000)
+    p.add_argument("--iters", type=int, default=10000, help="TwoLayerNet iterations")
     p.add_argument("--batch", type=int, default=100)
-    p.add_argument("--lr", type=float, default=0.1)
+    p.add_argument("--lr", type=float, default=0.1, help="TwoLayerNet's SGD step")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--dtype", choices=("float32", "float64"), default="float32")
     p.add_argument("--threads", type=int, default=1)
@@ -99,6 +99,9 @@ def main():
     args = p.parse_args()
     _protocol.pin_threads(args.threads)
     if args.convnet:
+        if args.book_dx:
+            sys.exit("--book-dx is the TwoLayerNet's; the SimpleConvNet never computes "
+                     "the convolution's dX")
         train_convnet(args)
         return
 
