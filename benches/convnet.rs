@@ -23,34 +23,22 @@ use std::time::{Duration, Instant};
 
 use backprop::train::{BatchSize, Trainer};
 use backprop::{
-    Adam, Affine, Conv2d, ConvReluPool, Layer, Matrix, MaxPool2d, Network, Optimizer, Relu,
-    SoftmaxWithLoss, Unflatten,
+    Adam, Conv2d, ConvReluPool, Layer, Matrix, MaxPool2d, Network, Optimizer, SoftmaxWithLoss,
+    Unflatten,
 };
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
+#[path = "../examples/common/simple_convnet_net.rs"]
+mod simple_convnet_net;
+
+use simple_convnet_net::{SimpleConvNet, random};
+
+/// The net's first two layers: the digits as images, and the conv block.
 type Block = (
     Unflatten<1, 28, 28>,
     ConvReluPool<Conv2d<1, 30, 5, 5, 24, 24, 1, 0>, MaxPool2d<2, 2, 12, 12>>,
 );
-type Net = (
-    Unflatten<1, 28, 28>,
-    ConvReluPool<Conv2d<1, 30, 5, 5, 24, 24, 1, 0>, MaxPool2d<2, 2, 12, 12>>,
-    Affine<4320, 100>,
-    Relu,
-    Affine<100, 10>,
-);
-
-/// The net with N(0, 0.01²) weights, as the `simple_convnet` example draws them.
-fn net(rng: &mut StdRng) -> Net {
-    (
-        Unflatten,
-        ConvReluPool::new(Conv2d::random(0.01, rng), MaxPool2d::new()),
-        Affine::random(0.01, rng),
-        Relu,
-        Affine::random(0.01, rng),
-    )
-}
 
 /// A batch of 100 random "digits" (pixels in [0, 1)) and labels.
 fn batch(rng: &mut StdRng) -> (Matrix<100, 784>, [usize; 100]) {
@@ -72,7 +60,7 @@ const RUN: u64 = 200;
 fn step(c: &mut Criterion) {
     let mut rng = StdRng::seed_from_u64(0);
     let (x, labels) = batch(&mut rng);
-    let start = net(&mut rng);
+    let start: SimpleConvNet = random(0.01, 0);
     let fresh = || {
         let adam = Adam::new(0.001);
         Trainer::new(
@@ -109,10 +97,7 @@ fn step(c: &mut Criterion) {
 fn parts(c: &mut Criterion) {
     let mut rng = StdRng::seed_from_u64(0);
     let (x, _) = batch(&mut rng);
-    let mut block: Block = (
-        Unflatten,
-        ConvReluPool::new(Conv2d::random(0.01, &mut rng), MaxPool2d::new()),
-    );
+    let mut block: Block = (Unflatten, random::<f32>(0.01, 1).1);
     let mut work = block.workspace::<Matrix<100, 784>>();
     // A pooled gradient of the block's own output: routed like a step's.
     let dout = block.forward(&x, &mut work).clone();
@@ -127,10 +112,10 @@ fn parts(c: &mut Criterion) {
     group.bench_function("ConvReluPool backward_params", |b| {
         b.iter(|| block.backward_params(black_box(&x), &dout, &mut work))
     });
-    let random = |rng: &mut StdRng| rng.random::<f32>() - 0.5;
-    let h = Matrix::<100, 4320>::from_fn(|_, _| random(&mut rng));
-    let w = Matrix::<4320, 100>::from_fn(|_, _| random(&mut rng));
-    let dy = Matrix::<100, 100>::from_fn(|_, _| random(&mut rng));
+    let uniform = |rng: &mut StdRng| rng.random::<f32>() - 0.5;
+    let h = Matrix::<100, 4320>::from_fn(|_, _| uniform(&mut rng));
+    let w = Matrix::<4320, 100>::from_fn(|_, _| uniform(&mut rng));
+    let dy = Matrix::<100, 100>::from_fn(|_, _| uniform(&mut rng));
     let (mut y, mut dw, mut dx) = (Matrix::zeros(), Matrix::zeros(), Matrix::zeros());
     group.throughput(Throughput::Elements(2 * 100 * 4320 * 100));
     group.bench_function("H·W (100x4320·4320x100)", |b| {
@@ -146,7 +131,7 @@ fn parts(c: &mut Criterion) {
     let (x_adam, labels) = batch(&mut rng);
     let adam = Adam::new(0.001);
     let mut trainer = Trainer::new(
-        net(&mut rng),
+        random::<f32>(0.01, 2),
         SoftmaxWithLoss::new(),
         adam,
         BatchSize::<100>,
