@@ -79,6 +79,21 @@ def load(data_dir, prefix, dtype):
     return x, labels.astype(np.int64)
 
 
+def load_both(args, work):
+    """Both splits in args.dtype, after printing the header lines every run starts with:
+    the data, NumPy's settings, the work done and the BLAS kernel."""
+    import numpy as np
+
+    dtype = np.dtype(args.dtype)
+    train, test = load(args.data, "train", dtype), load(args.data, "t10k", dtype)
+    print(f"data {args.data}: {train[0].shape[0]} train, {test[0].shape[0]} test; "
+          f"numpy {np.__version__}, {args.dtype}, threads {args.threads}, seed {args.seed}, "
+          + _protocol.openblas_variables(), flush=True)
+    print(f"work: {work}", flush=True)
+    print(_protocol.blas_description(), flush=True)
+    return train, test
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, default=REPO / "data" / "mnist",
@@ -109,15 +124,10 @@ def main():
     from book_layers import TwoLayerNet
 
     dtype = np.dtype(args.dtype)
-    x_train, t_train = load(args.data, "train", dtype)
-    x_test, t_test = load(args.data, "t10k", dtype)
+    work = ("the book's step (the first layer's dX too)" if args.book_dx
+            else "no dX for the first layer (as the crate)")
+    (x_train, t_train), (x_test, t_test) = load_both(args, work)
     train_size = x_train.shape[0]
-    print(f"data {args.data}: {train_size} train, {x_test.shape[0]} test; "
-          f"numpy {np.__version__}, {args.dtype}, threads {args.threads}, seed {args.seed}, "
-          + _protocol.openblas_variables(), flush=True)
-    print("work: " + ("the book's step (the first layer's dX too)" if args.book_dx
-                      else "no dX for the first layer (as the crate)"), flush=True)
-    print(_protocol.blas_description(), flush=True)
 
     rng = np.random.RandomState(args.seed)
     net = TwoLayerNet(rng, dtype, book_dx=args.book_dx)
@@ -158,17 +168,12 @@ def train_convnet(args):
     from convnet_layers import SimpleConvNet
 
     dtype = np.dtype(args.dtype)
-    x_train, t_train = load(args.data, "train", dtype)
-    x_test, t_test = load(args.data, "t10k", dtype)
+    work = f"SimpleConvNet, no dX for the convolution (as the crate), draw {args.draw}"
+    (x_train, t_train), (x_test, t_test) = load_both(args, work)
     x_train, x_test = x_train.reshape(-1, 1, 28, 28), x_test.reshape(-1, 1, 28, 28)
     train_size = x_train.shape[0]
     if args.epochs < 1 or train_size < args.batch:
         sys.exit("--epochs must be at least 1, and the training set hold one batch")
-    print(f"data {args.data}: {train_size} train, {x_test.shape[0]} test; "
-          f"numpy {np.__version__}, {args.dtype}, threads {args.threads}, seed {args.seed}, "
-          f"draw {args.draw}, " + _protocol.openblas_variables(), flush=True)
-    print("work: SimpleConvNet, no dX for the convolution (as the crate)", flush=True)
-    print(_protocol.blas_description(), flush=True)
 
     rng = np.random.RandomState(args.seed)
     net = SimpleConvNet(rng, dtype)
