@@ -5,8 +5,8 @@
 //! x86-64 and chosen once per process by what the CPU reports: the widest it runs,
 //! except on Zen 4, whose 512-bit instructions run as two 256-bit halves and where the
 //! `avx2+fma` kernel measured faster ([`gemm_kernel_reason`] says which applied). A
-//! stride-1 `f32` convolution reads its image in a build of its own, which is
-//! `avx2+fma` where the products run `avx512` ([`conv_kernel`]):
+//! stride-1 `f32` convolution's forward reads its image in a build of its own, which
+//! is `avx2+fma` where the products run `avx512` ([`conv_kernel`]):
 //!
 //! | kernel | instructions | tile (f32 / f64) |
 //! |---|---|---|
@@ -37,11 +37,12 @@ pub fn gemm_kernel() -> &'static str {
     selected().0.name()
 }
 
-/// The kernel the stride-1 `f32` convolutions of this process run on (`Conv2d` and
-/// `ConvReluPool`: the forward read from the image and the filter gradient): the
+/// The kernel the forward of this process's stride-1 `f32` convolutions runs on
+/// (`Conv2d` and `ConvReluPool`, the forward read from the image): the
 /// [`gemm_kernel`], except `"avx2+fma"` where that is `"avx512"`. On an Ice Lake Xeon
-/// the AVX-512 build of those two took 1.2–1.3× as long as the AVX2 one, while the
-/// products were faster on AVX-512 (benches/README.md).
+/// the AVX-512 build of that forward took 1.09–1.2× as long as the AVX2 one, while the
+/// products were faster on AVX-512 (benches/README.md). The filter gradient runs on
+/// the [`gemm_kernel`].
 ///
 /// ```
 /// let conv = backprop::cpu::conv_kernel();

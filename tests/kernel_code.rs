@@ -131,9 +131,7 @@ fn packed_arith(code: &[String], reg: &str) -> usize {
 
 /// Checks every instance of `build` (`on_avx2_fma`, `on_avx512`): it reaches no `fmaf` or
 /// `fma`, and has 5 or more packed FMAs on `regs` (`%ymm`; `%zmm` or `%ymm` in the
-/// AVX-512 build), all of one precision. The tiles have 12 or 20 accumulators; the
-/// convolution's filter gradient (in the AVX2 build, also where the GEMM runs AVX-512)
-/// has a block of 9.
+/// AVX-512 build), all of one precision. The tiles have 12 or 20 accumulators.
 /// Legacy symbol names carry no type parameters, so an instance is told f32 or f64 by
 /// its FMAs (`…ps` or `…pd`); both must be there. An instance with no multiply-add at
 /// all is an element-wise pass (the SGD and Adam updates, ReLU, bias sums): it must be

@@ -13,35 +13,33 @@
 //!   the row unused), and every tile of filters runs over every panel, its `MR`
 //!   filters packed as the packed product packs `A` (a line of `MR` weights a step of
 //!   depth); the bias is added as a tile is stored;
-//! - `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b` ([`filter_gradient`]): `col` is not copied at all.
-//!   With `∂L/∂Y` laid out at the image's width (zeros past each output row, and past
-//!   the last up to a whole piece), element `(f, (c, u, v))` is the dot product of
-//!   filter `f`'s run of it with the image from offset `(c·H + u)·W + v`, `L` lanes at a
-//!   time, for blocks of 3 filters × 3 filter weights, their lanes summed at the end
-//!   ([`super::thin::tree_sum`]).
+//! - `∂L/∂W = ∂L/∂Y·colᵀ` and `∂L/∂b` ([`filter_gradient`]): the same micro-kernel
+//!   with the image's pixels as its depth, `MR` filters of `∂L/∂Y` read in place and
+//!   `colᵀ` copied from the image in panels of `NR` filter weights, a block of output
+//!   rows at a time (see [`gradient`]); `∂L/∂b` comes out of a lane of ones past the
+//!   last weight.
 //!
 //! A piece that runs past its output row (the row is not a multiple of `L`) reads the
 //! next row's pixels, and the last one past the image: the image is given with
-//! [`SLACK`] elements after it. In the forward, what those lanes compute is never
-//! stored; in the gradient, they meet the zeros of `∂L/∂Y`.
+//! [`SLACK`] elements after it. What those lanes compute is never stored.
 //!
-//! The layer runs these in `f32` only ([`crate::Conv2d`]): for `f64`, LLVM compiled the
-//! 4-lane dot products as 128-bit halves, and `f64` convolutions keep im2col. They run
-//! on the AVX2+FMA build where the GEMM runs AVX-512 ([`conv_path`]).
+//! The layer runs these in `f32` only ([`crate::Conv2d`]); `f64` convolutions keep
+//! im2col. The forward runs on the AVX2+FMA build where the GEMM runs AVX-512
+//! ([`conv_path`]); the filter gradient runs on the GEMM's build and tile.
 
 use super::blocked::{aligned, tile};
-use super::thin::{lanewise, tree_sum};
 use super::tile::{TILE32, TILE32_PLAIN, Tile};
 use super::{AVX2, Job, PLAIN, Packs, Path, run_on, selected, with_packs};
 use crate::Float;
 
-/// The build the convolution's two products run on: the process's, except that an
-/// AVX-512 process runs them on the AVX2+FMA build. On the Ice Lake Xeon the AVX-512
-/// build took 1.15–1.2× as long for the SimpleConvNet's forward (its rows of 24 are a
-/// 16-lane and an 8-lane piece) and 1.25× for the filter gradient (LLVM pairs its
-/// 8-lane accumulators into 512-bit registers there), while the GEMM's products keep
-/// AVX-512 (benches/README.md); that CPU's clock also drops under 512-bit work (the
-/// `peak` probe: 256-bit FMAs at 111 GFLOP/s, 512-bit at 176, not 222).
+/// The build the convolution's forward runs on: the process's, except that an AVX-512
+/// process runs it on the AVX2+FMA build. On the Ice Lake Xeon the AVX-512 build took
+/// 1.15–1.2× as long for the SimpleConvNet's forward with 16-lane pieces (its rows of
+/// 24 are a 16-lane and an 8-lane piece), and 1.09× with four 8-lane pieces a panel
+/// line in the 10 × 32 tile (each tile's 25 steps of depth are too few to pay for its
+/// stores), while the GEMM's products keep AVX-512 (benches/README.md); that CPU's
+/// clock also drops under 512-bit work (the `peak` probe: 256-bit FMAs at 111 GFLOP/s,
+/// 512-bit at 176, not 222).
 pub(crate) fn conv_path() -> Path {
     match selected().0 {
         Path::Avx512 => Path::Avx2Fma,
@@ -169,12 +167,12 @@ pub(crate) fn forward_of<T: Float>(args: ForwardArgs<'_, T>) {
     });
 }
 
-/// [`filter_gradient`] for one element type, `L` lanes of [`conv_path`]'s tile, with
-/// this thread's packing buffer for `∂L/∂Y` laid out at the image's width.
+/// [`filter_gradient`] for one element type, on the process's build and tile (as the
+/// GEMM's products), with this thread's packing buffer for the panels of `colᵀ`.
 pub(crate) fn filter_gradient_of<T: Float>(args: GradientArgs<'_, T>) {
     with_packs(|packs: &mut Packs<T>| {
-        let spread = &mut packs.b;
-        on_conv_path!(TILE => Gradient::<T, { TILE.lanes }>(args, spread));
+        let panels = &mut packs.b;
+        on_selected_path!("conv", TILE => Gradient::<T, { TILE.mr }, { TILE.nr }>(args, panels));
     });
 }
 
@@ -199,17 +197,17 @@ impl<T: Float, const MR: usize, const NR: usize, const L: usize> Job
     }
 }
 
-/// [`filter_gradient`] with `L`-lane dot products, as a [`Job`].
-struct Gradient<'a, 'p, T, const L: usize>(GradientArgs<'a, T>, &'p mut Vec<T>);
+/// [`filter_gradient`] with an `MR × NR` tile, as a [`Job`].
+struct Gradient<'a, 'p, T, const MR: usize, const NR: usize>(GradientArgs<'a, T>, &'p mut Vec<T>);
 
-impl<T: Float, const L: usize> Job for Gradient<'_, '_, T, L> {
+impl<T: Float, const MR: usize, const NR: usize> Job for Gradient<'_, '_, T, MR, NR> {
     type Out = ();
     #[inline(always)]
     fn run<const P: u8>(self) {
         if P == PLAIN {
-            gradient_blocks::<T, L, false>(self.0, self.1);
+            gradient::gradient_tiles::<T, MR, NR, false>(self.0, self.1);
         } else {
-            gradient_blocks::<T, L, true>(self.0, self.1);
+            gradient::gradient_tiles::<T, MR, NR, true>(self.0, self.1);
         }
     }
 }
@@ -308,128 +306,6 @@ fn forward_tiles<T: Float, const MR: usize, const NR: usize, const L: usize, con
     }
 }
 
-/// Filters in a block of [`filter_gradient`].
-const GRAD_FILTERS: usize = 3;
-/// Filter weights in a block of [`filter_gradient`] (with [`GRAD_FILTERS`], 12 vector
-/// accumulators).
-const GRAD_SHIFTS: usize = 3;
-const _: () = assert!(
-    GRAD_FILTERS == 3 && GRAD_SHIFTS == 3,
-    "the block is written out for 3 filters and 3 weights"
-);
-
-/// Every block of `∂L/∂W`: `GRAD_FILTERS` filters × `GRAD_SHIFTS` weights, each
-/// element the dot product of a filter's `∂L/∂Y` and the image shifted by the weight.
-/// `∂L/∂Y` is first laid out at the image's width in `spread` (zeros past each output
-/// row), so that both sides of each dot product are one run of `(OH − 1)·W + OW`
-/// elements, read `L` lanes at a time. Filters and weights past the last repeat the
-/// last one and are not stored.
-#[inline(always)]
-fn gradient_blocks<T: Float, const L: usize, const FMA: bool>(
-    (s, dy, image, (dw, db), accumulate): GradientArgs<'_, T>,
-    spread: &mut Vec<T>,
-) {
-    let (k, filters) = (s.depth(), db.len());
-    assert_eq!(dw.len(), filters * k, "conv: dW has the wrong length");
-    s.check(image, filters, dy.len());
-    let (oh, ow) = (s.oh(), s.ow());
-    // Whole pieces: the runs of ∂L/∂Y end in zeros, and the image's runs read up to
-    // `L − 1` pixels further (the next ones, or the slack), which meet those zeros.
-    const {
-        assert!(
-            L <= SLACK,
-            "conv: a piece past the image reads only its slack"
-        )
-    };
-    let run = ((oh - 1) * s.width + ow).next_multiple_of(L);
-    let spread = aligned(spread, filters * run);
-    // Each filter's ∂L/∂b summed on the way, `L` lanes a row.
-    let runs = spread.chunks_exact_mut(run).zip(dy.chunks_exact(oh * ow));
-    for ((to, from), db_f) in runs.zip(db.iter_mut()) {
-        let mut sum = [T::ZERO; L];
-        for (i, row) in from.chunks_exact(ow).enumerate() {
-            let end = if i + 1 < oh {
-                s.width
-            } else {
-                run - i * s.width
-            };
-            // Piece by piece as arrays and the rest element by element: a copy of the
-            // row's unknown length was a `memmove` call a row (72,000 a SimpleConvNet
-            // step). The zeros after it are still a `memset` call (LLVM makes one of
-            // any loop that stores zeros): 0.7 % of that step.
-            let (line, gap) = to[i * s.width..][..end].split_at_mut(ow);
-            let (pieces, rest) = row.as_chunks::<L>();
-            let (lines, line_rest) = line.as_chunks_mut::<L>();
-            for (line, piece) in lines.iter_mut().zip(pieces) {
-                *line = *piece;
-                sum = lanewise::<T, L, FMA>(sum, *piece, [T::ONE; L]);
-            }
-            for ((lane, to), &x) in sum.iter_mut().zip(line_rest).zip(rest) {
-                *to = x;
-                *lane += x;
-            }
-            gap.fill(T::ZERO);
-        }
-        *db_f = if accumulate {
-            *db_f + tree_sum(sum)
-        } else {
-            tree_sum(sum)
-        };
-    }
-    for f0 in (0..filters).step_by(GRAD_FILTERS) {
-        let dy_runs: [&[T]; GRAD_FILTERS] =
-            std::array::from_fn(|r| &spread[(f0 + r).min(filters - 1) * run..][..run]);
-        for p0 in (0..k).step_by(GRAD_SHIFTS) {
-            let x_runs: [&[T]; GRAD_SHIFTS] =
-                std::array::from_fn(|t| &image[s.offset((p0 + t).min(k - 1))..][..run]);
-            let acc = gradient_block::<T, L, FMA>(dy_runs, x_runs);
-            for (r, acc_r) in acc.iter().enumerate().take(filters - f0) {
-                for (t, &acc_rt) in acc_r.iter().enumerate().take(k - p0) {
-                    let (dw_rt, sum) = (&mut dw[(f0 + r) * k + p0 + t], tree_sum(acc_rt));
-                    *dw_rt = if accumulate { *dw_rt + sum } else { sum };
-                }
-            }
-        }
-    }
-}
-
-/// One block of [`gradient_blocks`]: the dot products of each run of `d` with each of
-/// `x` (whole pieces of `L`), `L` lanes at a time, the lanes not yet summed. Returned
-/// by value and updated in place with constant indices, so that the accumulators stay
-/// in registers (see [`super::thin`]).
-#[inline(always)]
-fn gradient_block<T: Float, const L: usize, const FMA: bool>(
-    d: [&[T]; GRAD_FILTERS],
-    x: [&[T]; GRAD_SHIFTS],
-) -> [[[T; L]; GRAD_SHIFTS]; GRAD_FILTERS] {
-    let mut acc = [[[T::ZERO; L]; GRAD_SHIFTS]; GRAD_FILTERS];
-    // `acc[r][t] += d[r]·x[t]`, lane by lane, written out with constant indices (a
-    // loop kept the accumulators in memory, several times slower).
-    macro_rules! step {
-        ($d:expr, $x:expr) => {{
-            let (d, x) = ($d, $x);
-            step!(@ d x; 0 0 0 1 0 2 1 0 1 1 1 2 2 0 2 1 2 2);
-        }};
-        (@ $d:ident $x:ident; $($r:literal $t:literal)*) => {$(
-            acc[$r][$t] = lanewise::<T, L, FMA>(acc[$r][$t], $d[$r], $x[$t]);
-        )*};
-    }
-    let len = d[0].len();
-    assert_eq!(len % L, 0, "conv: the gradient's runs are whole pieces");
-    let n = len / L;
-    let (d0, d1, d2) = (pieces(d[0], n), pieces(d[1], n), pieces(d[2], n));
-    let (x0, x1, x2) = (pieces(x[0], n), pieces(x[1], n), pieces(x[2], n));
-    for q in 0..n {
-        step!([d0[q], d1[q], d2[q]], [x0[q], x1[q], x2[q]]);
-    }
-    acc
-}
-
-/// The first `n` pieces of `L` lanes of `run`.
-#[inline(always)]
-fn pieces<T, const L: usize>(run: &[T], n: usize) -> &[[T; L]] {
-    &run[..n * L].as_chunks::<L>().0[..n]
-}
-
+mod gradient;
 #[cfg(test)]
 mod tests;

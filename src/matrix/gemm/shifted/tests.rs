@@ -12,7 +12,7 @@ use crate::matrix::gemm::{AVX2, AVX512, Path, run_on};
 /// of any tile's height, depths `C·FH·FW` of every remainder by 3 (the gradient's
 /// blocks), and output rows of 4 (a 16-lane piece's lanes past its row cross three
 /// more rows).
-const CASES: [(usize, usize, usize, usize, usize, usize); 8] = [
+const CASES: [(usize, usize, usize, usize, usize, usize); 10] = [
     (1, 28, 28, 5, 5, 30),
     (2, 9, 11, 3, 2, 7),
     (3, 5, 5, 5, 5, 1),
@@ -21,6 +21,8 @@ const CASES: [(usize, usize, usize, usize, usize, usize); 8] = [
     (4, 3, 40, 3, 7, 2),
     (2, 6, 9, 1, 1, 4),
     (2, 12, 6, 3, 3, 3),
+    (1, 5, 14, 2, 11, 3),
+    (2, 6, 7, 4, 4, 4),
 ];
 
 /// `(Y, ∂L/∂W, ∂L/∂b)` by the definition: `Y[f][i][j] = b[f] + Σ_{c,u,v} W[f][c][u][v]·
@@ -118,7 +120,8 @@ fn every_tile_agrees_with_the_definition() {
                     assert!(run_on::<$p, _>(job).is_ok());
                 },
                 &|args, buf| {
-                    assert!(run_on::<$p, _>(Gradient::<f32, { $tile.lanes }>(args, buf)).is_ok());
+                    let job = Gradient::<f32, { $tile.mr }, { $tile.nr }>(args, buf);
+                    assert!(run_on::<$p, _>(job).is_ok());
                 },
             );
         )*};
