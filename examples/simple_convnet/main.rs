@@ -32,9 +32,9 @@
 //!
 //! Measured with `--release` on the shipped 10,000 training and 10,000 test digits (a
 //! 2-core Intel Xeon, Ice Lake, 2026-12-07), the default run (seed 0) ends at train
-//! accuracy 0.9993, test accuracy 0.9740, in 27–35 s on one thread, evaluations
+//! accuracy 0.9993, test accuracy 0.9748, in 28–30 s on one thread, evaluations
 //! included. The test accuracy is a draw from a spread: over seeds 0–11 it ends between
-//! 0.9723 and 0.9786, mean 0.9750; `--draw replacement` (seed 0) ends at 0.9736. A
+//! 0.9730 and 0.9785, mean 0.9752; `--draw replacement` (seed 0) ends at 0.9740. A
 //! NumPy implementation of the same net and recipe (`benches/peers/train_numpy.py
 //! --convnet`, its own random numbers) ends between 0.9678 and 0.9771 over its seeds
 //! 0–9 (mean 0.9735), in about 5 times the time. The book's 0.99 is with the full 60,000
