@@ -15,8 +15,9 @@
 //!
 //! Prints µs per step for each repetition; then the CPU model, the GEMM kernel that ran
 //! (`backprop::cpu::gemm_kernel`, capped by `BACKPROP_GEMM=plain|avx2|avx512`) and,
-//! for the `f32` SimpleConvNet, the convolution's (`backprop::cpu::conv_kernel`), the
-//! step's floating-point operations and rate, and its share of this machine's peak
+//! for the `f32` SimpleConvNet, the convolution forward's (`backprop::cpu::conv_kernel`;
+//! its filter gradient runs the GEMM's), the step's floating-point operations and
+//! rate, and its share of this machine's peak
 //! for that kernel's vector width (measured here by a short probe on one thread,
 //! `backprop::cpu::peak_gflops`, times the threads); and ends with
 //! `median_us_per_step=<value>`. A bad `BACKPROP_GEMM` stops it (exit 2).
@@ -196,7 +197,7 @@ fn main() -> ExitCode {
     );
     if conv && !f64_mode {
         println!(
-            "convolution kernel: {} (backprop::cpu::conv_kernel)",
+            "convolution kernel: forward {} (backprop::cpu::conv_kernel), filter gradient {kernel}",
             cpu::conv_kernel()
         );
     }
