@@ -78,22 +78,23 @@ pub(super) fn gradient_tiles<T: Float, const MR: usize, const NR: usize, const F
         let (q0, len) = (i0 * ow, block.min(oh - i0) * ow);
         let add = accumulate || i0 > 0;
         for t in 0..strips {
-            let last = t + 1 == strips;
-            pack_panel::<T, NR>(s, image, (t, i0), panel, ones.filter(|_| last));
+            // The lane of ones, in the last panel only.
+            let ones_here = ones.filter(|_| t + 1 == strips);
+            pack_panel::<T, NR>(s, image, (t, i0), panel, ones_here);
+            let (p0, width) = (t * NR, NR.min(k - t * NR));
             for f0 in (0..filters).step_by(MR) {
                 // Filters past the last repeat it; they are never stored.
                 let rows: [&[T]; MR] =
                     std::array::from_fn(|r| &dy[(f0 + r).min(filters - 1) * pixels + q0..][..len]);
                 let acc = tile::<T, MR, NR, FMA>(|q, r| rows[r][q], len, &panel[..len * NR]);
-                let (p0, width) = (t * NR, NR.min(k - t * NR));
                 for (r, acc_r) in acc.iter().enumerate().take(filters - f0) {
                     let f = f0 + r;
                     let to = &mut dw[f * k + p0..][..width];
                     for (to, &sum) in to.iter_mut().zip(acc_r) {
                         *to = if add { *to + sum } else { sum };
                     }
-                    if last && ones.is_some() {
-                        let sum = acc_r[width];
+                    if let Some(lane) = ones_here {
+                        let sum = acc_r[lane];
                         db[f] = if add { db[f] + sum } else { sum };
                     }
                 }

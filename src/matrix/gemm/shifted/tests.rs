@@ -9,9 +9,10 @@ use crate::matrix::gemm::{AVX2, AVX512, Path, run_on};
 /// `(channels, height, width, fh, fw, filters)` of a padded image: the book's
 /// SimpleConvNet, rows that are not a multiple of any tile's lanes (an odd number of
 /// pieces), a single output pixel, 1×1 filters, filter counts that are not a multiple
-/// of any tile's height, depths `C·FH·FW` of every remainder by 3 (the gradient's
-/// blocks), and output rows of 4 (a 16-lane piece's lanes past its row cross three
-/// more rows).
+/// of any tile's height, output rows of 4 (a 16-lane piece's lanes past its row cross
+/// three more rows), depths `C·FH·FW` over one gradient panel (84 weights: 3 panels of
+/// 32), a filter row longer than one copy of a run (`FW = 11`), and a depth that fills
+/// whole gradient panels (32: no lane left for the ones that sum `∂L/∂b`).
 const CASES: [(usize, usize, usize, usize, usize, usize); 10] = [
     (1, 28, 28, 5, 5, 30),
     (2, 9, 11, 3, 2, 7),
