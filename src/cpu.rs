@@ -10,7 +10,7 @@
 //!
 //! | kernel | instructions | tile (f32 / f64) |
 //! |---|---|---|
-//! | `"avx512"` | AVX-512F: 512-bit vectors, 32 registers, fused multiply-adds | 10 × 32 / 10 × 16 |
+//! | `"avx512"` | AVX-512F: 512-bit vectors, 32 registers, fused multiply-adds | 10 × 32, or 8 × 48 when `A` is read by rows / 10 × 16 |
 //! | `"avx2+fma"` | AVX2 and FMA: 256-bit vectors, 16 registers | 6 × 16 / 6 × 8 |
 //! | `"plain"` | the target's baseline (SSE2 on x86-64: 128-bit, multiply then add) | 6 × 16 / 6 × 8 |
 //!

@@ -21,6 +21,9 @@ pub(crate) mod sealed {
         /// `true` for `f32`, `false` for `f64`: a constant the GEMM matches on to pick
         /// its tile, so that each type compiles only its own.
         const IS_F32: bool;
+        /// `s` itself when `Self` is `f32`, else `None`: how the GEMM hands an `f32`
+        /// panel to the one tile written for `f32` alone.
+        fn as_f32s(s: &[Self]) -> Option<&[f32]>;
         /// This type's half of a thread's GEMM packing buffers.
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<Self>;
         /// The GEMM for this type: a plain function of this crate (not generic), so it
@@ -124,6 +127,9 @@ pub(crate) mod sealed {
     #[allow(private_interfaces)]
     impl Sealed for f32 {
         const IS_F32: bool = true;
+        fn as_f32s(s: &[f32]) -> Option<&[f32]> {
+            Some(s)
+        }
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f32> {
             &mut both.0
         }
@@ -146,6 +152,9 @@ pub(crate) mod sealed {
     #[allow(private_interfaces)]
     impl Sealed for f64 {
         const IS_F32: bool = false;
+        fn as_f32s(_: &[f64]) -> Option<&[f32]> {
+            None
+        }
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f64> {
             &mut both.1
         }

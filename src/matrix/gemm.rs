@@ -32,17 +32,20 @@
 //! The packed kernel is safe Rust compiled three times ([`run_on`]): for the baseline
 //! target, with AVX2 and FMA, and with AVX-512F, each with its own tile ([`tile::Tile`]).
 //! The fastest build the CPU reports at run time runs, unless `BACKPROP_GEMM` caps it
-//! ([`path`]; documented in [`crate::cpu`]). Calling the builds is the crate's only
-//! `unsafe`, in [`run_on`], which also runs the peak probe ([`peak`]) and the
-//! element-wise passes of a step ([`elementwise`]: the SGD update, ReLU, bias sums).
+//! ([`path`]; documented in [`crate::cpu`]). The crate's only `unsafe` is in
+//! [`audited`]: calling the builds ([`run_on`], which also runs the peak probe
+//! ([`peak`]) and the element-wise passes of a step ([`elementwise`]: the SGD update,
+//! ReLU, bias sums)), and the one tile the compiler does not build well from the safe
+//! code, the AVX-512 `f32` tile of 8 × 48 for `A` read by rows, written with explicit
+//! vectors.
 
 use std::cell::RefCell;
 
 use crate::Float;
+pub(crate) use audited::run_on;
 use blocked::blocked;
 pub(crate) use path::{ENV, Path, default_choice, selected};
 use split::{pool_threads, split};
-pub(crate) use tile::tile_of;
 
 /// Runs the [`Job`] `$job` in the build of the path this process runs
 /// ([`path::selected`]), with `$tile` naming that path's tile for `T` (in scope at the
@@ -92,6 +95,7 @@ macro_rules! on_selected_path {
     }};
 }
 
+mod audited;
 mod blocked;
 pub(crate) mod elementwise;
 pub(crate) mod path;
@@ -229,7 +233,7 @@ pub(crate) fn gemm_of<T: Float>(
     } else {
         // Inside a rayon pool (see `crate::threads`), as many parts as it has threads,
         // cut at multiples of the running kernel's tile height.
-        let mr = tile_of::<T>(selected().0).mr;
+        let mr = tile::product_tile::<T>(selected().0, a.col_stride == 1).mr;
         let parts = (pool_threads(), mr, &packed_here::<T>);
         // On AMD, a wide `C` (rows of at least WIDE columns) is zeroed first, in
         // order, and the tiles added to it: each tile row lands on a line of its own,
@@ -309,17 +313,51 @@ fn packed<T: Float>(
     accumulate: bool,
     packs: &mut Packs<T>,
 ) {
+    // `A` read in place by rows may have a tile of its own (`tile::for_product`).
+    let by_rows = a.col_stride == 1;
     let args = (shape, a, b, c, accumulate, packs);
-    on_selected_path!("gemm", TILE => PackedJob::<
-        '_,
-        '_,
-        T,
-        { TILE.mr },
-        { TILE.nr },
-        { TILE.nh },
-        { TILE.lanes },
-        { TILE.thin },
-    >(args));
+    on_selected_path!("gemm", TILE => {
+        const ROWS: Tile = tile::for_product(TILE, true);
+        match by_rows {
+            true => Either::Left(PackedJob::<
+                '_,
+                '_,
+                T,
+                { ROWS.mr },
+                { ROWS.nr },
+                { ROWS.nh },
+                { ROWS.lanes },
+                { ROWS.thin },
+            >(args)),
+            false => Either::Right(PackedJob::<
+                '_,
+                '_,
+                T,
+                { TILE.mr },
+                { TILE.nr },
+                { TILE.nh },
+                { TILE.lanes },
+                { TILE.thin },
+            >(args)),
+        }
+    });
+}
+
+/// One of two [`Job`]s with the same output, run as the one it is.
+enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+impl<A: Job, B: Job<Out = A::Out>> Job for Either<A, B> {
+    type Out = A::Out;
+    #[inline(always)]
+    fn run<const P: u8>(self) -> A::Out {
+        match self {
+            Either::Left(job) => job.run::<P>(),
+            Either::Right(job) => job.run::<P>(),
+        }
+    }
 }
 
 /// The arguments of a packed product.
@@ -353,9 +391,9 @@ impl<T: Float, const MR: usize, const NR: usize, const NH: usize, const L: usize
     fn run<const P: u8>(self) {
         let (shape, a, b, c, accumulate, packs) = self.0;
         if P == PLAIN {
-            blocked::<T, MR, NR, NH, L, TH, false>(shape, a, b, c, accumulate, packs);
+            blocked::<T, MR, NR, NH, L, TH, false, P>(shape, a, b, c, accumulate, packs);
         } else {
-            blocked::<T, MR, NR, NH, L, TH, true>(shape, a, b, c, accumulate, packs);
+            blocked::<T, MR, NR, NH, L, TH, true, P>(shape, a, b, c, accumulate, packs);
         }
     }
 }
@@ -375,50 +413,6 @@ pub(crate) trait Job {
     type Out;
     /// The work, in the build of path `P`.
     fn run<const P: u8>(self) -> Self::Out;
-}
-
-/// Runs `job` in the build of path `P`, or hands it back when this CPU lacks the path.
-/// The crate's only `unsafe`: calling the `#[target_feature]` builds. (`P` is a
-/// constant matched on, so each job compiles only the build it is run in.)
-#[allow(unsafe_code)]
-pub(crate) fn run_on<const P: u8, J: Job>(job: J) -> Result<J::Out, J> {
-    #[cfg(target_arch = "x86_64")]
-    use std::arch::is_x86_feature_detected as has;
-    match P {
-        PLAIN => Ok(job.run::<PLAIN>()),
-        #[cfg(target_arch = "x86_64")]
-        AVX2 if has!("avx2") && has!("fma") => {
-            // SAFETY: `on_avx2_fma` is a safe function (every memory access in it and
-            // in what it inlines is a bounds-checked slice access) whose one extra
-            // precondition, from `#[target_feature(enable = "avx2,fma")]`, is that the
-            // CPU executes AVX2 and FMA instructions. The two run-time checks just
-            // above established exactly that.
-            Ok(unsafe { on_avx2_fma(job) })
-        }
-        #[cfg(target_arch = "x86_64")]
-        AVX512 if has!("avx512f") && has!("avx2") && has!("fma") => {
-            // SAFETY: as above, for `on_avx512`, whose precondition (from
-            // `#[target_feature(enable = "avx512f,avx2,fma")]`) is that the CPU
-            // executes AVX-512F, AVX2 and FMA instructions: the three checks just
-            // above.
-            Ok(unsafe { on_avx512(job) })
-        }
-        _ => Err(job),
-    }
-}
-
-/// `job` compiled with AVX2 and FMA: 256-bit vectors and fused multiply-adds.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn on_avx2_fma<J: Job>(job: J) -> J::Out {
-    job.run::<AVX2>()
-}
-
-/// `job` compiled with AVX-512F (and AVX2, FMA): 512-bit vectors, 32 registers.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn on_avx512<J: Job>(job: J) -> J::Out {
-    job.run::<AVX512>()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use std::mem::size_of;
 
+use super::audited::tile_8x48;
 use super::thin::thin;
 use super::{KC, Operand, Packs};
 use crate::Float;
@@ -24,6 +25,7 @@ pub(super) fn blocked<
     const L: usize,
     const TH: usize,
     const FMA: bool,
+    const P: u8,
 >(
     (m, k, n): (usize, usize, usize),
     a: Operand<'_, T>,
@@ -111,12 +113,12 @@ pub(super) fn blocked<
             let r1 = m.min(r0 + rows);
             for (jp, b_panel) in b_wide.chunks_exact(kc * NR).enumerate() {
                 for i0 in (r0..r1).step_by(MR) {
-                    tile_at::<T, MR, NR, FMA>(&a_panels, b_panel, (i0, jp * NR), &mut out);
+                    tile_at::<T, MR, NR, FMA, P>(&a_panels, b_panel, (i0, jp * NR), &mut out);
                 }
             }
             if n_wide < n_main {
                 for i0 in (r0..r1).step_by(MR) {
-                    tile_at::<T, MR, NH, FMA>(&a_panels, b_edge, (i0, n_wide), &mut out);
+                    tile_at::<T, MR, NH, FMA, P>(&a_panels, b_edge, (i0, n_wide), &mut out);
                 }
             }
         }
@@ -213,7 +215,7 @@ struct Out<'c, T> {
 
 /// The `MR × W` tile of `C` at row `i0` and column `j0`.
 #[inline(always)]
-fn tile_at<T: Float, const MR: usize, const W: usize, const FMA: bool>(
+fn tile_at<T: Float, const MR: usize, const W: usize, const FMA: bool, const P: u8>(
     a_panels: &APanels<'_, T>,
     b_panel: &[T],
     (i0, j0): (usize, usize),
@@ -223,7 +225,7 @@ fn tile_at<T: Float, const MR: usize, const W: usize, const FMA: bool>(
     match *a_panels {
         APanels::Packed(a_pack) => {
             let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
-            let tile = tile::<T, MR, W, FMA>(|p, r| lines[p][r], kc, b_panel);
+            let tile = micro::<T, MR, W, FMA, P>(|p, r| lines[p][r], kc, b_panel);
             store(&tile, (i0, j0), out);
         }
         APanels::Rows { a, p0 } => {
@@ -234,14 +236,14 @@ fn tile_at<T: Float, const MR: usize, const W: usize, const FMA: bool>(
                 &a.data[i * a.row_stride + p0..][..kc]
             };
             let rows: [&[T]; MR] = std::array::from_fn(row);
-            let tile = tile::<T, MR, W, FMA>(|p, r| rows[r][p], kc, b_panel);
+            let tile = micro::<T, MR, W, FMA, P>(|p, r| rows[r][p], kc, b_panel);
             store(&tile, (i0, j0), out);
         }
         APanels::Columns { a, p0 } => {
             // Past the edge, the last row again (never stored).
             let valid = MR.min(m - i0);
             let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
-            let tile = tile::<T, MR, W, FMA>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel);
+            let tile = micro::<T, MR, W, FMA, P>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel);
             store(&tile, (i0, j0), out);
         }
     }
@@ -390,6 +392,27 @@ pub(super) fn tile<T: Float, const MR: usize, const NR: usize, const FMA: bool>(
         rows!(0 1 2 3 4 5 6 7 8 9 10 11);
     }
     acc
+}
+
+/// The `MR × W` tile of the build `P`: [`tile`], or for the AVX-512 `f32` tile of 8 × 48
+/// the same sums in explicit vectors ([`tile_8x48`]; the compiler does not build that
+/// one well from [`tile`]).
+#[inline(always)]
+fn micro<T: Float, const MR: usize, const W: usize, const FMA: bool, const P: u8>(
+    a: impl Fn(usize, usize) -> T,
+    kc: usize,
+    b_panel: &[T],
+) -> [[T; W]; MR] {
+    if T::IS_F32 && MR == 8 && W == 48 {
+        let explicit =
+            T::as_f32s(b_panel).and_then(|b| tile_8x48::<P>(|p, r| a(p, r).to_f64() as f32, kc, b));
+        if let Some(tile) = explicit {
+            return std::array::from_fn(|r| {
+                std::array::from_fn(|j| T::from_f64(tile[r][j].into()))
+            });
+        }
+    }
+    tile::<T, MR, W, FMA>(a, kc, b_panel)
 }
 
 /// Tallest tile [`tile`] unrolls.

@@ -336,3 +336,23 @@ fn a_weight_gradient_is_turned_round_where_its_columns_fill_tiles_badly() {
     let (x, w) = (operand(&x, 100, 784, false), operand(&w, 784, 50, false));
     assert!(!turns!(TILE32_512, 50, x, w));
 }
+
+/// The AVX-512 `f32` tile written with explicit vectors gives the bits of the portable
+/// tile it stands for, on values whose sums round (each element is the same chain of
+/// fused multiply-adds in the same order), and is declined outside the AVX-512 build.
+#[test]
+fn the_explicit_avx512_tile_is_the_portable_tile_to_the_bit() {
+    let kc = 37;
+    let scramble = |i: usize, m: usize| (((i + 1) * 7919) % m) as f32 / 7.3 - 2.9;
+    let a: Vec<f32> = (0..kc * 8).map(|i| scramble(i, 113)).collect();
+    let b: Vec<f32> = (0..kc * 48).map(|i| scramble(i, 97)).collect();
+    let read = |p: usize, r: usize| a[p * 8 + r];
+    let portable = blocked::tile::<f32, 8, 48, true>(read, kc, &b);
+    let bits = |t: [[f32; 48]; 8]| t.map(|row| row.map(f32::to_bits));
+    assert!(audited::tile_8x48::<AVX2>(read, kc, &b).is_none());
+    assert!(audited::tile_8x48::<PLAIN>(read, kc, &b).is_none());
+    match audited::tile_8x48::<AVX512>(read, kc, &b) {
+        Some(explicit) => assert_eq!(bits(explicit), bits(portable)),
+        None => println!("SKIPPED: this CPU does not run AVX-512F"),
+    }
+}

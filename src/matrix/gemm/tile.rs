@@ -51,9 +51,9 @@ pub(super) const TILE64: Tile = Tile {
 /// ⌈50 / 16⌉ = 4 vectors is the least any tiling needs) and six f64 ones (three
 /// panels of 16) and 2 thin columns; the 10-wide output is one 16-wide f32 panel, one
 /// f64 panel of 16. No thin columns in f32: on Ice Lake, 50 as 32 + 16 + 2 thin took
-/// 1.09 times as long as two panels of 32, and 48-wide tiles (48 + 2 thin) compiled
-/// badly; in f64, 2 thin columns instead of a last 8-wide panel took 0.94 times as
-/// long a step. The convolution's products run on the AVX2 build instead
+/// 1.09 times as long as two panels of 32; in f64, 2 thin columns instead of a last
+/// 8-wide panel took 0.94 times as long a step. An f32 product whose `A` is read by
+/// rows runs [`ROWS32_512`] instead. The convolution's forward runs on the AVX2 build
 /// ([`super::shifted`]). (The measurements are in benches/README.md.)
 pub(super) const TILE32_512: Tile = Tile {
     mr: 10,
@@ -61,6 +61,22 @@ pub(super) const TILE32_512: Tile = Tile {
     nh: 16,
     lanes: 16,
     thin: 0,
+};
+/// The AVX-512 f32 tile of a product whose `A` is read in place by rows (`X` in
+/// `X·W`): 8 rows × three 512-bit vectors, 24 accumulators, three lines of `B` and a
+/// broadcast of `A` in the 32 registers, written with explicit vectors
+/// ([`super::audited::tile_8x48`]). It takes 8 broadcasts of `A` for 24 multiply-adds
+/// where [`TILE32_512`] takes 10 for 20, and the book's 50 hidden columns are one
+/// panel and 2 thin columns instead of 64 columns of panels. Other products keep
+/// [`TILE32_512`]: `Xᵀ·dY` computed turned round with it took less time than with
+/// this tile either way round, and the convolution's filter gradient (30 filters of
+/// 25 weights in the book's net) fits its 10 × 32. (benches/README.md)
+pub(super) const ROWS32_512: Tile = Tile {
+    mr: 8,
+    nr: 48,
+    nh: 16,
+    lanes: 16,
+    thin: 2,
 };
 pub(super) const TILE64_512: Tile = Tile {
     mr: 10,
@@ -76,8 +92,26 @@ pub(super) const TILE64_512: Tile = Tile {
 pub(super) const TILE32_PLAIN: Tile = Tile { thin: 0, ..TILE32 };
 pub(super) const TILE64_PLAIN: Tile = Tile { thin: 0, ..TILE64 };
 
+/// The tile of a product on `path` for `T` whose `A` is read in place by rows
+/// (`a_by_rows`) or not: [`ROWS32_512`] for the former in the AVX-512 `f32` build,
+/// else the build's tile ([`tile_of`]).
+pub(crate) fn product_tile<T: Float>(path: Path, a_by_rows: bool) -> Tile {
+    for_product(tile_of::<T>(path), a_by_rows)
+}
+
+/// The tile a product with `A` read by rows (or not) runs where the build's tile is
+/// `tile`: see [`product_tile`].
+pub(super) const fn for_product(tile: Tile, a_by_rows: bool) -> Tile {
+    let is_512_f32 = tile.mr == TILE32_512.mr && tile.nr == TILE32_512.nr;
+    if a_by_rows && is_512_f32 {
+        ROWS32_512
+    } else {
+        tile
+    }
+}
+
 /// The tile `path` uses for `T`.
-pub(crate) fn tile_of<T: Float>(path: Path) -> Tile {
+pub(super) fn tile_of<T: Float>(path: Path) -> Tile {
     match (path, size_of::<T>() == 4) {
         (Path::Avx512, true) => TILE32_512,
         (Path::Avx512, false) => TILE64_512,

@@ -9,7 +9,7 @@ use super::super::path::choose;
 use super::super::split::{self, split};
 use super::*;
 use crate::float::sealed::Sealed;
-use crate::matrix::gemm::tile::{TILE32, TILE32_512, TILE64, TILE64_512};
+use crate::matrix::gemm::tile::{ROWS32_512, TILE32, TILE32_512, TILE64, TILE64_512};
 
 /// One build (path) with one tile, as a kernel for [`check_against_naive`].
 pub(super) struct Variant<T: 'static> {
@@ -59,9 +59,9 @@ pub(super) fn variants<T: Float>() -> Vec<Variant<T>> {
     }
     match <T as Sealed>::IS_F32 {
         true => {
-            add!(PLAIN, Path::Plain, TILE32 TILE32_512);
-            add!(AVX2, Path::Avx2Fma, TILE32 TILE32_512);
-            add!(AVX512, Path::Avx512, TILE32 TILE32_512);
+            add!(PLAIN, Path::Plain, TILE32 TILE32_512 ROWS32_512);
+            add!(AVX2, Path::Avx2Fma, TILE32 TILE32_512 ROWS32_512);
+            add!(AVX512, Path::Avx512, TILE32 TILE32_512 ROWS32_512);
         }
         false => {
             add!(PLAIN, Path::Plain, TILE64 TILE64_512);
