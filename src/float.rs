@@ -24,6 +24,8 @@ pub(crate) mod sealed {
         /// `s` itself when `Self` is `f32`, else `None`: how the GEMM hands an `f32`
         /// panel to the one tile written for `f32` alone.
         fn as_f32s(s: &[Self]) -> Option<&[f32]>;
+        /// `as_f32s` for a slice to write.
+        fn as_f32s_mut(s: &mut [Self]) -> Option<&mut [f32]>;
         /// This type's half of a thread's GEMM packing buffers.
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<Self>;
         /// The GEMM for this type: a plain function of this crate (not generic), so it
@@ -130,6 +132,9 @@ pub(crate) mod sealed {
         fn as_f32s(s: &[f32]) -> Option<&[f32]> {
             Some(s)
         }
+        fn as_f32s_mut(s: &mut [f32]) -> Option<&mut [f32]> {
+            Some(s)
+        }
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f32> {
             &mut both.0
         }
@@ -153,6 +158,9 @@ pub(crate) mod sealed {
     impl Sealed for f64 {
         const IS_F32: bool = false;
         fn as_f32s(_: &[f64]) -> Option<&[f32]> {
+            None
+        }
+        fn as_f32s_mut(_: &mut [f64]) -> Option<&mut [f32]> {
             None
         }
         fn packs(both: &mut (Packs<f32>, Packs<f64>)) -> &mut Packs<f64> {

@@ -113,3 +113,106 @@ fn tile_8x48_avx512(a: impl Fn(usize, usize) -> f32, kc: usize, b_panel: &[f32])
     }
     out
 }
+
+/// Stores (or adds, when `add`) the AVX-512 `f32` tile of 10 × 32 of a product computed
+/// turned round ([`super::blocked`]'s `turns`) back transposed: for each of the first
+/// `cols` columns `j` of `tile`, its first `rows` rows go to `c[(j0 + j)·m + i0..]`.
+/// What the portable loop stores one element at a time, 16 columns at a time here: a
+/// 16 × 16 transpose in registers, then one masked store of `rows` lanes a column.
+/// `false` (nothing stored) unless `P` is the AVX-512 build and this CPU executes
+/// AVX-512F.
+#[inline(always)]
+#[allow(unsafe_code)]
+pub(super) fn store_turned_10x32<const P: u8>(
+    tile: &[[f32; 32]; 10],
+    c: &mut [f32],
+    (m, i0, j0): (usize, usize, usize),
+    (rows, cols): (usize, usize),
+    add: bool,
+) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if P == AVX512 && std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: as in `tile_8x48`, for `store_turned_10x32_avx512`.
+        unsafe { store_turned_10x32_avx512(tile, c, (m, i0, j0), (rows, cols), add) };
+        return true;
+    }
+    let _ = (tile, c, (m, i0, j0), (rows, cols), add);
+    false
+}
+
+/// [`store_turned_10x32`] in AVX-512 instructions.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+#[inline]
+#[allow(unsafe_code)]
+fn store_turned_10x32_avx512(
+    tile: &[[f32; 32]; 10],
+    c: &mut [f32],
+    (m, i0, j0): (usize, usize, usize),
+    (rows, cols): (usize, usize),
+    add: bool,
+) {
+    use std::arch::x86_64::{
+        __m512, _mm512_add_ps, _mm512_castpd_ps, _mm512_castps_pd, _mm512_loadu_ps,
+        _mm512_mask_storeu_ps, _mm512_maskz_loadu_ps, _mm512_setzero_ps, _mm512_shuffle_f32x4,
+        _mm512_unpackhi_pd, _mm512_unpackhi_ps, _mm512_unpacklo_pd, _mm512_unpacklo_ps,
+    };
+    assert!(rows <= 10 && cols <= 32, "gemm: a turned tile is 10 × 32");
+    let mask = (1u16 << rows) - 1;
+    for half in 0..2 {
+        // Row `r` of the 16 × 16 block: lanes `16·half..` of the tile's row `r` (zero
+        // past the tile's 10).
+        let r: [__m512; 16] = std::array::from_fn(|r| match tile.get(r) {
+            // SAFETY: a tile row's 16 `f32`s from lane 16·half, in bounds (32 lanes).
+            Some(row) => unsafe { _mm512_loadu_ps(row[16 * half..][..16].as_ptr()) },
+            None => _mm512_setzero_ps(),
+        });
+        // Pairs, then quads of rows within each 128-bit lane: `u[4k + q]` holds, in
+        // lane `l`, rows 4k..4k+4 of column 4l + q.
+        let t: [__m512; 16] = std::array::from_fn(|i| match i % 2 {
+            0 => _mm512_unpacklo_ps(r[i], r[i + 1]),
+            _ => _mm512_unpackhi_ps(r[i - 1], r[i]),
+        });
+        let u: [__m512; 16] = std::array::from_fn(|i| {
+            let (k, q) = (i / 4 * 4, i % 4);
+            let (a, b) = (
+                _mm512_castps_pd(t[k + q / 2]),
+                _mm512_castps_pd(t[k + 2 + q / 2]),
+            );
+            _mm512_castpd_ps(match q % 2 {
+                0 => _mm512_unpacklo_pd(a, b),
+                _ => _mm512_unpackhi_pd(a, b),
+            })
+        });
+        // Then the 128-bit lanes across the four quads: column 4l + q gathers lane
+        // `l` of u[q], u[4 + q], u[8 + q], u[12 + q].
+        for q in 0..4 {
+            let w0 = _mm512_shuffle_f32x4::<0x44>(u[q], u[4 + q]);
+            let w1 = _mm512_shuffle_f32x4::<0xEE>(u[q], u[4 + q]);
+            let w2 = _mm512_shuffle_f32x4::<0x44>(u[8 + q], u[12 + q]);
+            let w3 = _mm512_shuffle_f32x4::<0xEE>(u[8 + q], u[12 + q]);
+            let columns = [
+                _mm512_shuffle_f32x4::<0x88>(w0, w2),
+                _mm512_shuffle_f32x4::<0xDD>(w0, w2),
+                _mm512_shuffle_f32x4::<0x88>(w1, w3),
+                _mm512_shuffle_f32x4::<0xDD>(w1, w3),
+            ];
+            for (l, column) in columns.into_iter().enumerate() {
+                let j = 16 * half + 4 * l + q;
+                if j >= cols {
+                    continue;
+                }
+                let out = &mut c[(j0 + j) * m + i0..][..rows];
+                // SAFETY: the masked load and store touch the first `rows` lanes only,
+                // the `rows` elements of `out`.
+                unsafe {
+                    let value = match add {
+                        true => _mm512_add_ps(_mm512_maskz_loadu_ps(mask, out.as_ptr()), column),
+                        false => column,
+                    };
+                    _mm512_mask_storeu_ps(out.as_mut_ptr(), mask, value);
+                }
+            }
+        }
+    }
+}

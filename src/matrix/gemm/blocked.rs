@@ -5,7 +5,7 @@
 
 use std::mem::size_of;
 
-use super::audited::tile_8x48;
+use super::audited::{store_turned_10x32, tile_8x48};
 use super::thin::thin;
 use super::{KC, Operand, Packs};
 use crate::Float;
@@ -226,7 +226,7 @@ fn tile_at<T: Float, const MR: usize, const W: usize, const FMA: bool, const P: 
         APanels::Packed(a_pack) => {
             let (lines, _) = a_pack[i0 * kc..][..kc * MR].as_chunks::<MR>();
             let tile = micro::<T, MR, W, FMA, P>(|p, r| lines[p][r], kc, b_panel);
-            store(&tile, (i0, j0), out);
+            store::<T, MR, W, P>(&tile, (i0, j0), out);
         }
         APanels::Rows { a, p0 } => {
             // Rows past the edge read the last row again; their results are
@@ -237,14 +237,14 @@ fn tile_at<T: Float, const MR: usize, const W: usize, const FMA: bool, const P: 
             };
             let rows: [&[T]; MR] = std::array::from_fn(row);
             let tile = micro::<T, MR, W, FMA, P>(|p, r| rows[r][p], kc, b_panel);
-            store(&tile, (i0, j0), out);
+            store::<T, MR, W, P>(&tile, (i0, j0), out);
         }
         APanels::Columns { a, p0 } => {
             // Past the edge, the last row again (never stored).
             let valid = MR.min(m - i0);
             let line = |p: usize| &a.data[(p0 + p) * a.col_stride + i0..][..valid];
             let tile = micro::<T, MR, W, FMA, P>(|p, r| line(p)[r.min(valid - 1)], kc, b_panel);
-            store(&tile, (i0, j0), out);
+            store::<T, MR, W, P>(&tile, (i0, j0), out);
         }
     }
 }
@@ -252,7 +252,7 @@ fn tile_at<T: Float, const MR: usize, const W: usize, const FMA: bool, const P: 
 /// Stores (or adds) the rows and columns of `tile` that lie inside `C`, at row `i0`
 /// and column `j0`.
 #[inline(always)]
-fn store<T: Float, const MR: usize, const W: usize>(
+fn store<T: Float, const MR: usize, const W: usize, const P: u8>(
     tile: &[[T; W]; MR],
     (i0, j0): (usize, usize),
     out: &mut Out<'_, T>,
@@ -260,6 +260,16 @@ fn store<T: Float, const MR: usize, const W: usize>(
     let cols = W.min(out.end - j0);
     if out.turned {
         let rows = MR.min(out.m - i0);
+        if T::IS_F32 && MR == 10 && W == 32 {
+            let tile32 =
+                std::array::from_fn(|r| std::array::from_fn(|j| tile[r][j].to_f64() as f32));
+            if let Some(c) = T::as_f32s_mut(out.c) {
+                let at = (out.m, i0, j0);
+                if store_turned_10x32::<P>(&tile32, c, at, (rows, cols), out.add) {
+                    return;
+                }
+            }
+        }
         for j in 0..cols {
             let c_col = &mut out.c[(j0 + j) * out.m + i0..][..rows];
             for (c_ij, acc_row) in c_col.iter_mut().zip(tile) {
