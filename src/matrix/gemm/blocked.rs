@@ -260,12 +260,13 @@ fn store<T: Float, const MR: usize, const W: usize, const P: u8>(
     let cols = W.min(out.end - j0);
     if out.turned {
         let rows = MR.min(out.m - i0);
+        // The AVX-512 f32 tile of 10 × 32 in registers (the others one by one, below).
         if T::IS_F32 && MR == 10 && W == 32 {
-            let tile32 =
-                std::array::from_fn(|r| std::array::from_fn(|j| tile[r][j].to_f64() as f32));
-            if let Some(c) = T::as_f32s_mut(out.c) {
+            let tile32 = T::as_f32s(tile.as_flattened())
+                .and_then(|t| <&[[f32; 32]; 10]>::try_from(t.as_chunks::<32>().0).ok());
+            if let (Some(tile32), Some(c)) = (tile32, T::as_f32s_mut(out.c)) {
                 let at = (out.m, i0, j0);
-                if store_turned_10x32::<P>(&tile32, c, at, (rows, cols), out.add) {
+                if store_turned_10x32::<P>(tile32, c, at, (rows, cols), out.add) {
                     return;
                 }
             }
