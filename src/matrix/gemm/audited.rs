@@ -3,7 +3,9 @@
 //! written with explicit vectors ([`tile_8x48`]), whose loads and stores take raw
 //! pointers. Everything else is safe Rust that these builds compile.
 
-use super::{AVX2, AVX512, Job, PLAIN};
+#[cfg(target_arch = "x86_64")]
+use super::{AVX2, AVX512};
+use super::{Job, PLAIN};
 
 /// Runs `job` in the build of path `P`, or hands it back when this CPU lacks the path.
 /// (`P` is a constant matched on, so each job compiles only the build it is run in.)
