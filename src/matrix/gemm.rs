@@ -316,47 +316,29 @@ fn packed<T: Float>(
     // `A` read in place by rows may have a tile of its own (`tile::for_product`).
     let by_rows = a.col_stride == 1;
     let args = (shape, a, b, c, accumulate, packs);
-    on_selected_path!("gemm", TILE => {
-        const ROWS: Tile = tile::for_product(TILE, true);
-        match by_rows {
-            true => Either::Left(PackedJob::<
-                '_,
-                '_,
-                T,
-                { ROWS.mr },
-                { ROWS.nr },
-                { ROWS.nh },
-                { ROWS.lanes },
-                { ROWS.thin },
-            >(args)),
-            false => Either::Right(PackedJob::<
-                '_,
-                '_,
-                T,
-                { TILE.mr },
-                { TILE.nr },
-                { TILE.nh },
-                { TILE.lanes },
-                { TILE.thin },
-            >(args)),
-        }
-    });
-}
-
-/// One of two [`Job`]s with the same output, run as the one it is.
-enum Either<A, B> {
-    Left(A),
-    Right(B),
-}
-
-impl<A: Job, B: Job<Out = A::Out>> Job for Either<A, B> {
-    type Out = A::Out;
-    #[inline(always)]
-    fn run<const P: u8>(self) -> A::Out {
-        match self {
-            Either::Left(job) => job.run::<P>(),
-            Either::Right(job) => job.run::<P>(),
-        }
+    // Where the two tiles are one, both calls run the same function.
+    if by_rows {
+        on_selected_path!("gemm", TILE => PackedJob::<
+            '_,
+            '_,
+            T,
+            { tile::for_product(TILE, true).mr },
+            { tile::for_product(TILE, true).nr },
+            { tile::for_product(TILE, true).nh },
+            { tile::for_product(TILE, true).lanes },
+            { tile::for_product(TILE, true).thin },
+        >(args));
+    } else {
+        on_selected_path!("gemm", TILE => PackedJob::<
+            '_,
+            '_,
+            T,
+            { TILE.mr },
+            { TILE.nr },
+            { TILE.nh },
+            { TILE.lanes },
+            { TILE.thin },
+        >(args));
     }
 }
 

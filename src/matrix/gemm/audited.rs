@@ -1,7 +1,10 @@
 //! The crate's only `unsafe` code, small enough to audit in one sitting: calling the
-//! `#[target_feature]` builds of the kernels ([`run_on`]), and the one micro-kernel
-//! written with explicit vectors ([`tile_8x48`]), whose loads and stores take raw
-//! pointers. Everything else is safe Rust that these builds compile.
+//! `#[target_feature]` builds of the kernels ([`run_on`]), and the few pieces of the
+//! AVX-512 build written with explicit vectors, whose loads and stores take raw
+//! pointers: the `f32` tile of 8 × 48 ([`tile_8x48`]) and the store of a turned `f32`
+//! tile back transposed ([`store_turned_10x32`]). Each checks at
+//! run time that the CPU executes AVX-512F and is sound on its own. Everything else
+//! is safe Rust that these builds compile.
 
 #[cfg(target_arch = "x86_64")]
 use super::{AVX2, AVX512};
@@ -18,11 +21,11 @@ pub(crate) fn run_on<const P: u8, J: Job>(job: J) -> Result<J::Out, J> {
         #[cfg(target_arch = "x86_64")]
         AVX2 if has!("avx2") && has!("fma") => {
             // SAFETY: `on_avx2_fma` is a safe function (every memory access in it and
-            // in what it inlines is a bounds-checked slice access, or one of
-            // `tile_8x48_avx512`'s, below) whose one extra precondition, from
-            // `#[target_feature(enable = "avx2,fma")]`, is that the CPU executes AVX2
-            // and FMA instructions. The two run-time checks just above established
-            // exactly that.
+            // in what it inlines is a bounds-checked slice access, or one of the
+            // functions below, each sound on its own) whose one extra precondition,
+            // from `#[target_feature(enable = "avx2,fma")]`, is that the CPU executes
+            // AVX2 and FMA instructions. The two run-time checks just above
+            // established exactly that.
             Ok(unsafe { on_avx2_fma(job) })
         }
         #[cfg(target_arch = "x86_64")]
@@ -73,10 +76,9 @@ pub(super) fn tile_8x48<const P: u8>(
     #[cfg(target_arch = "x86_64")]
     if P == AVX512 && std::arch::is_x86_feature_detected!("avx512f") {
         // SAFETY: `tile_8x48_avx512`'s one precondition beyond its signature, from its
-        // `#[target_feature(enable = "avx512f,avx2,fma")]`, is that the CPU executes
-        // those instructions. AVX-512F was checked just above; every CPU with
-        // AVX-512F has AVX2 and FMA, and `P == AVX512` runs only inside `on_avx512`,
-        // which `run_on` calls after checking all three.
+        // `#[target_feature(enable = "avx512f")]`, is that the CPU executes AVX-512F
+        // instructions: checked just above. (`P == AVX512` only keeps this code out of
+        // the other builds.)
         return Some(unsafe { tile_8x48_avx512(a, kc, b_panel) });
     }
     let _ = (a, kc, b_panel);
@@ -85,7 +87,7 @@ pub(super) fn tile_8x48<const P: u8>(
 
 /// [`tile_8x48`] in AVX-512 instructions.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
+#[target_feature(enable = "avx512f")]
 #[inline]
 #[allow(unsafe_code)]
 fn tile_8x48_avx512(a: impl Fn(usize, usize) -> f32, kc: usize, b_panel: &[f32]) -> [[f32; 48]; 8] {
@@ -144,7 +146,7 @@ pub(super) fn store_turned_10x32<const P: u8>(
 
 /// [`store_turned_10x32`] in AVX-512 instructions.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
+#[target_feature(enable = "avx512f")]
 #[inline]
 #[allow(unsafe_code)]
 fn store_turned_10x32_avx512(
