@@ -233,7 +233,7 @@ pub(crate) fn gemm_of<T: Float>(
     } else {
         // Inside a rayon pool (see `crate::threads`), as many parts as it has threads,
         // cut at multiples of the running kernel's tile height.
-        let mr = tile::product_tile::<T>(selected().0, a.col_stride == 1).mr;
+        let mr = tile::product_tile::<T>(selected().0, a_by_rows(&a)).mr;
         let parts = (pool_threads(), mr, &packed_here::<T>);
         // On AMD, a wide `C` (rows of at least WIDE columns) is zeroed first, in
         // order, and the tiles added to it: each tile row lands on a line of its own,
@@ -313,33 +313,36 @@ fn packed<T: Float>(
     accumulate: bool,
     packs: &mut Packs<T>,
 ) {
-    // `A` read in place by rows may have a tile of its own (`tile::for_product`).
-    let by_rows = a.col_stride == 1;
     let args = (shape, a, b, c, accumulate, packs);
-    // Where the two tiles are one, both calls run the same function.
-    if by_rows {
-        on_selected_path!("gemm", TILE => PackedJob::<
-            '_,
-            '_,
-            T,
-            { tile::for_product(TILE, true).mr },
-            { tile::for_product(TILE, true).nr },
-            { tile::for_product(TILE, true).nh },
-            { tile::for_product(TILE, true).lanes },
-            { tile::for_product(TILE, true).thin },
-        >(args));
-    } else {
-        on_selected_path!("gemm", TILE => PackedJob::<
-            '_,
-            '_,
-            T,
-            { TILE.mr },
-            { TILE.nr },
-            { TILE.nh },
-            { TILE.lanes },
-            { TILE.thin },
-        >(args));
+    // The packed product with the tile `$tile`, as a job.
+    macro_rules! job {
+        ($tile:expr) => {
+            PackedJob::<
+                '_,
+                '_,
+                T,
+                { $tile.mr },
+                { $tile.nr },
+                { $tile.nh },
+                { $tile.lanes },
+                { $tile.thin },
+            >(args)
+        };
     }
+    // `A` read in place by rows may have a tile of its own (`tile::for_product`). Two
+    // calls, not one job that is either: where the two tiles are one, both run the
+    // same function (the enum slowed the f64 step: benches/README.md).
+    if a_by_rows(&a) {
+        on_selected_path!("gemm", TILE => job!(tile::for_product(TILE, true)));
+    } else {
+        on_selected_path!("gemm", TILE => job!(TILE));
+    }
+}
+
+/// Whether `A` is read in place by rows, which picks the product's tile
+/// ([`tile::for_product`]) for the product and for where [`split`] cuts it.
+fn a_by_rows<T>(a: &Operand<'_, T>) -> bool {
+    a.col_stride == 1
 }
 
 /// The arguments of a packed product.

@@ -261,8 +261,8 @@ fn store<T: Float, const MR: usize, const W: usize, const P: u8>(
     if out.turned {
         let rows = MR.min(out.m - i0);
         // The AVX-512 f32 tile of 10 × 32 in registers (the others one by one, below).
-        let at = (out.m, i0, j0);
         if T::IS_F32 && MR == 10 && W == 32 {
+            let at = (out.m, i0, j0);
             let tile32 = T::as_f32s(tile.as_flattened())
                 .and_then(|t| <&[[f32; 32]; 10]>::try_from(t.as_chunks::<32>().0).ok());
             if let (Some(tile32), Some(c)) = (tile32, T::as_f32s_mut(out.c))
